@@ -1,0 +1,117 @@
+import path from 'node:path';
+
+export const deskProviders = ['webhook', 'zendesk', 'freshdesk', 'jira_service_management'] as const;
+export type DeskProvider = (typeof deskProviders)[number];
+
+export const MAX_DESK_TIMEOUT_MS = 5000;
+
+export type DatabaseConfig = { kind: 'postgres'; url: string } | { kind: 'pglite'; dataDir: string };
+
+export interface DeskConfig {
+  provider: DeskProvider;
+  url: string | null;
+  timeoutMs: number;
+  email: string | null;
+  apiToken: string | null;
+  secret: string | null;
+  serviceDeskId: string | null;
+  requestTypeId: string | null;
+}
+
+export interface Config {
+  database: DatabaseConfig;
+  host: string;
+  port: number;
+  /** Base URL people use to reach this installation; used for links placed in desk tickets. */
+  publicUrl: string | null;
+  /** Honour X-Forwarded-* from a load balancer (needed for Secure cookies behind a TLS-terminating proxy). */
+  trustProxy: boolean;
+  logLevel: string;
+  sessionTtlHours: number;
+  signInRateLimit: { max: number; windowMs: number };
+  desk: DeskConfig | null;
+  deskTimeoutMs: number;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+type Env = Record<string, string | undefined>;
+
+function positiveInt(env: Env, name: string, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < 1) {
+    throw new ConfigError(`${name} must be a positive whole number, got "${raw}"`);
+  }
+  const value = Number(raw);
+  if (value > max) throw new ConfigError(`${name} must be at most ${max}, got ${value}`);
+  return value;
+}
+
+function optional(env: Env, name: string): string | null {
+  const value = env[name]?.trim();
+  return value ? value : null;
+}
+
+function readDatabase(env: Env): DatabaseConfig {
+  const url = optional(env, 'DATABASE_URL');
+  if (url) {
+    if (!/^postgres(ql)?:\/\//.test(url)) {
+      throw new ConfigError('DATABASE_URL must start with postgres:// or postgresql://');
+    }
+    return { kind: 'postgres', url };
+  }
+  return { kind: 'pglite', dataDir: path.resolve(optional(env, 'TENANTPILOT_DATA_DIR') ?? '.tenantpilot') };
+}
+
+function readDesk(env: Env, timeoutMs: number): DeskConfig | null {
+  const provider = optional(env, 'SUPPORT_DESK_PROVIDER');
+  if (!provider) return null;
+  if (!(deskProviders as readonly string[]).includes(provider)) {
+    throw new ConfigError(`SUPPORT_DESK_PROVIDER must be one of ${deskProviders.join(', ')}, got "${provider}"`);
+  }
+  const url = optional(env, 'SUPPORT_DESK_URL');
+  if (url && !/^https?:\/\/[^\s/]+/.test(url)) {
+    throw new ConfigError('SUPPORT_DESK_URL must be an absolute http:// or https:// URL');
+  }
+  return {
+    provider: provider as DeskProvider,
+    url,
+    timeoutMs,
+    email: optional(env, 'SUPPORT_DESK_EMAIL'),
+    apiToken: optional(env, 'SUPPORT_DESK_API_TOKEN'),
+    secret: optional(env, 'SUPPORT_DESK_SECRET'),
+    serviceDeskId: optional(env, 'SUPPORT_DESK_SERVICE_DESK_ID'),
+    requestTypeId: optional(env, 'SUPPORT_DESK_REQUEST_TYPE_ID'),
+  };
+}
+
+function readPublicUrl(env: Env): string | null {
+  const value = optional(env, 'TENANTPILOT_PUBLIC_URL');
+  if (value && !/^https?:\/\/[^\s/]+/.test(value)) {
+    throw new ConfigError('TENANTPILOT_PUBLIC_URL must be an absolute http:// or https:// URL');
+  }
+  return value ? value.replace(/\/+$/, '') : null;
+}
+
+/** The only reader of process.env. Throws ConfigError with a message fit for one line on a terminal. */
+export function loadConfig(env: Env = process.env): Config {
+  const deskTimeoutMs = positiveInt(env, 'SUPPORT_DESK_TIMEOUT_MS', MAX_DESK_TIMEOUT_MS, MAX_DESK_TIMEOUT_MS);
+  return {
+    database: readDatabase(env),
+    host: optional(env, 'HOST') ?? '127.0.0.1',
+    port: positiveInt(env, 'PORT', 3000, 65535),
+    publicUrl: readPublicUrl(env),
+    trustProxy: optional(env, 'TENANTPILOT_TRUST_PROXY') === 'true',
+    logLevel: optional(env, 'LOG_LEVEL') ?? 'info',
+    sessionTtlHours: positiveInt(env, 'TENANTPILOT_SESSION_TTL_HOURS', 12, 24 * 90),
+    signInRateLimit: {
+      max: positiveInt(env, 'TENANTPILOT_SIGN_IN_MAX_ATTEMPTS', 10),
+      windowMs: positiveInt(env, 'TENANTPILOT_SIGN_IN_WINDOW_MS', 15 * 60 * 1000),
+    },
+    desk: readDesk(env, deskTimeoutMs),
+    deskTimeoutMs,
+  };
+}

@@ -1,0 +1,5 @@
+export * from '../features/audit/tables.ts';
+export * from '../features/findings/tables.ts';
+export * from '../features/operation-runs/tables.ts';
+export * from '../features/support-requests/tables.ts';
+export * from '../features/tenancy/tables.ts';

@@ -1,0 +1,75 @@
+import { sql } from 'drizzle-orm';
+import { index, integer, pgTable, serial, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { tenants, users } from '../tenancy/tables.ts';
+
+export const severities = ['low', 'medium', 'high', 'critical'] as const;
+export const workflowStatuses = [
+  'new',
+  'triaged',
+  'in_progress',
+  'reopened',
+  'resolved',
+  'closed',
+  'risk_accepted',
+] as const;
+export const exceptionStatuses = ['pending', 'approved', 'rejected', 'expired', 'revoked'] as const;
+export type Severity = (typeof severities)[number];
+export type WorkflowStatus = (typeof workflowStatuses)[number];
+export type ExceptionStatus = (typeof exceptionStatuses)[number];
+
+export const findings = pgTable(
+  'findings',
+  {
+    id: serial('id').primaryKey(),
+    tenantId: integer('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    title: text('title').notNull(),
+    severity: text('severity', { enum: severities }).notNull(),
+    workflowStatus: text('workflow_status', { enum: workflowStatuses }).notNull(),
+    detectedAt: timestamp('detected_at', { withTimezone: true }).notNull().defaultNow(),
+    ownerUserId: integer('owner_user_id').references(() => users.id, { onDelete: 'set null' }),
+    assigneeUserId: integer('assignee_user_id').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('findings_tenant_id_idx').on(t.tenantId, t.id.desc()),
+    index('findings_tenant_owner_idx').on(t.tenantId, t.ownerUserId, t.id.desc()),
+    index('findings_tenant_assignee_idx').on(t.tenantId, t.assigneeUserId, t.id.desc()),
+    index('findings_tenant_severity_idx').on(t.tenantId, t.severity, t.id.desc()),
+    index('findings_tenant_status_idx').on(t.tenantId, t.workflowStatus, t.id.desc()),
+    index('findings_owner_idx').on(t.ownerUserId, t.id.desc()),
+    index('findings_assignee_idx').on(t.assigneeUserId, t.id.desc()),
+  ],
+);
+
+export const findingExceptions = pgTable(
+  'finding_exceptions',
+  {
+    id: serial('id').primaryKey(),
+    findingId: integer('finding_id')
+      .notNull()
+      .references(() => findings.id, { onDelete: 'cascade' }),
+    ownerUserId: integer('owner_user_id')
+      .notNull()
+      .references(() => users.id),
+    requestedByUserId: integer('requested_by_user_id')
+      .notNull()
+      .references(() => users.id),
+    requestReason: text('request_reason').notNull(),
+    reviewDueAt: timestamp('review_due_at', { withTimezone: true }).notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }),
+    status: text('status', { enum: exceptionStatuses }).notNull(),
+    decidedByUserId: integer('decided_by_user_id').references(() => users.id),
+    decidedAt: timestamp('decided_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index('finding_exceptions_finding_idx').on(t.findingId, t.id.desc()),
+    // One pending exception per finding, enforced by the database as well as the service.
+    uniqueIndex('finding_exceptions_one_pending_key')
+      .on(t.findingId)
+      .where(sql`${t.status} = 'pending'`),
+  ],
+);

@@ -1,0 +1,50 @@
+import { index, integer, pgTable, serial, text, timestamp } from 'drizzle-orm/pg-core';
+import { operationRuns } from '../operation-runs/tables.ts';
+import { tenants, users, workspaces } from '../tenancy/tables.ts';
+
+export const supportSeverities = ['low', 'normal', 'high', 'blocking'] as const;
+export const handoffModes = ['internal_only', 'create_external_ticket', 'link_existing_ticket'] as const;
+export const handoffOutcomes = [
+  'internal_only',
+  'external_ticket_created',
+  'external_ticket_linked',
+  'external_handoff_failed',
+] as const;
+export const contextTypes = ['tenant', 'operation_run'] as const;
+
+export const supportRequests = pgTable(
+  'support_requests',
+  {
+    id: serial('id').primaryKey(),
+    internalReference: text('internal_reference').notNull().unique(),
+    workspaceId: integer('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    tenantId: integer('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    primaryContextType: text('primary_context_type', { enum: contextTypes }).notNull(),
+    operationRunId: integer('operation_run_id').references(() => operationRuns.id, { onDelete: 'cascade' }),
+    severity: text('severity', { enum: supportSeverities }).notNull(),
+    summary: text('summary').notNull(),
+    reproductionNotes: text('reproduction_notes'),
+    contactName: text('contact_name'),
+    contactEmail: text('contact_email'),
+    submittedByUserId: integer('submitted_by_user_id')
+      .notNull()
+      .references(() => users.id),
+    submittedAt: timestamp('submitted_at', { withTimezone: true }).notNull().defaultNow(),
+    handoffMode: text('handoff_mode', { enum: handoffModes }).notNull(),
+    /** Null while an outbound handoff is in flight; read back as failed once handoff_deadline_at has passed. */
+    handoffOutcome: text('handoff_outcome', { enum: handoffOutcomes }),
+    handoffDeadlineAt: timestamp('handoff_deadline_at', { withTimezone: true }),
+    externalTicketReference: text('external_ticket_reference'),
+    externalTicketUrl: text('external_ticket_url'),
+    failureSummary: text('failure_summary'),
+  },
+  (t) => [
+    index('support_requests_tenant_idx').on(t.tenantId, t.id.desc()),
+    index('support_requests_tenant_context_idx').on(t.tenantId, t.primaryContextType, t.id.desc()),
+    index('support_requests_run_idx').on(t.operationRunId, t.id.desc()),
+  ],
+);
