@@ -70,7 +70,9 @@ function readDesk(env: Env, timeoutMs: number): DeskConfig | null {
   const provider = optional(env, 'SUPPORT_DESK_PROVIDER');
   if (!provider) return null;
   if (!(deskProviders as readonly string[]).includes(provider)) {
-    throw new ConfigError(`SUPPORT_DESK_PROVIDER must be one of ${deskProviders.join(', ')}, got "${provider}"`);
+    throw new ConfigError(
+      `SUPPORT_DESK_PROVIDER must be one of ${deskProviders.join(', ')}, got "${provider}"`,
+    );
   }
   const url = optional(env, 'SUPPORT_DESK_URL');
   if (url && !/^https?:\/\/[^\s/]+/.test(url)) {

@@ -83,8 +83,10 @@ function fromFastifyError(error: FastifyError): { status: number; body: ErrorBod
     return { status: 422, body: errorBody('invalid', 'The request has invalid fields', fields) };
   }
   const status = error.statusCode ?? 500;
-  if (status === 413) return { status, body: errorBody('payload_too_large', 'The request body is too large') };
-  if (status === 429) return { status, body: errorBody('rate_limited', 'Too many attempts; try again later') };
+  if (status === 413)
+    return { status, body: errorBody('payload_too_large', 'The request body is too large') };
+  if (status === 429)
+    return { status, body: errorBody('rate_limited', 'Too many attempts; try again later') };
   if (status === 415) return { status, body: errorBody('bad_request', 'Send the body as application/json') };
   if (status === 403 && error.code?.startsWith('FST_CSRF')) {
     return { status, body: errorBody('forbidden', 'Missing or invalid CSRF token') };

@@ -68,8 +68,6 @@ export const findingExceptions = pgTable(
   (t) => [
     index('finding_exceptions_finding_idx').on(t.findingId, t.id.desc()),
     // One pending exception per finding, enforced by the database as well as the service.
-    uniqueIndex('finding_exceptions_one_pending_key')
-      .on(t.findingId)
-      .where(sql`${t.status} = 'pending'`),
+    uniqueIndex('finding_exceptions_one_pending_key').on(t.findingId).where(sql`${t.status} = 'pending'`),
   ],
 );

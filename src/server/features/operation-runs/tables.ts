@@ -29,8 +29,6 @@ export const operationRuns = pgTable(
     index('operation_runs_tenant_id_idx').on(t.tenantId, t.id.desc()),
     index('operation_runs_tenant_status_idx').on(t.tenantId, t.status, t.id.desc()),
     index('operation_runs_tenant_outcome_idx').on(t.tenantId, t.outcome, t.id.desc()),
-    index('operation_runs_workspace_idx')
-      .on(t.workspaceId, t.id.desc())
-      .where(sql`${t.tenantId} is null`),
+    index('operation_runs_workspace_idx').on(t.workspaceId, t.id.desc()).where(sql`${t.tenantId} is null`),
   ],
 );

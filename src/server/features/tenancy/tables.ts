@@ -50,7 +50,10 @@ export const workspaceMemberships = pgTable(
     role: text('role', { enum: roles }).notNull(),
     createdAt: createdAt(),
   },
-  (t) => [primaryKey({ columns: [t.workspaceId, t.userId] }), index('workspace_memberships_user_idx').on(t.userId)],
+  (t) => [
+    primaryKey({ columns: [t.workspaceId, t.userId] }),
+    index('workspace_memberships_user_idx').on(t.userId),
+  ],
 );
 
 export const tenants = pgTable(

@@ -1,0 +1,37 @@
+import { Type } from 'typebox';
+import { nextCursorSchema, PageQuery } from '../../http/pagination.ts';
+import { CapabilityList, TenantView, WorkspaceView } from '../tenancy/schemas.ts';
+import { runOutcomes, runStatuses } from './tables.ts';
+
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
+  Type.Union([schema, Type.Null()]);
+
+export const RunStatus = Type.Enum(runStatuses);
+export const RunOutcome = Type.Enum(runOutcomes);
+
+export const RunView = Type.Object({
+  id: Type.Integer(),
+  type: Type.String(),
+  status: RunStatus,
+  outcome: Nullable(RunOutcome),
+  summary: Nullable(Type.String()),
+  started_at: Nullable(Type.String({ format: 'date-time' })),
+  completed_at: Nullable(Type.String({ format: 'date-time' })),
+  workspace: WorkspaceView,
+  tenant: Nullable(TenantView),
+});
+
+export const RunDetailView = Type.Intersect([RunView, Type.Object({ capabilities: CapabilityList })]);
+
+export const RunParams = Type.Object({ run: Type.String({ description: 'The operation run id' }) });
+
+export const RunListQuery = Type.Intersect([
+  PageQuery,
+  Type.Object({
+    status: Type.Optional(RunStatus),
+    outcome: Type.Optional(RunOutcome),
+    type: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+  }),
+]);
+
+export const RunPage = Type.Object({ items: Type.Array(RunView), next_cursor: nextCursorSchema });

@@ -1,0 +1,54 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import fastifyStatic from '@fastify/static';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Db } from '../db/client.ts';
+import { findActor } from './auth.ts';
+import type { App } from './types.ts';
+
+const webRoot = path.resolve(import.meta.dirname, '../../../dist/web');
+
+/** A browser navigation (it asks for HTML); the SPA's own fetches ask for JSON and get the API. */
+function wantsHtml(request: FastifyRequest): boolean {
+  return (
+    (request.method === 'GET' || request.method === 'HEAD') &&
+    (request.headers.accept ?? '').includes('text/html')
+  );
+}
+
+function sendIndex(reply: FastifyReply) {
+  if (!fs.existsSync(path.join(webRoot, 'index.html'))) {
+    return reply
+      .status(503)
+      .type('text/plain')
+      .send('The TenantPilot UI is not built. Run "npm run build" (npm start does it for you).');
+  }
+  return reply.header('cache-control', 'no-cache').sendFile('index.html', webRoot);
+}
+
+/**
+ * The UI lives at the same URLs as the JSON API: browser navigations to /admin/... get the SPA (or the
+ * sign-in page when nobody is signed in), everything else reaches the routes.
+ */
+export async function registerWeb(app: App, db: Db): Promise<void> {
+  await app.register(fastifyStatic, {
+    root: path.join(webRoot, 'assets'),
+    prefix: '/assets/',
+    decorateReply: true,
+    immutable: true,
+    maxAge: '365d',
+  });
+
+  app.addHook('onRequest', async (request, reply) => {
+    const url = request.url;
+    if (!wantsHtml(request) || !(url === '/admin' || url.startsWith('/admin/') || url.startsWith('/admin?')))
+      return;
+    if (!(await findActor(db, request))) {
+      return reply.redirect(`/sign-in?next=${encodeURIComponent(url)}`, 302);
+    }
+    return sendIndex(reply);
+  });
+
+  app.get('/', { schema: { hide: true } }, (_request, reply) => reply.redirect('/admin', 302));
+  app.get('/sign-in', { schema: { hide: true } }, (_request, reply) => sendIndex(reply));
+}
