@@ -15,10 +15,14 @@ export interface TestApp {
 }
 
 /** The real app on a database of its own. `env` is read like the process environment would be. */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const database = await createTestDatabase();
+export async function startTestApp(
+  env: Record<string, string> = {},
+  options: { database?: Database; beforeReady?: (app: App, db: Db) => void } = {},
+): Promise<TestApp> {
+  const database = options.database ?? (await createTestDatabase());
   const config = loadConfig({ LOG_LEVEL: 'silent', ...env });
   const app = await buildApp({ config, database });
+  options.beforeReady?.(app, database.db);
   await app.ready();
   return {
     app,
@@ -27,7 +31,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     config,
     async close() {
       await app.close();
-      await database.close();
+      if (!options.database) await database.close();
     },
   };
 }
@@ -39,7 +43,9 @@ export interface BrowserSession {
 }
 
 function cookieHeader(response: LightMyRequestResponse, previous = ''): string {
-  const jar = new Map(previous ? previous.split('; ').map((pair) => pair.split('=') as [string, string]) : []);
+  const jar = new Map(
+    previous ? previous.split('; ').map((pair) => pair.split('=') as [string, string]) : [],
+  );
   for (const cookie of response.cookies) jar.set(cookie.name, cookie.value);
   return [...jar].map(([name, value]) => `${name}=${value}`).join('; ');
 }
@@ -56,7 +62,10 @@ export type Credential = { bearer: string } | { session: BrowserSession } | null
 
 /** Sends a JSON request as a bearer client, a signed-in browser (with its CSRF token), or anonymously. */
 export function request(app: App, credential: Credential, options: InjectOptions) {
-  const headers: Record<string, string> = { accept: 'application/json', ...(options.headers as Record<string, string>) };
+  const headers: Record<string, string> = {
+    accept: 'application/json',
+    ...(options.headers as Record<string, string>),
+  };
   if (credential && 'bearer' in credential) headers.authorization = `Bearer ${credential.bearer}`;
   if (credential && 'session' in credential) {
     headers.cookie = credential.session.cookie;

@@ -1,8 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import type { Db } from '../../src/server/db/client.ts';
 import { findings, type Severity, type WorkflowStatus } from '../../src/server/features/findings/tables.ts';
-import { operationRuns, type RunOutcome, type RunStatus } from '../../src/server/features/operation-runs/tables.ts';
-import { API_TOKEN_PREFIX, digestSecret, hashPassword, newSecret } from '../../src/server/features/tenancy/credentials.ts';
+import {
+  operationRuns,
+  type RunOutcome,
+  type RunStatus,
+} from '../../src/server/features/operation-runs/tables.ts';
+import {
+  API_TOKEN_PREFIX,
+  digestSecret,
+  hashPassword,
+  newSecret,
+} from '../../src/server/features/tenancy/credentials.ts';
 import {
   apiTokens,
   type Role,
@@ -43,7 +52,11 @@ export async function createWorkspace(db: Db, overrides: Partial<typeof workspac
   return workspace!;
 }
 
-export async function createTenant(db: Db, workspaceId: number, overrides: Partial<typeof tenants.$inferInsert> = {}) {
+export async function createTenant(
+  db: Db,
+  workspaceId: number,
+  overrides: Partial<typeof tenants.$inferInsert> = {},
+) {
   const suffix = unique();
   const [tenant] = await db
     .insert(tenants)
@@ -52,20 +65,37 @@ export async function createTenant(db: Db, workspaceId: number, overrides: Parti
   return tenant!;
 }
 
-export async function addWorkspaceMember(db: Db, workspaceId: number, userId: number, role: Role = 'operator') {
+export async function addWorkspaceMember(
+  db: Db,
+  workspaceId: number,
+  userId: number,
+  role: Role = 'operator',
+) {
   await db.insert(workspaceMemberships).values({ workspaceId, userId, role }).onConflictDoNothing();
 }
 
 /** A tenant membership, with the workspace membership it requires. */
-export async function addTenantMember(db: Db, tenant: { id: number; workspaceId: number }, userId: number, role: Role) {
+export async function addTenantMember(
+  db: Db,
+  tenant: { id: number; workspaceId: number },
+  userId: number,
+  role: Role,
+) {
   await addWorkspaceMember(db, tenant.workspaceId, userId, 'readonly');
-  await db.insert(tenantMemberships).values({ tenantId: tenant.id, workspaceId: tenant.workspaceId, userId, role });
+  await db
+    .insert(tenantMemberships)
+    .values({ tenantId: tenant.id, workspaceId: tenant.workspaceId, userId, role });
 }
 
 export async function createRun(
   db: Db,
   scope: { workspaceId: number; tenantId: number | null },
-  overrides: Partial<{ type: string; status: RunStatus; outcome: RunOutcome | null; summary: string | null }> = {},
+  overrides: Partial<{
+    type: string;
+    status: RunStatus;
+    outcome: RunOutcome | null;
+    summary: string | null;
+  }> = {},
 ) {
   const [run] = await db
     .insert(operationRuns)
@@ -97,7 +127,13 @@ export async function createFinding(
 ) {
   const [finding] = await db
     .insert(findings)
-    .values({ tenantId, title: 'Legacy authentication allowed', severity: 'high', workflowStatus: 'new', ...overrides })
+    .values({
+      tenantId,
+      title: 'Legacy authentication allowed',
+      severity: 'high',
+      workflowStatus: 'new',
+      ...overrides,
+    })
     .returning();
   return finding!;
 }

@@ -1,0 +1,202 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { eq } from 'drizzle-orm';
+import type { Role } from '../src/server/features/tenancy/tables.ts';
+import { users } from '../src/server/features/tenancy/tables.ts';
+import { type Credential, request, signIn, startTestApp, type TestApp } from './helpers/app.ts';
+import * as make from './helpers/factories.ts';
+
+/**
+ * PRODUCT.md section 2 as a matrix: every actor kind against every tenant-, run- and session-scoped route,
+ * each actor once with a bearer token and once as a signed-in browser.
+ */
+type ActorKind =
+  | 'anonymous'
+  | 'inactive user'
+  | 'other workspace'
+  | 'workspace owner without tenant membership'
+  | 'member of a sibling tenant only'
+  | Role;
+
+const roles: Role[] = ['readonly', 'operator', 'manager', 'owner'];
+const actorKinds: ActorKind[] = [
+  'anonymous',
+  'inactive user',
+  'other workspace',
+  'workspace owner without tenant membership',
+  'member of a sibling tenant only',
+  ...roles,
+];
+
+let t: TestApp;
+const credentials = new Map<string, Credential>();
+const ids = {
+  tenant: '',
+  siblingTenant: '',
+  otherTenant: '',
+  run: 0,
+  siblingRun: 0,
+  otherRun: 0,
+  workspaceRun: 0,
+  otherWorkspaceRun: 0,
+};
+
+before(async () => {
+  t = await startTestApp();
+  const db = t.db;
+  const workspace = await make.createWorkspace(db);
+  const other = await make.createWorkspace(db);
+  const tenant = await make.createTenant(db, workspace.id);
+  const sibling = await make.createTenant(db, workspace.id);
+  const otherTenant = await make.createTenant(db, other.id);
+  Object.assign(ids, {
+    tenant: tenant.externalId,
+    siblingTenant: sibling.externalId,
+    otherTenant: otherTenant.externalId,
+    run: (await make.createRun(db, { workspaceId: workspace.id, tenantId: tenant.id })).id,
+    siblingRun: (await make.createRun(db, { workspaceId: workspace.id, tenantId: sibling.id })).id,
+    otherRun: (await make.createRun(db, { workspaceId: other.id, tenantId: otherTenant.id })).id,
+    workspaceRun: (await make.createRun(db, { workspaceId: workspace.id, tenantId: null })).id,
+    otherWorkspaceRun: (await make.createRun(db, { workspaceId: other.id, tenantId: null })).id,
+  });
+
+  const actors: Record<Exclude<ActorKind, 'anonymous'>, number> = {} as never;
+  for (const role of roles) {
+    const user = await make.createUser(db);
+    await make.addTenantMember(db, tenant, user.id, role);
+    actors[role] = user.id;
+  }
+  const inactive = await make.createUser(db);
+  await make.addTenantMember(db, tenant, inactive.id, 'owner');
+  actors['inactive user'] = inactive.id;
+  const outsider = await make.createUser(db);
+  await make.addTenantMember(db, otherTenant, outsider.id, 'owner');
+  actors['other workspace'] = outsider.id;
+  const workspaceOwner = await make.createUser(db);
+  await make.addWorkspaceMember(db, workspace.id, workspaceOwner.id, 'owner');
+  actors['workspace owner without tenant membership'] = workspaceOwner.id;
+  const siblingMember = await make.createUser(db);
+  await make.addTenantMember(db, sibling, siblingMember.id, 'owner');
+  actors['member of a sibling tenant only'] = siblingMember.id;
+
+  credentials.set('anonymous', null);
+  for (const [kind, userId] of Object.entries(actors)) {
+    const [user] = await db.select().from(users).where(eq(users.id, userId));
+    credentials.set(`${kind} (token)`, { bearer: await make.createApiToken(db, userId) });
+    credentials.set(`${kind} (session)`, { session: await signIn(t.app, user!.email) });
+  }
+  // Deactivated after signing in: the session and the token must both stop working.
+  await db.update(users).set({ active: false }).where(eq(users.id, inactive.id));
+});
+
+after(() => t.close());
+
+function credentialsOf(kind: ActorKind): [string, Credential][] {
+  if (kind === 'anonymous') return [['anonymous', null]];
+  return [`${kind} (token)`, `${kind} (session)`].map((name) => [name, credentials.get(name) ?? null]);
+}
+
+const NOT_FOUND = { error: { code: 'not_found', message: 'Not found' } };
+
+function expectedView(kind: ActorKind): number {
+  if (kind === 'anonymous' || kind === 'inactive user') return 401;
+  return roles.includes(kind as Role) ? 200 : 404;
+}
+
+const tenantRoutes = [
+  { name: 'tenant dashboard', url: () => `/admin/t/${ids.tenant}` },
+  { name: 'tenant operation runs', url: () => `/admin/t/${ids.tenant}/operations` },
+  { name: 'tenant run detail', url: () => `/admin/operations/${ids.run}` },
+];
+
+describe('tenant-scoped routes: 401, then 404 for anyone not entitled, then 200 for every role', () => {
+  for (const route of tenantRoutes) {
+    for (const kind of actorKinds) {
+      test(`${route.name} × ${kind}`, async () => {
+        for (const [name, credential] of credentialsOf(kind)) {
+          const response = await request(t.app, credential, { method: 'GET', url: route.url() });
+          assert.equal(response.statusCode, expectedView(kind), `${name}: ${response.body}`);
+          if (response.statusCode === 404) assert.deepEqual(response.json(), NOT_FOUND);
+          if (response.statusCode === 401) assert.equal(response.json().error.code, 'unauthenticated');
+        }
+      });
+    }
+  }
+});
+
+describe('workspace-level runs: any member of the workspace, nobody else', () => {
+  for (const kind of actorKinds) {
+    test(`workspace run × ${kind}`, async () => {
+      const expected =
+        kind === 'anonymous' || kind === 'inactive user' ? 401 : kind === 'other workspace' ? 404 : 200;
+      for (const [name, credential] of credentialsOf(kind)) {
+        const response = await request(t.app, credential, {
+          method: 'GET',
+          url: `/admin/operations/${ids.workspaceRun}`,
+        });
+        assert.equal(response.statusCode, expected, `${name}: ${response.body}`);
+        if (expected === 200) assert.equal(response.json().tenant, null);
+      }
+    });
+  }
+});
+
+describe('session routes', () => {
+  for (const kind of actorKinds) {
+    test(`GET /api/session × ${kind}`, async () => {
+      const expected = kind === 'anonymous' || kind === 'inactive user' ? 401 : 200;
+      for (const [name, credential] of credentialsOf(kind)) {
+        const response = await request(t.app, credential, { method: 'GET', url: '/api/session' });
+        assert.equal(response.statusCode, expected, `${name}: ${response.body}`);
+      }
+    });
+  }
+
+  test('lists only the tenants the actor holds a membership of', async () => {
+    const response = await request(t.app, credentials.get('operator (token)') ?? null, {
+      method: 'GET',
+      url: '/api/session',
+    });
+    const listed = response
+      .json()
+      .workspaces.flatMap((w: { tenants: { external_id: string }[] }) => w.tenants);
+    assert.deepEqual(
+      listed.map((tenant: { external_id: string }) => tenant.external_id),
+      [ids.tenant],
+    );
+    const workspaceOwner = await request(
+      t.app,
+      credentials.get('workspace owner without tenant membership (token)') ?? null,
+      {
+        method: 'GET',
+        url: '/api/session',
+      },
+    );
+    assert.deepEqual(workspaceOwner.json().workspaces[0].tenants, []);
+  });
+});
+
+describe('nothing about existence leaks: every out-of-reach case answers the same 404', () => {
+  const owner = () => credentials.get('owner (token)') ?? null;
+  const cases = [
+    ['unknown tenant', () => '/admin/t/no-such-tenant'],
+    ['tenant of another workspace', () => `/admin/t/${ids.otherTenant}`],
+    ['sibling tenant without membership', () => `/admin/t/${ids.siblingTenant}/operations`],
+    ['run of another workspace', () => `/admin/operations/${ids.otherRun}`],
+    ['run of a sibling tenant', () => `/admin/operations/${ids.siblingRun}`],
+    ['workspace run of another workspace', () => `/admin/operations/${ids.otherWorkspaceRun}`],
+    ['unknown run', () => '/admin/operations/99999999'],
+    ['malformed run id abc', () => '/admin/operations/abc'],
+    ['malformed run id -1', () => '/admin/operations/-1'],
+    ['malformed run id 0', () => '/admin/operations/0'],
+    ['20-digit run id', () => '/admin/operations/12345678901234567890'],
+    ['unknown route', () => '/admin/nothing/here'],
+  ] as const;
+  for (const [name, url] of cases) {
+    test(name, async () => {
+      const response = await request(t.app, owner(), { method: 'GET', url: url() });
+      assert.equal(response.statusCode, 404);
+      assert.deepEqual(response.json(), NOT_FOUND);
+    });
+  }
+});

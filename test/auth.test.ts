@@ -1,0 +1,223 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { eq } from 'drizzle-orm';
+import { sessions, users } from '../src/server/features/tenancy/tables.ts';
+import { request, signIn, startTestApp, type TestApp } from './helpers/app.ts';
+import * as make from './helpers/factories.ts';
+
+let t: TestApp;
+let email = '';
+let userId = 0;
+
+before(async () => {
+  t = await startTestApp({ TENANTPILOT_SIGN_IN_MAX_ATTEMPTS: '3', TENANTPILOT_TRUST_PROXY: 'true' });
+  const user = await make.createUser(t.db, { email: 'Ada.Lovelace@Example.test' });
+  email = user.email;
+  userId = user.id;
+});
+
+after(() => t.close());
+
+const signInWith = (body: object, headers: Record<string, string> = {}) =>
+  t.app.inject({
+    method: 'POST',
+    url: '/api/session',
+    payload: body,
+    headers: { 'x-forwarded-for': '10.0.0.1', ...headers },
+  });
+
+describe('sign-in', () => {
+  test('sets an HttpOnly, SameSite=Lax session cookie and stores only its digest', async () => {
+    const response = await signInWith({ email: 'ada.lovelace@example.test', password: make.TEST_PASSWORD });
+    assert.equal(response.statusCode, 200);
+    assert.equal(response.json().user.id, userId);
+    const cookie = response.cookies.find((c) => c.name === 'tp_session');
+    assert.ok(cookie);
+    assert.equal(cookie.httpOnly, true);
+    assert.equal(cookie.sameSite, 'Lax');
+    assert.notEqual(cookie.secure, true, 'plain http gets no Secure flag');
+    const stored = await t.db.select().from(sessions).where(eq(sessions.userId, userId));
+    assert.ok(stored.length >= 1);
+    assert.ok(
+      stored.every((row) => row.id !== cookie.value),
+      'the raw cookie value is never stored',
+    );
+  });
+
+  test('marks the cookie Secure behind an HTTPS load balancer', async () => {
+    const response = await signInWith(
+      { email, password: make.TEST_PASSWORD },
+      { 'x-forwarded-proto': 'https', 'x-forwarded-for': '10.0.0.2' },
+    );
+    assert.equal(response.statusCode, 200);
+    assert.equal(response.cookies.find((c) => c.name === 'tp_session')?.secure, true);
+  });
+
+  test('a wrong password and an unknown email get the same answer', async () => {
+    const wrong = await signInWith(
+      { email, password: 'not the password' },
+      { 'x-forwarded-for': '10.0.0.3' },
+    );
+    const unknown = await signInWith(
+      { email: 'nobody@example.test', password: 'whatever' },
+      { 'x-forwarded-for': '10.0.0.3' },
+    );
+    assert.equal(wrong.statusCode, 401);
+    assert.deepEqual(wrong.json(), unknown.json());
+    assert.deepEqual(wrong.json(), {
+      error: { code: 'unauthenticated', message: 'Email or password is incorrect' },
+    });
+  });
+
+  test('an inactive user cannot sign in, and their existing session and tokens answer 401', async () => {
+    const user = await make.createUser(t.db);
+    const session = await signIn(t.app, user.email);
+    const token = await make.createApiToken(t.db, user.id);
+    await t.db.update(users).set({ active: false }).where(eq(users.id, user.id));
+    const again = await signInWith(
+      { email: user.email, password: make.TEST_PASSWORD },
+      { 'x-forwarded-for': '10.0.0.4' },
+    );
+    assert.equal(again.statusCode, 401);
+    assert.equal((await request(t.app, { session }, { method: 'GET', url: '/api/session' })).statusCode, 401);
+    assert.equal(
+      (await request(t.app, { bearer: token }, { method: 'GET', url: '/api/session' })).statusCode,
+      401,
+    );
+  });
+
+  test('bad bodies are 422 with the field named, and write nothing', async () => {
+    const before = (await t.db.select().from(sessions)).length;
+    for (const [body, field] of [
+      [{ password: 'x' }, 'email'],
+      [{ email: email }, 'password'],
+      [{ email: 42, password: 'x' }, 'email'],
+      [{ email, password: 'x', remember: true }, 'remember'],
+    ] as const) {
+      const response = await signInWith(body, { 'x-forwarded-for': '10.0.0.5' });
+      assert.equal(response.statusCode, 422, JSON.stringify(body));
+      assert.equal(response.json().error.code, 'invalid');
+      assert.ok(response.json().error.fields[field], `${field} in ${response.body}`);
+    }
+    assert.equal((await t.db.select().from(sessions)).length, before);
+  });
+
+  test('is rate limited per client and email, counted in the database', async () => {
+    const attempt = () =>
+      signInWith({ email, password: 'wrong password' }, { 'x-forwarded-for': '10.0.0.9' });
+    for (let i = 0; i < 3; i++) assert.equal((await attempt()).statusCode, 401);
+    const limited = await attempt();
+    assert.equal(limited.statusCode, 429);
+    assert.equal(limited.json().error.code, 'rate_limited');
+    // Even the right password is refused while limited.
+    assert.equal(
+      (await signInWith({ email, password: make.TEST_PASSWORD }, { 'x-forwarded-for': '10.0.0.9' }))
+        .statusCode,
+      429,
+    );
+
+    // A second server process on the same database sees the same counter.
+    const second = await startTestApp(
+      { TENANTPILOT_SIGN_IN_MAX_ATTEMPTS: '3', TENANTPILOT_TRUST_PROXY: 'true' },
+      { database: t.database },
+    );
+    try {
+      const response = await second.app.inject({
+        method: 'POST',
+        url: '/api/session',
+        payload: { email, password: make.TEST_PASSWORD },
+        headers: { 'x-forwarded-for': '10.0.0.9' },
+      });
+      assert.equal(response.statusCode, 429);
+    } finally {
+      await second.close();
+    }
+  });
+});
+
+describe('sessions', () => {
+  test('a session made by one server process is valid on another (stateless servers)', async () => {
+    const user = await make.createUser(t.db);
+    const session = await signIn(t.app, user.email);
+    const second = await startTestApp({}, { database: t.database });
+    try {
+      const response = await request(second.app, { session }, { method: 'GET', url: '/api/session' });
+      assert.equal(response.statusCode, 200);
+      assert.equal(response.json().user.id, user.id);
+    } finally {
+      await second.close();
+    }
+  });
+
+  test('sign-out needs the CSRF token, then ends the session everywhere', async () => {
+    const session = await signIn(t.app, (await make.createUser(t.db)).email);
+    const noToken = await t.app.inject({
+      method: 'DELETE',
+      url: '/api/session',
+      headers: { cookie: session.cookie },
+    });
+    assert.equal(noToken.statusCode, 403);
+    const forged = await t.app.inject({
+      method: 'DELETE',
+      url: '/api/session',
+      headers: { cookie: session.cookie, 'x-csrf-token': 'forged' },
+    });
+    assert.equal(forged.statusCode, 403);
+    const out = await request(t.app, { session }, { method: 'DELETE', url: '/api/session' });
+    assert.equal(out.statusCode, 204);
+    assert.equal((await request(t.app, { session }, { method: 'GET', url: '/api/session' })).statusCode, 401);
+  });
+
+  test('a CSRF token from another browser does not pass', async () => {
+    const other = await make.createUser(t.db);
+    const mine = await signIn(t.app, other.email);
+    const theirs = await signIn(t.app, other.email);
+    const response = await t.app.inject({
+      method: 'DELETE',
+      url: '/api/session',
+      headers: {
+        cookie: mine.cookie.replace(/_csrf=[^;]+/, theirs.cookie.match(/_csrf=([^;]+)/)?.[0] ?? ''),
+        'x-csrf-token': mine.csrfToken,
+      },
+    });
+    assert.equal(response.statusCode, 403);
+  });
+
+  test('bearer requests need no CSRF token, and a bearer token wins over a cookie beside it', async () => {
+    const token = await make.createApiToken(t.db, userId);
+    const response = await t.app.inject({
+      method: 'DELETE',
+      url: '/api/session',
+      headers: { authorization: `Bearer ${token}`, cookie: 'tp_session=garbage' },
+    });
+    assert.equal(response.statusCode, 204);
+  });
+
+  test('unknown, revoked-looking and malformed bearer tokens are 401', async () => {
+    for (const header of ['Bearer tp_unknown', 'Bearer ', 'Basic abc', 'Bearer a b']) {
+      const response = await t.app.inject({
+        method: 'GET',
+        url: '/api/session',
+        headers: { authorization: header },
+      });
+      assert.equal(response.statusCode, 401, header);
+    }
+  });
+
+  test('browser navigation without a session is sent to sign-in; JSON clients get 401', async () => {
+    const page = await t.app.inject({
+      method: 'GET',
+      url: '/admin/t/anything?x=1',
+      headers: { accept: 'text/html' },
+    });
+    assert.equal(page.statusCode, 302);
+    assert.equal(page.headers.location, '/sign-in?next=%2Fadmin%2Ft%2Fanything%3Fx%3D1');
+    const api = await t.app.inject({
+      method: 'GET',
+      url: '/admin/t/anything',
+      headers: { accept: 'application/json' },
+    });
+    assert.equal(api.statusCode, 401);
+    assert.deepEqual(api.json(), { error: { code: 'unauthenticated', message: 'Sign in to continue' } });
+  });
+});

@@ -1,0 +1,139 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Role } from '../src/server/features/tenancy/tables.ts';
+import { type Capability, capabilities, createAccess } from '../src/server/http/access.ts';
+import { request, startTestApp, type TestApp } from './helpers/app.ts';
+import * as make from './helpers/factories.ts';
+
+/**
+ * The capability table of PRODUCT.md section 2, proved through HTTP: a probe route per scope kind asks
+ * the one resolver for each capability, as the feature routes do.
+ */
+const table: Record<Role, Capability[]> = {
+  readonly: ['tenant.view'],
+  operator: ['tenant.view', 'support_requests.create', 'finding_exceptions.request'],
+  manager: ['tenant.view', 'support_requests.create', 'finding_exceptions.request', 'findings.assign'],
+  owner: [
+    'tenant.view',
+    'support_requests.create',
+    'finding_exceptions.request',
+    'findings.assign',
+    'finding_exceptions.decide',
+  ],
+};
+
+let t: TestApp;
+const tokens = new Map<Role, string>();
+let tenant = '';
+let otherTenant = '';
+let run = 0;
+let workspaceRun = 0;
+let finding = 0;
+let otherFinding = 0;
+
+before(async () => {
+  t = await startTestApp(
+    {},
+    {
+      beforeReady(app, db) {
+        const access = createAccess(db);
+        app.get('/probe/t/:tenant/:capability', { schema: { hide: true } }, async (req) => {
+          const params = req.params as { tenant: string; capability: Capability };
+          return { role: (await access.tenant(req, params.tenant, params.capability)).role };
+        });
+        app.get('/probe/run/:run/:capability', { schema: { hide: true } }, async (req) => {
+          const params = req.params as { run: string; capability: Capability };
+          return { runId: (await access.run(req, params.run, params.capability)).runId };
+        });
+        app.get('/probe/t/:tenant/f/:finding/:capability', { schema: { hide: true } }, async (req) => {
+          const params = req.params as { tenant: string; finding: string; capability: Capability };
+          return {
+            findingId: (await access.finding(req, params.tenant, params.finding, params.capability))
+              .findingId,
+          };
+        });
+      },
+    },
+  );
+  const workspace = await make.createWorkspace(t.db);
+  const home = await make.createTenant(t.db, workspace.id);
+  const sibling = await make.createTenant(t.db, workspace.id);
+  tenant = home.externalId;
+  otherTenant = sibling.externalId;
+  run = (await make.createRun(t.db, { workspaceId: workspace.id, tenantId: home.id })).id;
+  workspaceRun = (await make.createRun(t.db, { workspaceId: workspace.id, tenantId: null })).id;
+  finding = (await make.createFinding(t.db, home.id)).id;
+  otherFinding = (await make.createFinding(t.db, sibling.id)).id;
+  for (const role of Object.keys(table) as Role[]) {
+    const user = await make.createUser(t.db);
+    await make.addTenantMember(t.db, home, user.id, role);
+    await make.addTenantMember(t.db, sibling, user.id, role);
+    tokens.set(role, await make.createApiToken(t.db, user.id));
+  }
+});
+
+after(() => t.close());
+
+for (const role of Object.keys(table) as Role[]) {
+  describe(`${role}`, () => {
+    for (const capability of capabilities) {
+      const expected = table[role].includes(capability) ? 200 : 403;
+      test(`${capability} → ${expected} on tenant, run and finding scopes`, async () => {
+        const bearer = tokens.get(role) ?? '';
+        for (const url of [
+          `/probe/t/${tenant}/${capability}`,
+          `/probe/run/${run}/${capability}`,
+          `/probe/t/${tenant}/f/${finding}/${capability}`,
+        ]) {
+          const response = await request(t.app, { bearer }, { method: 'GET', url });
+          assert.equal(response.statusCode, expected, `${url}: ${response.body}`);
+          if (expected === 403) assert.equal(response.json().error.code, 'forbidden');
+        }
+      });
+    }
+  });
+}
+
+describe('404 comes before 403', () => {
+  test('a finding of another tenant under this tenant path is 404, even for a capability the role lacks', async () => {
+    const bearer = tokens.get('readonly') ?? '';
+    for (const capability of ['tenant.view', 'finding_exceptions.decide']) {
+      const response = await request(
+        t.app,
+        { bearer },
+        { method: 'GET', url: `/probe/t/${tenant}/f/${otherFinding}/${capability}` },
+      );
+      assert.equal(response.statusCode, 404);
+    }
+    const own = await request(
+      t.app,
+      { bearer },
+      { method: 'GET', url: `/probe/t/${otherTenant}/f/${otherFinding}/tenant.view` },
+    );
+    assert.equal(own.statusCode, 200);
+  });
+
+  test('a workspace-level run is never actionable: 404 for every capability but view', async () => {
+    const bearer = tokens.get('owner') ?? '';
+    for (const capability of capabilities) {
+      const response = await request(
+        t.app,
+        { bearer },
+        { method: 'GET', url: `/probe/run/${workspaceRun}/${capability}` },
+      );
+      assert.equal(response.statusCode, capability === 'tenant.view' ? 200 : 404, capability);
+    }
+  });
+
+  test('malformed finding ids are 404', async () => {
+    const bearer = tokens.get('owner') ?? '';
+    for (const id of ['abc', '-1', '0', '1.5', '99999999999999999999']) {
+      const response = await request(
+        t.app,
+        { bearer },
+        { method: 'GET', url: `/probe/t/${tenant}/f/${id}/tenant.view` },
+      );
+      assert.equal(response.statusCode, 404, id);
+    }
+  });
+});
