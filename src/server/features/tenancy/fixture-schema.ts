@@ -98,7 +98,7 @@ export function describeRecord(data: unknown, collection: string, index: number)
 function place(data: unknown, instancePath: string, field?: string): string {
   const [collection, index, ...rest] = instancePath.split('/').slice(1);
   const fieldPath = [...rest, ...(field === undefined ? [] : [field])].join('.');
-  if (collection === undefined) return field === undefined ? 'the file' : `the file ${field}`;
+  if (collection === undefined) return field ?? 'the file';
   const where = index === undefined ? collection : describeRecord(data, collection, Number(index));
   return fieldPath ? `${where} ${fieldPath}` : where;
 }
