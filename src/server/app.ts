@@ -21,6 +21,7 @@ import { findActor } from './http/auth.ts';
 import { registerErrorHandling } from './http/errors.ts';
 import { databaseRateLimitStore } from './http/rate-limit-store.ts';
 import type { App } from './http/types.ts';
+import { validatorCompiler } from './http/validation.ts';
 import { registerWeb } from './http/web.ts';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -55,7 +56,7 @@ export async function buildApp({ config, database, logger }: AppDeps): Promise<A
     trustProxy: config.trustProxy,
     routerOptions: { ignoreTrailingSlash: true },
   })
-    .setValidatorCompiler(TypeBoxValidatorCompiler)
+    .setValidatorCompiler(validatorCompiler)
     .withTypeProvider<TypeBoxTypeProvider>();
   const { db } = database;
 
