@@ -1,5 +1,5 @@
 import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
-import type { FastifySchemaCompiler } from 'fastify';
+import type { FastifySchemaCompiler, FastifySchemaValidationError } from 'fastify';
 import type { TSchema } from 'typebox';
 
 /**
@@ -10,7 +10,7 @@ import type { TSchema } from 'typebox';
 export const validatorCompiler: FastifySchemaCompiler<TSchema> = (route) => {
   const validate = TypeBoxValidatorCompiler(route) as (value: unknown) => {
     value?: unknown;
-    error?: unknown;
+    error?: FastifySchemaValidationError[];
   };
   if (route.httpPart === 'body') return validate;
   return (raw: unknown) => {
@@ -22,7 +22,13 @@ export const validatorCompiler: FastifySchemaCompiler<TSchema> = (route) => {
       if (typeof value === 'number' && typeof given[key] === 'string' && given[key] !== String(value)) {
         return {
           error: [
-            { instancePath: `/${key}`, keyword: 'type', message: 'must be a whole number', params: {} },
+            {
+              instancePath: `/${key}`,
+              schemaPath: '',
+              keyword: 'type',
+              message: 'must be a whole number',
+              params: {},
+            },
           ],
         };
       }
