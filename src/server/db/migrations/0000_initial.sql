@@ -22,7 +22,8 @@ CREATE TABLE "finding_exceptions" (
 	"status" text NOT NULL,
 	"decided_by_user_id" integer,
 	"decided_at" timestamp with time zone,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "finding_exceptions_status_check" CHECK ("finding_exceptions"."status" in ('pending', 'approved', 'rejected', 'expired', 'revoked'))
 );
 --> statement-breakpoint
 CREATE TABLE "findings" (
@@ -35,7 +36,9 @@ CREATE TABLE "findings" (
 	"owner_user_id" integer,
 	"assignee_user_id" integer,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
-	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "findings_severity_check" CHECK ("findings"."severity" in ('low', 'medium', 'high', 'critical')),
+	CONSTRAINT "findings_workflow_status_check" CHECK ("findings"."workflow_status" in ('new', 'triaged', 'in_progress', 'reopened', 'resolved', 'closed', 'risk_accepted'))
 );
 --> statement-breakpoint
 CREATE TABLE "operation_runs" (
@@ -48,7 +51,9 @@ CREATE TABLE "operation_runs" (
 	"summary" text,
 	"started_at" timestamp with time zone,
 	"completed_at" timestamp with time zone,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "operation_runs_status_check" CHECK ("operation_runs"."status" in ('queued', 'running', 'completed')),
+	CONSTRAINT "operation_runs_outcome_check" CHECK ("operation_runs"."outcome" in ('succeeded', 'partially_succeeded', 'failed'))
 );
 --> statement-breakpoint
 CREATE TABLE "support_requests" (
@@ -71,7 +76,12 @@ CREATE TABLE "support_requests" (
 	"external_ticket_reference" text,
 	"external_ticket_url" text,
 	"failure_summary" text,
-	CONSTRAINT "support_requests_internal_reference_unique" UNIQUE("internal_reference")
+	CONSTRAINT "support_requests_internal_reference_unique" UNIQUE("internal_reference"),
+	CONSTRAINT "support_requests_context_check" CHECK ("support_requests"."primary_context_type" in ('tenant', 'operation_run')),
+	CONSTRAINT "support_requests_severity_check" CHECK ("support_requests"."severity" in ('low', 'normal', 'high', 'blocking')),
+	CONSTRAINT "support_requests_mode_check" CHECK ("support_requests"."handoff_mode" in ('internal_only', 'create_external_ticket', 'link_existing_ticket')),
+	CONSTRAINT "support_requests_outcome_check" CHECK ("support_requests"."handoff_outcome" in ('internal_only', 'external_ticket_created', 'external_ticket_linked', 'external_handoff_failed')),
+	CONSTRAINT "support_requests_context_run_check" CHECK (("support_requests"."primary_context_type" = 'operation_run') = ("support_requests"."operation_run_id" is not null))
 );
 --> statement-breakpoint
 CREATE TABLE "api_tokens" (
@@ -104,7 +114,8 @@ CREATE TABLE "tenant_memberships" (
 	"user_id" integer NOT NULL,
 	"role" text NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
-	CONSTRAINT "tenant_memberships_tenant_id_user_id_pk" PRIMARY KEY("tenant_id","user_id")
+	CONSTRAINT "tenant_memberships_tenant_id_user_id_pk" PRIMARY KEY("tenant_id","user_id"),
+	CONSTRAINT "tenant_memberships_role_check" CHECK ("tenant_memberships"."role" in ('owner', 'manager', 'operator', 'readonly'))
 );
 --> statement-breakpoint
 CREATE TABLE "tenants" (
@@ -114,7 +125,8 @@ CREATE TABLE "tenants" (
 	"name" text NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	CONSTRAINT "tenants_external_id_unique" UNIQUE("external_id"),
-	CONSTRAINT "tenants_id_workspace_key" UNIQUE("id","workspace_id")
+	CONSTRAINT "tenants_id_workspace_key" UNIQUE("id","workspace_id"),
+	CONSTRAINT "tenants_external_id_check" CHECK ("tenants"."external_id" ~ '^[a-z0-9-]{1,63}$')
 );
 --> statement-breakpoint
 CREATE TABLE "users" (
@@ -131,7 +143,8 @@ CREATE TABLE "workspace_memberships" (
 	"user_id" integer NOT NULL,
 	"role" text NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
-	CONSTRAINT "workspace_memberships_workspace_id_user_id_pk" PRIMARY KEY("workspace_id","user_id")
+	CONSTRAINT "workspace_memberships_workspace_id_user_id_pk" PRIMARY KEY("workspace_id","user_id"),
+	CONSTRAINT "workspace_memberships_role_check" CHECK ("workspace_memberships"."role" in ('owner', 'manager', 'operator', 'readonly'))
 );
 --> statement-breakpoint
 CREATE TABLE "workspaces" (

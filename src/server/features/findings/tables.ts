@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, pgTable, serial, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { oneOf } from '../../db/checks.ts';
 import { tenants, users } from '../tenancy/tables.ts';
 
 export const severities = ['low', 'medium', 'high', 'critical'] as const;
@@ -41,6 +42,8 @@ export const findings = pgTable(
     index('findings_tenant_status_idx').on(t.tenantId, t.workflowStatus, t.id.desc()),
     index('findings_owner_idx').on(t.ownerUserId, t.id.desc()),
     index('findings_assignee_idx').on(t.assigneeUserId, t.id.desc()),
+    oneOf('findings_severity_check', t.severity, severities),
+    oneOf('findings_workflow_status_check', t.workflowStatus, workflowStatuses),
   ],
 );
 
@@ -69,5 +72,6 @@ export const findingExceptions = pgTable(
     index('finding_exceptions_finding_idx').on(t.findingId, t.id.desc()),
     // One pending exception per finding, enforced by the database as well as the service.
     uniqueIndex('finding_exceptions_one_pending_key').on(t.findingId).where(sql`${t.status} = 'pending'`),
+    oneOf('finding_exceptions_status_check', t.status, exceptionStatuses),
   ],
 );

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, pgTable, serial, text, timestamp } from 'drizzle-orm/pg-core';
+import { oneOf } from '../../db/checks.ts';
 import { tenants, workspaces } from '../tenancy/tables.ts';
 
 export const runStatuses = ['queued', 'running', 'completed'] as const;
@@ -30,5 +31,7 @@ export const operationRuns = pgTable(
     index('operation_runs_tenant_status_idx').on(t.tenantId, t.status, t.id.desc()),
     index('operation_runs_tenant_outcome_idx').on(t.tenantId, t.outcome, t.id.desc()),
     index('operation_runs_workspace_idx').on(t.workspaceId, t.id.desc()).where(sql`${t.tenantId} is null`),
+    oneOf('operation_runs_status_check', t.status, runStatuses),
+    oneOf('operation_runs_outcome_check', t.outcome, runOutcomes),
   ],
 );

@@ -1,4 +1,6 @@
-import { index, integer, pgTable, serial, text, timestamp } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { check, index, integer, pgTable, serial, text, timestamp } from 'drizzle-orm/pg-core';
+import { oneOf } from '../../db/checks.ts';
 import { operationRuns } from '../operation-runs/tables.ts';
 import { tenants, users, workspaces } from '../tenancy/tables.ts';
 
@@ -46,5 +48,14 @@ export const supportRequests = pgTable(
     index('support_requests_tenant_idx').on(t.tenantId, t.id.desc()),
     index('support_requests_tenant_context_idx').on(t.tenantId, t.primaryContextType, t.id.desc()),
     index('support_requests_run_idx').on(t.operationRunId, t.id.desc()),
+    oneOf('support_requests_context_check', t.primaryContextType, contextTypes),
+    oneOf('support_requests_severity_check', t.severity, supportSeverities),
+    oneOf('support_requests_mode_check', t.handoffMode, handoffModes),
+    oneOf('support_requests_outcome_check', t.handoffOutcome, handoffOutcomes),
+    // A run-context request names its run; a tenant-context one names none.
+    check(
+      'support_requests_context_run_check',
+      sql`(${t.primaryContextType} = 'operation_run') = (${t.operationRunId} is not null)`,
+    ),
   ],
 );

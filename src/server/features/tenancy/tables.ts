@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import {
   boolean,
+  check,
   foreignKey,
   index,
   integer,
@@ -12,6 +13,7 @@ import {
   unique,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
+import { oneOf } from '../../db/checks.ts';
 
 export const roles = ['owner', 'manager', 'operator', 'readonly'] as const;
 export type Role = (typeof roles)[number];
@@ -53,6 +55,7 @@ export const workspaceMemberships = pgTable(
   (t) => [
     primaryKey({ columns: [t.workspaceId, t.userId] }),
     index('workspace_memberships_user_idx').on(t.userId),
+    oneOf('workspace_memberships_role_check', t.role, roles),
   ],
 );
 
@@ -71,6 +74,7 @@ export const tenants = pgTable(
     index('tenants_workspace_idx').on(t.workspaceId, t.name),
     // Lets tenant_memberships prove, in the database, that the tenant sits in the membership's workspace.
     unique('tenants_id_workspace_key').on(t.id, t.workspaceId),
+    check('tenants_external_id_check', sql`${t.externalId} ~ '^[a-z0-9-]{1,63}$'`),
   ],
 );
 
@@ -87,6 +91,7 @@ export const tenantMemberships = pgTable(
   (t) => [
     primaryKey({ columns: [t.tenantId, t.userId] }),
     index('tenant_memberships_user_idx').on(t.userId),
+    oneOf('tenant_memberships_role_check', t.role, roles),
     foreignKey({
       name: 'tenant_memberships_tenant_fk',
       columns: [t.tenantId, t.workspaceId],
