@@ -1,0 +1,75 @@
+import type { AddressInfo } from 'node:net';
+import { buildApp } from './app.ts';
+import type { Config } from './config.ts';
+import { type Database, openDatabase } from './db/client.ts';
+import {
+  DEMO_SIGN_INS,
+  formatDemoSignIns,
+  hasDemoData,
+  isDatabaseEmpty,
+  seedDemo,
+} from './features/tenancy/demo-seed.ts';
+
+export interface StartOptions {
+  config: Config;
+  /** Load the demo data into an empty database and print its sign-ins. */
+  demo?: boolean;
+  port?: number;
+  host?: string;
+}
+
+export interface RunningServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+async function prepareDemo(database: Database): Promise<string> {
+  if (await isDatabaseEmpty(database.db)) return formatDemoSignIns(await seedDemo(database.db));
+  if (await hasDemoData(database.db)) return formatDemoSignIns(DEMO_SIGN_INS);
+  return 'Demo data not loaded: the database already holds other users.';
+}
+
+function urlOf(address: AddressInfo): string {
+  const unspecified = address.address === '0.0.0.0' || address.address === '::';
+  const host = unspecified
+    ? 'localhost'
+    : address.family === 'IPv6'
+      ? `[${address.address}]`
+      : address.address;
+  return `http://${host}:${address.port}`;
+}
+
+/** Migrates, optionally seeds the demo, serves, and closes the app then the database on SIGINT/SIGTERM. */
+export async function startServer(options: StartOptions): Promise<RunningServer> {
+  const { config } = options;
+  const database = await openDatabase(config.database);
+  let close = () => database.close();
+  try {
+    await database.migrate();
+    const demoNote = options.demo ? await prepareDemo(database) : null;
+    const app = await buildApp({ config, database });
+    close = async () => {
+      await app.close();
+      await database.close();
+    };
+    await app.listen({ host: options.host ?? config.host, port: options.port ?? config.port });
+    const url = urlOf(app.server.address() as AddressInfo);
+    process.stdout.write(`TenantPilot is running at ${url}\n${demoNote ? `${demoNote}\n` : ''}`);
+    const stop = () => {
+      close().then(
+        () => process.exit(0),
+        (error: Error) => {
+          process.stderr.write(`tenantpilot: error while stopping: ${error.message}\n`);
+          process.exit(1);
+        },
+      );
+    };
+    // `once`: a second Ctrl-C while closing falls through to Node's default and ends the process at once.
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    return { url, close };
+  } catch (error) {
+    await close().catch(() => {});
+    throw error;
+  }
+}
