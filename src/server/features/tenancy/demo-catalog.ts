@@ -1,5 +1,106 @@
 // Text for the demo data: what an operator of Microsoft 365 / Intune tenants sees in a working week.
 import type { RunOutcome } from '../operation-runs/tables.ts';
+import type { Role } from './tables.ts';
+
+/** Who works where: two MSP workspaces, their customer tenants and people of every role. */
+export interface DemoUser {
+  key: string;
+  name: string;
+  /** Printed at start-up; users without it exist to make the data realistic. */
+  shown?: string;
+  active?: boolean;
+  workspace: 'northwind' | 'contoso';
+  workspaceRole: Role;
+  tenants: Partial<Record<string, Role>>;
+}
+
+export const TENANTS = [
+  { key: 'fabrikam-retail', workspace: 'northwind', name: 'Fabrikam Retail' },
+  { key: 'adatum-health', workspace: 'northwind', name: 'Adatum Health' },
+  { key: 'tailspin-toys', workspace: 'northwind', name: 'Tailspin Toys' },
+  { key: 'woodgrove-bank', workspace: 'northwind', name: 'Woodgrove Bank' },
+  { key: 'litware-legal', workspace: 'contoso', name: 'Litware Legal' },
+  { key: 'proseware-labs', workspace: 'contoso', name: 'Proseware Labs' },
+] as const;
+const northwind = (role: Role) => ({
+  'fabrikam-retail': role,
+  'adatum-health': role,
+  'tailspin-toys': role,
+  'woodgrove-bank': role,
+});
+
+export const USERS: DemoUser[] = [
+  {
+    key: 'owner',
+    name: 'Olivia Hart',
+    shown: 'owner',
+    workspace: 'northwind',
+    workspaceRole: 'owner',
+    tenants: northwind('owner'),
+  },
+  {
+    key: 'manager',
+    name: 'Marcus Chen',
+    shown: 'manager',
+    workspace: 'northwind',
+    workspaceRole: 'manager',
+    tenants: northwind('manager'),
+  },
+  {
+    key: 'operator',
+    name: 'Priya Natarajan',
+    shown: 'operator (not on Woodgrove Bank)',
+    workspace: 'northwind',
+    workspaceRole: 'operator',
+    tenants: { 'fabrikam-retail': 'operator', 'adatum-health': 'operator', 'tailspin-toys': 'operator' },
+  },
+  {
+    key: 'readonly',
+    name: 'Rafael Ortiz',
+    shown: 'readonly (Fabrikam Retail, Adatum Health)',
+    workspace: 'northwind',
+    workspaceRole: 'readonly',
+    tenants: { 'fabrikam-retail': 'readonly', 'adatum-health': 'readonly' },
+  },
+  {
+    key: 'engineer',
+    name: 'Tom Becker',
+    workspace: 'northwind',
+    workspaceRole: 'operator',
+    tenants: { 'fabrikam-retail': 'operator', 'woodgrove-bank': 'operator', 'tailspin-toys': 'operator' },
+  },
+  {
+    key: 'auditor',
+    name: 'Wendy Brooks',
+    shown: 'workspace member without tenant access',
+    workspace: 'northwind',
+    workspaceRole: 'readonly',
+    tenants: {},
+  },
+  {
+    key: 'former',
+    name: 'Sam Keller',
+    active: false,
+    workspace: 'northwind',
+    workspaceRole: 'operator',
+    tenants: { 'fabrikam-retail': 'operator', 'adatum-health': 'operator' },
+  },
+  {
+    key: 'contoso',
+    name: 'Aisha Bello',
+    shown: 'owner in Contoso Managed Services only',
+    workspace: 'contoso',
+    workspaceRole: 'owner',
+    tenants: { 'litware-legal': 'owner', 'proseware-labs': 'owner' },
+  },
+  {
+    key: 'contoso-operator',
+    name: 'Jonas Weber',
+    workspace: 'contoso',
+    workspaceRole: 'operator',
+    tenants: { 'litware-legal': 'operator', 'proseware-labs': 'operator' },
+  },
+];
 
 export const FINDING_TITLES = [
   'BitLocker encryption not enforced on Windows 11 devices',

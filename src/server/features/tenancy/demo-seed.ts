@@ -2,7 +2,15 @@ import { count } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import type { ExceptionStatus, Severity, WorkflowStatus } from '../findings/tables.ts';
 import type { RunOutcome } from '../operation-runs/tables.ts';
-import { EXCEPTION_REASONS, FINDING_TITLES, RUNNING_SUMMARIES, runSummary } from './demo-catalog.ts';
+import {
+  type DemoUser,
+  EXCEPTION_REASONS,
+  FINDING_TITLES,
+  RUNNING_SUMMARIES,
+  runSummary,
+  TENANTS,
+  USERS,
+} from './demo-catalog.ts';
 import type {
   Fixture,
   FixtureFinding,
@@ -21,105 +29,6 @@ export interface DemoSignIn {
   password: string;
   role: string;
 }
-
-interface DemoUser {
-  key: string;
-  name: string;
-  /** Printed at start-up; users without it exist to make the data realistic. */
-  shown?: string;
-  active?: boolean;
-  workspace: 'northwind' | 'contoso';
-  workspaceRole: Role;
-  tenants: Partial<Record<string, Role>>;
-}
-
-const TENANTS = [
-  { key: 'fabrikam-retail', workspace: 'northwind', name: 'Fabrikam Retail' },
-  { key: 'adatum-health', workspace: 'northwind', name: 'Adatum Health' },
-  { key: 'tailspin-toys', workspace: 'northwind', name: 'Tailspin Toys' },
-  { key: 'woodgrove-bank', workspace: 'northwind', name: 'Woodgrove Bank' },
-  { key: 'litware-legal', workspace: 'contoso', name: 'Litware Legal' },
-  { key: 'proseware-labs', workspace: 'contoso', name: 'Proseware Labs' },
-] as const;
-const northwind = (role: Role) => ({
-  'fabrikam-retail': role,
-  'adatum-health': role,
-  'tailspin-toys': role,
-  'woodgrove-bank': role,
-});
-
-const USERS: DemoUser[] = [
-  {
-    key: 'owner',
-    name: 'Olivia Hart',
-    shown: 'owner',
-    workspace: 'northwind',
-    workspaceRole: 'owner',
-    tenants: northwind('owner'),
-  },
-  {
-    key: 'manager',
-    name: 'Marcus Chen',
-    shown: 'manager',
-    workspace: 'northwind',
-    workspaceRole: 'manager',
-    tenants: northwind('manager'),
-  },
-  {
-    key: 'operator',
-    name: 'Priya Natarajan',
-    shown: 'operator (not on Woodgrove Bank)',
-    workspace: 'northwind',
-    workspaceRole: 'operator',
-    tenants: { 'fabrikam-retail': 'operator', 'adatum-health': 'operator', 'tailspin-toys': 'operator' },
-  },
-  {
-    key: 'readonly',
-    name: 'Rafael Ortiz',
-    shown: 'readonly (Fabrikam Retail, Adatum Health)',
-    workspace: 'northwind',
-    workspaceRole: 'readonly',
-    tenants: { 'fabrikam-retail': 'readonly', 'adatum-health': 'readonly' },
-  },
-  {
-    key: 'engineer',
-    name: 'Tom Becker',
-    workspace: 'northwind',
-    workspaceRole: 'operator',
-    tenants: { 'fabrikam-retail': 'operator', 'woodgrove-bank': 'operator', 'tailspin-toys': 'operator' },
-  },
-  {
-    key: 'auditor',
-    name: 'Wendy Brooks',
-    shown: 'workspace member without tenant access',
-    workspace: 'northwind',
-    workspaceRole: 'readonly',
-    tenants: {},
-  },
-  {
-    key: 'former',
-    name: 'Sam Keller',
-    active: false,
-    workspace: 'northwind',
-    workspaceRole: 'operator',
-    tenants: { 'fabrikam-retail': 'operator', 'adatum-health': 'operator' },
-  },
-  {
-    key: 'contoso',
-    name: 'Aisha Bello',
-    shown: 'owner in Contoso Managed Services only',
-    workspace: 'contoso',
-    workspaceRole: 'owner',
-    tenants: { 'litware-legal': 'owner', 'proseware-labs': 'owner' },
-  },
-  {
-    key: 'contoso-operator',
-    name: 'Jonas Weber',
-    workspace: 'contoso',
-    workspaceRole: 'operator',
-    tenants: { 'litware-legal': 'operator', 'proseware-labs': 'operator' },
-  },
-];
 
 const emailOf = (user: DemoUser) => `${user.key}@${DOMAIN}`;
 
@@ -270,86 +179,31 @@ function buildFindings(rand: Random, now: Date): FixtureFinding[] {
 }
 
 function buildExceptions(rand: Random, now: Date, findings: FixtureFinding[]): FixtureFindingException[] {
-  const plans: {
-    tenant: string;
-    status: ExceptionStatus;
-    owner: string;
-    by: string;
-    review: number;
-    expires: number | null;
-  }[] = [
-    {
-      tenant: 'fabrikam-retail',
-      status: 'pending',
-      owner: 'owner',
-      by: 'operator',
-      review: -14 * DAY,
-      expires: -90 * DAY,
-    },
-    {
-      tenant: 'adatum-health',
-      status: 'pending',
-      owner: 'manager',
-      by: 'operator',
-      review: -7 * DAY,
-      expires: null,
-    },
-    {
-      tenant: 'fabrikam-retail',
-      status: 'approved',
-      owner: 'manager',
-      by: 'engineer',
-      review: 10 * DAY,
-      expires: -60 * DAY,
-    },
-    {
-      tenant: 'woodgrove-bank',
-      status: 'approved',
-      owner: 'owner',
-      by: 'engineer',
-      review: 3 * DAY,
-      expires: null,
-    },
-    {
-      tenant: 'tailspin-toys',
-      status: 'expired',
-      owner: 'owner',
-      by: 'operator',
-      review: 90 * DAY,
-      expires: 7 * DAY,
-    },
-    {
-      tenant: 'adatum-health',
-      status: 'rejected',
-      owner: 'owner',
-      by: 'operator',
-      review: 30 * DAY,
-      expires: null,
-    },
-    {
-      tenant: 'litware-legal',
-      status: 'revoked',
-      owner: 'contoso',
-      by: 'contoso-operator',
-      review: 20 * DAY,
-      expires: -40 * DAY,
-    },
+  // tenant, status, exception owner, requested by, review due and expiry in days ago (negative: ahead).
+  const plans: [string, ExceptionStatus, string, string, number, number | null][] = [
+    ['fabrikam-retail', 'pending', 'owner', 'operator', -14, -90],
+    ['adatum-health', 'pending', 'manager', 'operator', -7, null],
+    ['fabrikam-retail', 'approved', 'manager', 'engineer', 10, -60],
+    ['woodgrove-bank', 'approved', 'owner', 'engineer', 3, null],
+    ['tailspin-toys', 'expired', 'owner', 'operator', 90, 7],
+    ['adatum-health', 'rejected', 'owner', 'operator', 30, null],
+    ['litware-legal', 'revoked', 'contoso', 'contoso-operator', 20, -40],
   ];
   const used = new Set<string>();
-  return plans.map((plan, i) => {
-    const wanted = plan.status === 'approved' || plan.status === 'expired' ? 'risk_accepted' : 'triaged';
-    const candidates = findings.filter((f) => f.tenant === plan.tenant && !used.has(f.key));
+  return plans.map(([tenant, status, owner, requestedBy, reviewDaysAgo, expiresDaysAgo], i) => {
+    const wanted = status === 'approved' || status === 'expired' ? 'risk_accepted' : 'triaged';
+    const candidates = findings.filter((f) => f.tenant === tenant && !used.has(f.key));
     const finding = candidates.find((f) => f.workflow_status === wanted) ?? (candidates[0] as FixtureFinding);
     used.add(finding.key);
     return {
       key: `exception-${i + 1}`,
       finding: finding.key,
-      owner: plan.owner,
-      requested_by: plan.by,
+      owner,
+      requested_by: requestedBy,
       request_reason: rand.pick(EXCEPTION_REASONS),
-      review_due_at: iso(now, plan.review),
-      expires_at: plan.expires === null ? null : iso(now, plan.expires),
-      status: plan.status,
+      review_due_at: iso(now, reviewDaysAgo * DAY),
+      expires_at: expiresDaysAgo === null ? null : iso(now, expiresDaysAgo * DAY),
+      status,
     };
   });
 }
