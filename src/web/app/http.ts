@@ -1,0 +1,130 @@
+/**
+ * The one fetch wrapper every feature api.ts uses: JSON in and out, the session cookie, the CSRF
+ * header on writes, errors parsed into ApiError, and a 401 sending the browser to sign-in.
+ */
+
+export type ApiErrorFields = Record<string, string>;
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly fields: ApiErrorFields = {},
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+export function isApiError(error: unknown, status?: number): error is ApiError {
+  return error instanceof ApiError && (status === undefined || error.status === status);
+}
+
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface RequestOptions {
+  method?: Method;
+  body?: unknown;
+  query?: Record<string, string | number | null | undefined>;
+  signal?: AbortSignal;
+  /** Sign-in and the session probe expect 401 as an answer, not as "go and sign in". */
+  redirectOnUnauthenticated?: boolean;
+}
+
+const SESSION_PATH = '/api/session';
+
+let csrfToken: string | null = null;
+let onUnauthenticated: (currentPath: string) => void = (currentPath) => {
+  window.location.assign(`/sign-in?${new URLSearchParams({ next: currentPath })}`);
+};
+
+/** The session endpoint hands out the token; the tenancy api remembers it whenever it reads the session. */
+export function rememberCsrfToken(token: string | null): void {
+  csrfToken = token;
+}
+
+/** The router installs a client-side navigation here so a 401 keeps the SPA alive. */
+export function setUnauthenticatedHandler(handler: (currentPath: string) => void): void {
+  onUnauthenticated = handler;
+}
+
+async function ensureCsrfToken(): Promise<string | null> {
+  if (csrfToken) return csrfToken;
+  const response = await fetch(SESSION_PATH, {
+    headers: { Accept: 'application/json' },
+    credentials: 'same-origin',
+  });
+  if (!response.ok) return null;
+  const body = (await response.json()) as { csrf_token?: string };
+  csrfToken = body.csrf_token ?? null;
+  return csrfToken;
+}
+
+function buildUrl(path: string, query: RequestOptions['query']): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query ?? {})) {
+    if (value !== undefined && value !== null && value !== '') params.set(key, String(value));
+  }
+  return params.size > 0 ? `${path}?${params}` : path;
+}
+
+async function toApiError(response: Response): Promise<ApiError> {
+  try {
+    const body = (await response.json()) as {
+      error?: { code?: string; message?: string; fields?: ApiErrorFields };
+    };
+    if (body.error?.code) {
+      return new ApiError(
+        response.status,
+        body.error.code,
+        body.error.message ?? response.statusText,
+        body.error.fields,
+      );
+    }
+  } catch {
+    // Not JSON (a proxy page, an empty body): fall through to a generic error.
+  }
+  return new ApiError(response.status, 'http_error', `Request failed (${response.status})`);
+}
+
+async function send(path: string, options: RequestOptions, method: Method): Promise<Response> {
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  if (options.body !== undefined) headers['Content-Type'] = 'application/json';
+  if (method !== 'GET') {
+    const token = await ensureCsrfToken();
+    if (token) headers['x-csrf-token'] = token;
+  }
+  return fetch(buildUrl(path, options.query), {
+    method,
+    headers,
+    credentials: 'same-origin',
+    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+    signal: options.signal,
+  });
+}
+
+export async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
+  const method = options.method ?? 'GET';
+  let response = await send(path, options, method);
+  if (response.status === 403 && method !== 'GET' && csrfToken) {
+    // The token may belong to an earlier session (signed in again in another tab): refresh it once.
+    csrfToken = null;
+    response = await send(path, options, method);
+  }
+
+  if (!response.ok) {
+    const error = await toApiError(response);
+    if (error.status === 401) {
+      csrfToken = null;
+      const here = `${window.location.pathname}${window.location.search}`;
+      if (options.redirectOnUnauthenticated !== false && window.location.pathname !== '/sign-in') {
+        onUnauthenticated(here);
+      }
+    }
+    throw error;
+  }
+  if (response.status === 204) return undefined as T;
+  const text = await response.text();
+  return (text ? JSON.parse(text) : undefined) as T;
+}

@@ -1,0 +1,34 @@
+/** Every URL the UI links to, built in one place. The UI lives at the same URLs as the JSON API. */
+export const paths = {
+  signIn: (next?: string) => (next ? `/sign-in?${new URLSearchParams({ next })}` : '/sign-in'),
+  adminHome: () => '/admin',
+  tenantDashboard: (tenant: string) => `/admin/t/${encodeURIComponent(tenant)}`,
+  tenantOperations: (tenant: string, filters?: Record<string, string | undefined>) => {
+    const base = `/admin/t/${encodeURIComponent(tenant)}/operations`;
+    const query = new URLSearchParams();
+    for (const [key, value] of Object.entries(filters ?? {})) if (value) query.set(key, value);
+    return query.size > 0 ? `${base}?${query}` : base;
+  },
+  operationRun: (run: number | string) => `/admin/operations/${encodeURIComponent(String(run))}`,
+} as const;
+
+/** Route patterns for the router, kept beside the builders so they cannot drift apart. */
+export const routePatterns = {
+  signIn: '/sign-in',
+  admin: '/admin',
+  tenantDashboard: '/admin/t/:tenant',
+  tenantOperations: '/admin/t/:tenant/operations',
+  operationRun: '/admin/operations/:run',
+} as const;
+
+/** `next` is only honoured when it stays on this site: a path, not `//host` or `/\host`. */
+export function safeNextPath(next: string | null): string {
+  if (!next?.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return paths.adminHome();
+  try {
+    const url = new URL(next, window.location.origin);
+    if (url.origin !== window.location.origin || url.pathname === '/sign-in') return paths.adminHome();
+    return `${url.pathname}${url.search}${url.hash}`;
+  } catch {
+    return paths.adminHome();
+  }
+}

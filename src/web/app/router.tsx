@@ -1,0 +1,66 @@
+import { Box, Container } from '@mantine/core';
+import { useDocumentTitle } from '@mantine/hooks';
+import { useEffect } from 'react';
+import { BrowserRouter, Navigate, Route, Routes, useNavigate, useParams } from 'react-router';
+import { RunDetailPage } from '../features/operation-runs/run-detail-page.tsx';
+import { RunsListPage } from '../features/operation-runs/runs-list-page.tsx';
+import { AdminHomePage } from '../features/tenancy/admin-home-page.tsx';
+import { findTenant, useSession } from '../features/tenancy/api.ts';
+import { SignInPage } from '../features/tenancy/sign-in-page.tsx';
+import { TenantDashboardPage } from '../features/tenancy/tenant-dashboard-page.tsx';
+import { NotFoundState } from '../ui/access-states.tsx';
+import { AdminLayout } from './admin-layout.tsx';
+import { setUnauthenticatedHandler } from './http.ts';
+import { paths, routePatterns } from './paths.ts';
+
+/** A 401 from any request: client-side navigation to sign-in, coming back here afterwards. */
+function UnauthenticatedRedirect() {
+  const navigate = useNavigate();
+  useEffect(() => {
+    setUnauthenticatedHandler((currentPath) => navigate(paths.signIn(currentPath), { replace: true }));
+  }, [navigate]);
+  return null;
+}
+
+/** The operations list, titled with the tenant's name from the session. */
+function TenantOperationsRoute() {
+  const { tenant } = useParams();
+  const session = useSession();
+  return <RunsListPage tenantName={findTenant(session.data, tenant)?.tenant.name} />;
+}
+
+function AdminNotFound() {
+  useDocumentTitle('Not found · TenantPilot');
+  return <NotFoundState />;
+}
+
+function PublicNotFound() {
+  useDocumentTitle('Not found · TenantPilot');
+  return (
+    <Box bg="gray.0" mih="100vh">
+      <Container size="sm" py={80} component="main">
+        <NotFoundState />
+      </Container>
+    </Box>
+  );
+}
+
+export function AppRouter() {
+  return (
+    <BrowserRouter>
+      <UnauthenticatedRedirect />
+      <Routes>
+        <Route path="/" element={<Navigate replace to={paths.adminHome()} />} />
+        <Route path={routePatterns.signIn} element={<SignInPage />} />
+        <Route path={routePatterns.admin} element={<AdminLayout />}>
+          <Route index element={<AdminHomePage />} />
+          <Route path={routePatterns.tenantDashboard} element={<TenantDashboardPage />} />
+          <Route path={routePatterns.tenantOperations} element={<TenantOperationsRoute />} />
+          <Route path={routePatterns.operationRun} element={<RunDetailPage />} />
+          <Route path="*" element={<AdminNotFound />} />
+        </Route>
+        <Route path="*" element={<PublicNotFound />} />
+      </Routes>
+    </BrowserRouter>
+  );
+}

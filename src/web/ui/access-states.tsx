@@ -1,0 +1,35 @@
+import { Button, Stack, Text, Title } from '@mantine/core';
+import { Link } from 'react-router';
+
+export const NOT_FOUND_MESSAGE = 'Not found — this page does not exist or you do not have access to it.';
+export const FORBIDDEN_MESSAGE = 'Forbidden — your role on this tenant does not allow this action.';
+
+interface AccessStateProps {
+  /** Where "back" leads; the admin home by default. */
+  homeHref?: string;
+}
+
+/** One message for "missing" and "not yours", as the server does: nothing about existence leaks. */
+export function NotFoundState({ homeHref = '/admin' }: AccessStateProps) {
+  return (
+    <Stack align="flex-start" gap="md" py="xl" maw={560}>
+      <Title order={1}>Not found</Title>
+      <Text>{NOT_FOUND_MESSAGE}</Text>
+      <Button component={Link} to={homeHref} variant="light">
+        Go to your tenants
+      </Button>
+    </Stack>
+  );
+}
+
+export function ForbiddenState({ homeHref = '/admin' }: AccessStateProps) {
+  return (
+    <Stack align="flex-start" gap="md" py="xl" maw={560}>
+      <Title order={1}>Forbidden</Title>
+      <Text>{FORBIDDEN_MESSAGE}</Text>
+      <Button component={Link} to={homeHref} variant="light">
+        Go to your tenants
+      </Button>
+    </Stack>
+  );
+}

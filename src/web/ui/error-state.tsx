@@ -1,0 +1,30 @@
+import { Alert, Button, Group, Text } from '@mantine/core';
+import { isApiError } from '../app/http.ts';
+import { ForbiddenState, NotFoundState } from './access-states.tsx';
+
+interface ErrorStateProps {
+  error: unknown;
+  onRetry?: () => void;
+  /** A page-level error shows the full not-found / forbidden page; a section shows an alert. */
+  pageLevel?: boolean;
+}
+
+export function ErrorState({ error, onRetry, pageLevel = true }: ErrorStateProps) {
+  if (pageLevel && isApiError(error, 404)) return <NotFoundState />;
+  if (pageLevel && isApiError(error, 403)) return <ForbiddenState />;
+  // A 401 is already on its way to the sign-in page.
+  if (isApiError(error, 401)) return null;
+  const message = error instanceof Error ? error.message : 'Something went wrong.';
+  return (
+    <Alert color="red" variant="light" title="Could not load this data" my="md">
+      <Group justify="space-between" align="center" gap="md">
+        <Text size="sm">{message}</Text>
+        {onRetry ? (
+          <Button size="xs" variant="white" color="red" onClick={onRetry}>
+            Retry
+          </Button>
+        ) : null}
+      </Group>
+    </Alert>
+  );
+}
