@@ -1,0 +1,120 @@
+import { Group, Select, Stack, Text } from '@mantine/core';
+import { useId } from '@mantine/hooks';
+import { type ReactNode, useEffect, useState } from 'react';
+import { useLocation, useNavigate } from 'react-router';
+import { paths } from '../../app/paths.ts';
+import { findTenant, type Session } from './api.ts';
+
+interface TenantSwitcherProps {
+  session: Session;
+  /** External id of the tenant the page is about, if any. */
+  currentTenant?: string;
+  /** Workspace of the page when it has no tenant (a workspace-level run). */
+  currentWorkspaceId?: number;
+  orientation: 'horizontal' | 'vertical';
+}
+
+const TENANT_PAGE = /^\/admin\/t\/[^/]+(\/.*)?$/;
+
+/** The same sub-page (operations, …) for another tenant; the dashboard when the page is not tenant-scoped. */
+function pathForTenant(externalId: string, pathname: string, search: string): string {
+  const subPage = TENANT_PAGE.exec(pathname)?.[1];
+  if (!subPage) return paths.tenantDashboard(externalId);
+  const query = new URLSearchParams(search);
+  query.delete('cursor');
+  return `${paths.tenantDashboard(externalId)}${subPage}${query.size > 0 ? `?${query}` : ''}`;
+}
+
+/** Inline labels keep the header one line high; in the navbar the label sits above its field. */
+function Field({ horizontal, children }: { horizontal: boolean; children: ReactNode }) {
+  return horizontal ? (
+    <Group gap="xs" wrap="nowrap">
+      {children}
+    </Group>
+  ) : (
+    <Stack gap={4}>{children}</Stack>
+  );
+}
+
+export function TenantSwitcher({
+  session,
+  currentTenant,
+  currentWorkspaceId,
+  orientation,
+}: TenantSwitcherProps) {
+  const navigate = useNavigate();
+  const location = useLocation();
+  const workspaceInputId = useId();
+  const tenantInputId = useId();
+  const current = findTenant(session, currentTenant);
+  const pageWorkspaceId = current?.workspace.id ?? currentWorkspaceId ?? session.workspaces[0]?.id;
+  // A workspace picked here that has no tenants to navigate to yet; forgotten when the page changes.
+  const [pickedWorkspaceId, setPickedWorkspaceId] = useState<number | undefined>();
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs on every page change, by design
+  useEffect(() => {
+    setPickedWorkspaceId(undefined);
+  }, [location.pathname]);
+
+  const workspaceId = pickedWorkspaceId ?? pageWorkspaceId;
+  const workspace = session.workspaces.find((candidate) => candidate.id === workspaceId);
+  const tenants = workspace?.tenants ?? [];
+
+  const goToTenant = (externalId: string | null) => {
+    if (!externalId || externalId === currentTenant) return;
+    navigate(pathForTenant(externalId, location.pathname, location.search));
+  };
+
+  const chooseWorkspace = (value: string | null) => {
+    const chosen = session.workspaces.find((candidate) => String(candidate.id) === value);
+    if (!chosen) return;
+    setPickedWorkspaceId(chosen.id);
+    const first = chosen.tenants[0];
+    if (first && chosen.id !== current?.workspace.id) goToTenant(first.external_id);
+  };
+
+  const horizontal = orientation === 'horizontal';
+  const Layout = horizontal ? Group : Stack;
+  const label = (htmlFor: string, text: string) => (
+    <Text component="label" htmlFor={htmlFor} size="sm" fw={500} c={horizontal ? 'gray.7' : undefined}>
+      {text}
+    </Text>
+  );
+
+  return (
+    <Layout gap={horizontal ? 'lg' : 'sm'} wrap="nowrap">
+      <Field horizontal={horizontal}>
+        {label(workspaceInputId, 'Workspace')}
+        <Select
+          id={workspaceInputId}
+          data={session.workspaces.map((candidate) => ({
+            value: String(candidate.id),
+            label: candidate.name,
+          }))}
+          value={workspace ? String(workspace.id) : null}
+          onChange={chooseWorkspace}
+          searchable
+          allowDeselect={false}
+          nothingFoundMessage="No workspace matches"
+          w={horizontal ? 250 : '100%'}
+          comboboxProps={{ shadow: 'md' }}
+        />
+      </Field>
+      <Field horizontal={horizontal}>
+        {label(tenantInputId, 'Tenant')}
+        <Select
+          id={tenantInputId}
+          data={tenants.map((tenant) => ({ value: tenant.external_id, label: tenant.name }))}
+          value={current && current.workspace.id === workspace?.id ? current.tenant.external_id : null}
+          onChange={goToTenant}
+          placeholder={tenants.length > 0 ? 'Choose a tenant' : 'No tenants in this workspace'}
+          disabled={tenants.length === 0}
+          searchable
+          allowDeselect={false}
+          nothingFoundMessage="No tenant matches"
+          w={horizontal ? 250 : '100%'}
+          comboboxProps={{ shadow: 'md' }}
+        />
+      </Field>
+    </Layout>
+  );
+}
