@@ -1,0 +1,101 @@
+import { Anchor, DataList, Group, Paper, Stack, Text } from '@mantine/core';
+import { useDocumentTitle } from '@mantine/hooks';
+import type { ReactNode } from 'react';
+import { Link, useParams } from 'react-router';
+import { paths } from '../../app/paths.ts';
+import { DateTime } from '../../ui/date-time.tsx';
+import { ErrorState } from '../../ui/error-state.tsx';
+import { formatDuration, humanize } from '../../ui/format.ts';
+import { Loading } from '../../ui/loading.tsx';
+import { type Crumb, PageHeader } from '../../ui/page-header.tsx';
+import { OutcomeBadge, StatusBadge } from '../../ui/status-badge.tsx';
+import { type RunDetail, useRun } from './api.ts';
+
+function breadcrumbsOf(run: RunDetail): Crumb[] {
+  const self = { label: `Run #${run.id}` };
+  if (!run.tenant) return [{ label: run.workspace.name }, self];
+  return [
+    { label: run.tenant.name, to: paths.tenantDashboard(run.tenant.external_id) },
+    { label: 'Operations', to: paths.tenantOperations(run.tenant.external_id) },
+    self,
+  ];
+}
+
+function Field({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <DataList.Item>
+      <DataList.ItemLabel>{label}</DataList.ItemLabel>
+      <DataList.ItemValue>{children}</DataList.ItemValue>
+    </DataList.Item>
+  );
+}
+
+export function RunDetailPage() {
+  const { run: runId } = useParams();
+  const query = useRun(runId);
+  const run = query.data;
+  useDocumentTitle(
+    run ? `Run #${run.id} · ${humanize(run.type)} · TenantPilot` : 'Operation run · TenantPilot',
+  );
+
+  if (query.isError) return <ErrorState error={query.error} onRetry={() => query.refetch()} />;
+  if (!run) return <Loading label="Loading operation run" />;
+
+  const duration = formatDuration(run.started_at, run.completed_at);
+  return (
+    <>
+      <PageHeader
+        title={`${humanize(run.type)} · Run #${run.id}`}
+        description={run.tenant ? `${run.tenant.name} · ${run.workspace.name}` : run.workspace.name}
+        breadcrumbs={breadcrumbsOf(run)}
+      />
+      <Stack gap="lg">
+        <Paper withBorder radius="md" p="lg">
+          <DataList withDivider labelWidth={160} size="sm">
+            <Field label="Type">{humanize(run.type)}</Field>
+            <Field label="Status">
+              <StatusBadge status={run.status} />
+            </Field>
+            <Field label="Outcome">
+              <OutcomeBadge outcome={run.outcome} />
+            </Field>
+            <Field label="Summary">
+              <Text size="sm" style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>
+                {run.summary ?? '—'}
+              </Text>
+            </Field>
+            <Field label="Started">
+              <DateTime value={run.started_at} />
+            </Field>
+            <Field label="Completed">
+              <Group gap="xs">
+                <DateTime value={run.completed_at} />
+                {duration ? (
+                  <Text size="sm" c="dimmed">
+                    ({duration})
+                  </Text>
+                ) : null}
+              </Group>
+            </Field>
+            <Field label="Tenant">
+              {run.tenant ? (
+                <Anchor component={Link} to={paths.tenantDashboard(run.tenant.external_id)} size="sm">
+                  {run.tenant.name}
+                </Anchor>
+              ) : (
+                'Workspace-level run'
+              )}
+            </Field>
+            <Field label="Workspace">{run.workspace.name}</Field>
+          </DataList>
+        </Paper>
+        {/*
+          Slot for the support-requests feature: the "Request support" action for this run
+          (shown when run.capabilities includes 'support_requests.create' and the run has a tenant)
+          and the latest support-request summary of this run.
+        */}
+        <Stack gap="md" data-slot="run-support-requests" />
+      </Stack>
+    </>
+  );
+}
