@@ -33,35 +33,40 @@ function keysOf(data: Fixture, collection: Collection, problems: Problems): Set<
   return keys;
 }
 
+interface UniqueRule {
+  collection: Collection;
+  field: string;
+  /** One per record, in order; undefined where the record has no value. */
+  values: (string | undefined)[];
+  existing: Set<string>;
+  /** What makes two values the same (lower-casing, a digest); `existing` holds normalized values. */
+  normalize?: (value: string) => string;
+  /** How the message names the value; secrets are not repeated. */
+  name?: (value: string) => string;
+}
+
 /** Flags the second and later records sharing a value, and any value the database already holds. */
-function checkUnique(
-  problems: Problems,
-  collection: Collection,
-  field: string,
-  values: string[],
-  existing: Set<string>,
-  label: string,
-  normalize: (value: string) => string = (value) => value,
-): void {
+function checkUnique(problems: Problems, rule: UniqueRule): void {
+  const {
+    collection,
+    field,
+    existing,
+    normalize = (v) => v,
+    name = (v) => `${field} ${JSON.stringify(v)}`,
+  } = rule;
   const seen = new Map<string, number>();
-  values.forEach((value, index) => {
-    const first = seen.get(normalize(value));
+  rule.values.forEach((value, index) => {
+    if (value === undefined) return;
+    const normalized = normalize(value);
+    const first = seen.get(normalized);
     if (first !== undefined) {
-      problems.add(
-        collection,
-        index,
-        field,
-        `${label} ${JSON.stringify(value)} is already used by ${collection}[${first}]`,
-      );
-    } else if (existing.has(normalize(value))) {
-      problems.add(
-        collection,
-        index,
-        field,
-        `${label} ${JSON.stringify(value)} already exists in the database`,
-      );
+      problems.add(collection, index, field, `${name(value)} is already used by ${collection}[${first}]`);
+    } else {
+      if (existing.has(normalized)) {
+        problems.add(collection, index, field, `${name(value)} already exists in the database`);
+      }
+      seen.set(normalized, index);
     }
-    if (first === undefined) seen.set(normalize(value), index);
   });
 }
 
@@ -164,21 +169,6 @@ function checkFindings(data: Fixture, problems: Problems, keys: Record<string, S
   });
 }
 
-/** Like checkUnique, but the message never repeats the token: it is a secret. */
-function checkTokens(problems: Problems, users: NonNullable<Fixture['users']>, existing: Set<string>): void {
-  const seen = new Map<string, number>();
-  users.forEach((user, index) => {
-    if (user.api_token === undefined) return;
-    const hash = digestSecret(user.api_token);
-    const first = seen.get(hash);
-    if (first !== undefined)
-      problems.add('users', index, 'api_token', `is the same token as users[${first}]`);
-    else if (existing.has(hash))
-      problems.add('users', index, 'api_token', 'is already in use in the database');
-    if (first === undefined) seen.set(hash, index);
-  });
-}
-
 function unknown(kind: string, key: string): string {
   return `unknown ${kind} key ${JSON.stringify(key)}`;
 }
@@ -198,17 +188,21 @@ export function checkFixture(data: Fixture, existing: ExistingData): string[] {
     keys[collection] = keysOf(data, collection, problems);
   }
   const users = data.users ?? [];
-  const lower = (email: string) => email.toLowerCase();
-  checkUnique(
-    problems,
-    'users',
-    'email',
-    users.map((u) => u.email),
-    existing.emails,
-    'email',
-    lower,
-  );
-  checkTokens(problems, users, existing.tokenHashes);
+  checkUnique(problems, {
+    collection: 'users',
+    field: 'email',
+    values: users.map((u) => u.email),
+    existing: existing.emails,
+    normalize: (email) => email.toLowerCase(),
+  });
+  checkUnique(problems, {
+    collection: 'users',
+    field: 'api_token',
+    values: users.map((u) => u.api_token),
+    existing: existing.tokenHashes,
+    normalize: digestSecret,
+    name: () => 'this token',
+  });
   const workspaces = data.workspaces ?? [];
   workspaces.forEach((workspace, i) => {
     if (workspace.slug === undefined && !SLUG.test(workspace.key)) {
@@ -220,23 +214,19 @@ export function checkFixture(data: Fixture, existing: ExistingData): string[] {
       );
     }
   });
-  checkUnique(
-    problems,
-    'workspaces',
-    'slug',
-    workspaces.map((w) => w.slug ?? w.key),
-    existing.slugs,
-    'slug',
-  );
+  checkUnique(problems, {
+    collection: 'workspaces',
+    field: 'slug',
+    values: workspaces.map((w) => w.slug ?? w.key),
+    existing: existing.slugs,
+  });
   const tenants = data.tenants ?? [];
-  checkUnique(
-    problems,
-    'tenants',
-    'external_id',
-    tenants.map((t) => t.external_id),
-    existing.externalIds,
-    'external_id',
-  );
+  checkUnique(problems, {
+    collection: 'tenants',
+    field: 'external_id',
+    values: tenants.map((t) => t.external_id),
+    existing: existing.externalIds,
+  });
   tenants.forEach((tenant, i) => {
     if (!keys.workspaces?.has(tenant.workspace))
       problems.add('tenants', i, 'workspace', unknown('workspace', tenant.workspace));

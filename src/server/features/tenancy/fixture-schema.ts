@@ -85,6 +85,12 @@ export interface Fixture {
 const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true });
 addFormats(ajv);
 const validate = ajv.compile(schema);
+const emailFormat = addFormats.get('email') as RegExp;
+
+/** The schema's `format: email`, for other ways of creating users to accept the same addresses. */
+export function isEmail(value: string): boolean {
+  return emailFormat.test(value);
+}
 
 /** `users[0] (key "a") email` for `/users/0/email`: the record, by position and key, then the field. */
 export function describeRecord(data: unknown, collection: string, index: number): string {

@@ -244,7 +244,7 @@ describe('loadFixtures', () => {
           },
         ],
       },
-      'users[0] (key "x") api_token: is already in use',
+      'users[0] (key "x") api_token: this token already exists in the database',
     );
     assert.ok(!error.message.includes('tp_fixture_token_for_carol_123'));
   });
@@ -416,6 +416,14 @@ describe('loadFixtures refuses a bad file and writes nothing', () => {
       'rule: a duplicate email in another case',
       (d) => Object.assign(record(d, 'users', 1), { email: 'U@FRESH.test' }),
       'users[1] (key "v") email: email "U@FRESH.test" is already used by users[0]',
+    ],
+    [
+      'rule: a token given twice, not repeated in the message',
+      (d) => {
+        Object.assign(record(d, 'users', 0), { api_token: 'tp_the_same_token_twice_0123' });
+        Object.assign(record(d, 'users', 1), { api_token: 'tp_the_same_token_twice_0123' });
+      },
+      'users[1] (key "v") api_token: this token is already used by users[0]',
     ],
     [
       'rule: a duplicate external_id',
