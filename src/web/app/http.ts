@@ -30,6 +30,8 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** Sign-in and the session probe expect 401 as an answer, not as "go and sign in". */
   redirectOnUnauthenticated?: boolean;
+  /** Sign-in has no session yet, so there is no CSRF token to fetch. */
+  csrf?: boolean;
 }
 
 const SESSION_PATH = '/api/session';
@@ -54,6 +56,7 @@ async function ensureCsrfToken(): Promise<string | null> {
   const response = await fetch(SESSION_PATH, {
     headers: { Accept: 'application/json' },
     credentials: 'same-origin',
+    cache: 'no-store',
   });
   if (!response.ok) return null;
   const body = (await response.json()) as { csrf_token?: string };
@@ -91,7 +94,7 @@ async function toApiError(response: Response): Promise<ApiError> {
 async function send(path: string, options: RequestOptions, method: Method): Promise<Response> {
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (options.body !== undefined) headers['Content-Type'] = 'application/json';
-  if (method !== 'GET') {
+  if (method !== 'GET' && options.csrf !== false) {
     const token = await ensureCsrfToken();
     if (token) headers['x-csrf-token'] = token;
   }
@@ -99,6 +102,8 @@ async function send(path: string, options: RequestOptions, method: Method): Prom
     method,
     headers,
     credentials: 'same-origin',
+    // The page and its JSON share URLs: never let the HTTP cache answer a fetch with the HTML document.
+    cache: 'no-store',
     body: options.body === undefined ? undefined : JSON.stringify(options.body),
     signal: options.signal,
   });
