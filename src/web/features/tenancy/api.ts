@@ -85,6 +85,7 @@ export function useSignIn() {
         method: 'POST',
         body: input,
         redirectOnUnauthenticated: false,
+        csrf: false,
       }),
     onSuccess: () => {
       // A new session means a new CSRF token and possibly another user's data: start clean.
