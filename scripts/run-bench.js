@@ -10,7 +10,10 @@ const only = process.argv.slice(2);
 const scripts = fs.existsSync(dir)
   ? fs
       .readdirSync(dir)
-      .filter((file) => file.endsWith('.bench.ts') && (only.length === 0 || only.some((name) => file.includes(name))))
+      .filter(
+        (file) =>
+          file.endsWith('.bench.ts') && (only.length === 0 || only.some((name) => file.includes(name))),
+      )
       .sort()
   : [];
 if (scripts.length === 0) {
@@ -20,7 +23,10 @@ if (scripts.length === 0) {
 let failed = false;
 for (const script of scripts) {
   console.log(`\n== ${script}`);
-  const result = spawnSync(process.execPath, ['--import', 'tsx', path.join(dir, script)], { cwd: root, stdio: 'inherit' });
+  const result = spawnSync(process.execPath, ['--import', 'tsx', path.join(dir, script)], {
+    cwd: root,
+    stdio: 'inherit',
+  });
   failed ||= result.status !== 0;
 }
 process.exit(failed ? 1 : 0);
