@@ -26,12 +26,14 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 export interface AppDeps {
   config: Config;
   database: Database;
-  logger?: FastifyServerOptions['logger'];
+  /** Where request logs go (stdout by default); tests read them to prove no secret is written. */
+  logStream?: NodeJS.WritableStream;
 }
 
-function loggerOptions(config: Config): FastifyServerOptions['logger'] {
+function loggerOptions(config: Config, stream?: NodeJS.WritableStream): FastifyServerOptions['logger'] {
   return {
     level: config.logLevel,
+    ...(stream ? { stream } : {}),
     // Request logs carry method, url and status only; these paths are redacted should anything log headers.
     redact: [
       'req.headers.authorization',
@@ -45,9 +47,9 @@ function loggerOptions(config: Config): FastifyServerOptions['logger'] {
 registerAjvFormats();
 
 /** Registers every plugin and route by hand. Never listens: main.ts and the tests do that. */
-export async function buildApp({ config, database, logger }: AppDeps): Promise<App> {
+export async function buildApp({ config, database, logStream }: AppDeps): Promise<App> {
   const app = Fastify({
-    logger: logger ?? loggerOptions(config),
+    logger: loggerOptions(config, logStream),
     bodyLimit: BODY_LIMIT_BYTES,
     trustProxy: config.trustProxy,
     routerOptions: { ignoreTrailingSlash: true },

@@ -17,11 +17,15 @@ export interface TestApp {
 /** The real app on a database of its own. `env` is read like the process environment would be. */
 export async function startTestApp(
   env: Record<string, string> = {},
-  options: { database?: Database; beforeReady?: (app: App, db: Db) => void } = {},
+  options: {
+    database?: Database;
+    beforeReady?: (app: App, db: Db) => void;
+    logStream?: NodeJS.WritableStream;
+  } = {},
 ): Promise<TestApp> {
   const database = options.database ?? (await createTestDatabase());
   const config = loadConfig({ LOG_LEVEL: 'silent', ...env });
-  const app = await buildApp({ config, database });
+  const app = await buildApp({ config, database, logStream: options.logStream });
   options.beforeReady?.(app, database.db);
   await app.ready();
   return {
