@@ -18,14 +18,17 @@ export const theme = createTheme({
 });
 
 /**
- * Mantine's default "dimmed" grey is below 4.5:1 on white, and links fall below it on a hovered
- * table row: secondary text and links must stay readable.
+ * Mantine's default "dimmed" grey is below 4.5:1 on white, and links and light-variant text fall
+ * below it on hover backgrounds: secondary text and links must stay readable.
  */
 export const cssVariablesResolver: CSSVariablesResolver = () => ({
   variables: {},
   light: {
     '--mantine-color-dimmed': 'var(--mantine-color-gray-7)',
     '--mantine-color-anchor': 'var(--mantine-color-indigo-8)',
+    // Text of light variants (active nav link, light buttons) on their hover background.
+    '--mantine-primary-color-light-color': 'var(--mantine-color-indigo-9)',
+    '--mantine-primary-color-light-hover': 'var(--mantine-color-indigo-1)',
   },
   dark: {},
 });
