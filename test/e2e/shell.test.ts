@@ -127,6 +127,7 @@ test('the operations list filters by status through the URL', async () => {
   const table = page().getByRole('table', { name: 'Operation runs' });
   await table.waitFor();
   assert.equal(await table.locator('tbody tr').count(), 3);
+  await assertAccessible(page(), 'operations list');
   await screenshot(page(), '06-operations-fabrikam');
 
   await page().getByRole('combobox', { name: 'Status', exact: true }).click();
@@ -161,6 +162,7 @@ test('a run opens with its details and a way back', async () => {
   assert.match(details, /Tenant Fabrikam Inc/);
   const breadcrumb = page().getByRole('navigation', { name: 'Breadcrumb' });
   await breadcrumb.getByRole('link', { name: 'Operations' }).waitFor();
+  await assertAccessible(page(), 'run detail');
   await screenshot(page(), '09-run-detail');
 
   await breadcrumb.getByRole('link', { name: 'Operations' }).click();
