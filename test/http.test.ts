@@ -100,9 +100,11 @@ describe('one URL, two representations', () => {
     assert.equal(page.statusCode, 200);
     assert.match(String(page.headers['content-type']), /text\/html/);
     assert.match(page.body, /<div id="root">/);
+    assert.match(String(page.headers.vary), /Accept/);
     const json = await request(t.app, { session }, { method: 'GET', url: `/admin/t/${tenant.externalId}` });
     assert.equal(json.statusCode, 200);
     assert.equal(json.json().tenant.external_id, tenant.externalId);
+    assert.match(String(json.headers.vary), /Accept/);
   });
 
   test('the sign-in page is served to anyone', async () => {

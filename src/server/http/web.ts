@@ -41,8 +41,10 @@ export async function registerWeb(app: App, db: Db): Promise<void> {
 
   app.addHook('onRequest', async (request, reply) => {
     const url = request.url;
-    if (!wantsHtml(request) || !(url === '/admin' || url.startsWith('/admin/') || url.startsWith('/admin?')))
-      return;
+    if (!(url === '/admin' || url.startsWith('/admin/') || url.startsWith('/admin?'))) return;
+    // One URL, two representations: caches (the browser's too) must keep the HTML and the JSON apart.
+    reply.header('vary', 'Accept');
+    if (!wantsHtml(request)) return;
     if (!(await findActor(db, request))) {
       return reply.redirect(`/sign-in?next=${encodeURIComponent(url)}`, 302);
     }
