@@ -14,7 +14,7 @@ import {
 
 const fixture = join(import.meta.dirname, 'fixture.json');
 const operator = { email: 'olivia.operator@acme.test', password: 'correct-horse-battery-staple' };
-const NOT_FOUND = 'Not found — this page does not exist or you do not have access to it.';
+const NOT_FOUND = 'This page does not exist, or you do not have access to it.';
 
 let server: RunningServer | undefined;
 let browser: RunningBrowser | undefined;

@@ -1,7 +1,7 @@
 import { Button, Stack, Text, Title } from '@mantine/core';
 import { Link } from 'react-router';
 
-export const NOT_FOUND_MESSAGE = 'Not found — this page does not exist or you do not have access to it.';
+export const NOT_FOUND_MESSAGE = 'This page does not exist, or you do not have access to it.';
 export const FORBIDDEN_MESSAGE = 'Forbidden — your role on this tenant does not allow this action.';
 
 interface AccessStateProps {
