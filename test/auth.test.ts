@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { eq } from 'drizzle-orm';
-import { sessions, users } from '../src/server/features/tenancy/tables.ts';
+import { digestSecret } from '../src/server/features/tenancy/credentials.ts';
+import { apiTokens, sessions, users } from '../src/server/features/tenancy/tables.ts';
 import { request, signIn, startTestApp, type TestApp } from './helpers/app.ts';
 import * as make from './helpers/factories.ts';
 
@@ -191,6 +192,17 @@ describe('sessions', () => {
       headers: { authorization: `Bearer ${token}`, cookie: 'tp_session=garbage' },
     });
     assert.equal(response.statusCode, 204);
+  });
+
+  test('a bearer request records when the token was last used', async () => {
+    const token = await make.createApiToken(t.db, userId);
+    const before = Date.now();
+    await request(t.app, { bearer: token }, { method: 'GET', url: '/api/session' });
+    const rows = await t.db
+      .select()
+      .from(apiTokens)
+      .where(eq(apiTokens.tokenHash, digestSecret(token)));
+    assert.ok((rows[0]?.lastUsedAt?.getTime() ?? 0) >= before - 1000);
   });
 
   test('unknown, revoked-looking and malformed bearer tokens are 401', async () => {

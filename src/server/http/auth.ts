@@ -6,6 +6,7 @@ import { apiTokens, sessions, users } from '../features/tenancy/tables.ts';
 import { AppError } from './errors.ts';
 
 export const SESSION_COOKIE = 'tp_session';
+const LAST_USED_PRECISION_MS = 60_000;
 
 export interface Actor {
   userId: number;
@@ -27,7 +28,13 @@ function bearerToken(request: FastifyRequest): string | null {
 
 async function actorFromToken(db: Db, token: string): Promise<Actor | null> {
   const [row] = await db
-    .select({ userId: users.id, email: users.email, displayName: users.displayName, tokenId: apiTokens.id })
+    .select({
+      userId: users.id,
+      email: users.email,
+      displayName: users.displayName,
+      tokenId: apiTokens.id,
+      lastUsedAt: apiTokens.lastUsedAt,
+    })
     .from(apiTokens)
     .innerJoin(users, eq(users.id, apiTokens.userId))
     .where(
@@ -35,7 +42,11 @@ async function actorFromToken(db: Db, token: string): Promise<Actor | null> {
     )
     .limit(1);
   if (!row) return null;
-  await db.update(apiTokens).set({ lastUsedAt: new Date() }).where(eq(apiTokens.id, row.tokenId));
+  // last_used_at is for people ("used today?"): a minute's precision spares a write on every API request.
+  const now = new Date();
+  if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > LAST_USED_PRECISION_MS) {
+    await db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, row.tokenId));
+  }
   return {
     userId: row.userId,
     email: row.email,
