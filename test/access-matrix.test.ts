@@ -1,35 +1,23 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { eq } from 'drizzle-orm';
-import type { Role } from '../src/server/features/tenancy/tables.ts';
-import { users } from '../src/server/features/tenancy/tables.ts';
-import { type Credential, request, signIn, startTestApp, type TestApp } from './helpers/app.ts';
+import {
+  type ActorKind,
+  type ActorWorld,
+  actorKinds,
+  createActorWorld,
+  expectedStatus,
+  NOT_FOUND,
+  roles,
+} from './helpers/actors.ts';
+import { request, startTestApp, type TestApp } from './helpers/app.ts';
 import * as make from './helpers/factories.ts';
 
 /**
  * PRODUCT.md section 2 as a matrix: every actor kind against every tenant-, run- and session-scoped route,
  * each actor once with a bearer token and once as a signed-in browser.
  */
-type ActorKind =
-  | 'anonymous'
-  | 'inactive user'
-  | 'other workspace'
-  | 'workspace owner without tenant membership'
-  | 'member of a sibling tenant only'
-  | Role;
-
-const roles: Role[] = ['readonly', 'operator', 'manager', 'owner'];
-const actorKinds: ActorKind[] = [
-  'anonymous',
-  'inactive user',
-  'other workspace',
-  'workspace owner without tenant membership',
-  'member of a sibling tenant only',
-  ...roles,
-];
-
 let t: TestApp;
-const credentials = new Map<string, Credential>();
+let world: ActorWorld;
 const ids = {
   tenant: '',
   siblingTenant: '',
@@ -43,12 +31,9 @@ const ids = {
 
 before(async () => {
   t = await startTestApp();
+  world = await createActorWorld(t);
   const db = t.db;
-  const workspace = await make.createWorkspace(db);
-  const other = await make.createWorkspace(db);
-  const tenant = await make.createTenant(db, workspace.id);
-  const sibling = await make.createTenant(db, workspace.id);
-  const otherTenant = await make.createTenant(db, other.id);
+  const { workspace, otherWorkspace: other, tenant, siblingTenant: sibling, otherTenant } = world;
   Object.assign(ids, {
     tenant: tenant.externalId,
     siblingTenant: sibling.externalId,
@@ -59,48 +44,14 @@ before(async () => {
     workspaceRun: (await make.createRun(db, { workspaceId: workspace.id, tenantId: null })).id,
     otherWorkspaceRun: (await make.createRun(db, { workspaceId: other.id, tenantId: null })).id,
   });
-
-  const actors: Record<Exclude<ActorKind, 'anonymous'>, number> = {} as never;
-  for (const role of roles) {
-    const user = await make.createUser(db);
-    await make.addTenantMember(db, tenant, user.id, role);
-    actors[role] = user.id;
-  }
-  const inactive = await make.createUser(db);
-  await make.addTenantMember(db, tenant, inactive.id, 'owner');
-  actors['inactive user'] = inactive.id;
-  const outsider = await make.createUser(db);
-  await make.addTenantMember(db, otherTenant, outsider.id, 'owner');
-  actors['other workspace'] = outsider.id;
-  const workspaceOwner = await make.createUser(db);
-  await make.addWorkspaceMember(db, workspace.id, workspaceOwner.id, 'owner');
-  actors['workspace owner without tenant membership'] = workspaceOwner.id;
-  const siblingMember = await make.createUser(db);
-  await make.addTenantMember(db, sibling, siblingMember.id, 'owner');
-  actors['member of a sibling tenant only'] = siblingMember.id;
-
-  credentials.set('anonymous', null);
-  for (const [kind, userId] of Object.entries(actors)) {
-    const [user] = await db.select().from(users).where(eq(users.id, userId));
-    credentials.set(`${kind} (token)`, { bearer: await make.createApiToken(db, userId) });
-    credentials.set(`${kind} (session)`, { session: await signIn(t.app, user!.email) });
-  }
-  // Deactivated after signing in: the session and the token must both stop working.
-  await db.update(users).set({ active: false }).where(eq(users.id, inactive.id));
 });
 
 after(() => t.close());
 
-function credentialsOf(kind: ActorKind): [string, Credential][] {
-  if (kind === 'anonymous') return [['anonymous', null]];
-  return [`${kind} (token)`, `${kind} (session)`].map((name) => [name, credentials.get(name) ?? null]);
-}
-
-const NOT_FOUND = { error: { code: 'not_found', message: 'Not found' } };
+const credentialsOf = (kind: ActorKind) => world.credentialsOf(kind);
 
 function expectedView(kind: ActorKind): number {
-  if (kind === 'anonymous' || kind === 'inactive user') return 401;
-  return roles.includes(kind as Role) ? 200 : 404;
+  return expectedStatus(kind, roles);
 }
 
 const tenantRoutes = [
@@ -153,7 +104,7 @@ describe('session routes', () => {
   }
 
   test('lists only the tenants the actor holds a membership of', async () => {
-    const response = await request(t.app, credentials.get('operator (token)') ?? null, {
+    const response = await request(t.app, world.token('operator'), {
       method: 'GET',
       url: '/api/session',
     });
@@ -164,20 +115,16 @@ describe('session routes', () => {
       listed.map((tenant: { external_id: string }) => tenant.external_id),
       [ids.tenant],
     );
-    const workspaceOwner = await request(
-      t.app,
-      credentials.get('workspace owner without tenant membership (token)') ?? null,
-      {
-        method: 'GET',
-        url: '/api/session',
-      },
-    );
+    const workspaceOwner = await request(t.app, world.token('workspace owner without tenant membership'), {
+      method: 'GET',
+      url: '/api/session',
+    });
     assert.deepEqual(workspaceOwner.json().workspaces[0].tenants, []);
   });
 });
 
 describe('nothing about existence leaks: every out-of-reach case answers the same 404', () => {
-  const owner = () => credentials.get('owner (token)') ?? null;
+  const owner = () => world.token('owner');
   const cases = [
     ['unknown tenant', () => '/admin/t/no-such-tenant'],
     ['tenant of another workspace', () => `/admin/t/${ids.otherTenant}`],

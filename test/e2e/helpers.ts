@@ -68,9 +68,12 @@ function stopChild(child: ChildProcess): Promise<void> {
 }
 
 /** The real server through the CLI, on a fresh embedded database loaded with `fixturePath`. */
-export async function startServer(fixturePath: string): Promise<RunningServer> {
+export async function startServer(
+  fixturePath: string,
+  options: { env?: NodeJS.ProcessEnv } = {},
+): Promise<RunningServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'tenantpilot-e2e-data-'));
-  const env = serverEnv(dataDir);
+  const env = { ...serverEnv(dataDir), ...options.env };
   const loaded = await run(process.execPath, [cli, 'fixtures', 'load', fixturePath], { cwd: repoRoot, env });
   const ids = JSON.parse(loaded.stdout) as FixtureIds;
 
