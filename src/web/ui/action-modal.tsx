@@ -1,0 +1,77 @@
+import { Alert, Button, Group, Modal, Stack } from '@mantine/core';
+import type { FormEvent, ReactNode } from 'react';
+import { isApiError } from '../app/http.ts';
+
+interface ActionModalProps {
+  title: string;
+  opened: boolean;
+  onClose: () => void;
+  onSubmit: () => void;
+  submitLabel: string;
+  /** While true the submit button spins and the modal cannot be dismissed half-way. */
+  submitting?: boolean;
+  /** The last submit error; field errors (422) are shown beside their fields by the form itself. */
+  error?: unknown;
+  /** Replaces the form once the action has a result to show (the result keeps a Close button). */
+  result?: ReactNode;
+  children: ReactNode;
+}
+
+/** The one way an action asks for input: a modal form with Cancel and a submit button. */
+export function ActionModal({
+  title,
+  opened,
+  onClose,
+  onSubmit,
+  submitLabel,
+  submitting = false,
+  error,
+  result,
+  children,
+}: ActionModalProps) {
+  const close = () => {
+    if (!submitting) onClose();
+  };
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (!submitting) onSubmit();
+  };
+  return (
+    <Modal opened={opened} onClose={close} title={title} size="lg" closeOnClickOutside={!submitting}>
+      {result ? (
+        <Stack gap="md">
+          {result}
+          <Group justify="flex-end">
+            <Button onClick={onClose} data-autofocus>
+              Close
+            </Button>
+          </Group>
+        </Stack>
+      ) : (
+        <form onSubmit={submit} noValidate>
+          <Stack gap="md">
+            {children}
+            {error && !isApiError(error, 401) ? (
+              <Alert color="red" variant="light" title="Could not save" role="alert">
+                {error instanceof Error ? error.message : 'Something went wrong.'}
+              </Alert>
+            ) : null}
+            <Group justify="flex-end">
+              <Button variant="default" onClick={close} disabled={submitting}>
+                Cancel
+              </Button>
+              <Button type="submit" loading={submitting}>
+                {submitLabel}
+              </Button>
+            </Group>
+          </Stack>
+        </form>
+      )}
+    </Modal>
+  );
+}
+
+/** A 422's message for one field, for the field's `error` prop. */
+export function fieldError(error: unknown, field: string): string | undefined {
+  return isApiError(error, 422) ? error.fields[field] : undefined;
+}
