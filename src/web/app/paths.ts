@@ -3,14 +3,24 @@ export const paths = {
   signIn: (next?: string) => (next ? `/sign-in?${new URLSearchParams({ next })}` : '/sign-in'),
   adminHome: () => '/admin',
   tenantDashboard: (tenant: string) => `/admin/t/${encodeURIComponent(tenant)}`,
-  tenantOperations: (tenant: string, filters?: Record<string, string | undefined>) => {
-    const base = `/admin/t/${encodeURIComponent(tenant)}/operations`;
-    const query = new URLSearchParams();
-    for (const [key, value] of Object.entries(filters ?? {})) if (value) query.set(key, value);
-    return query.size > 0 ? `${base}?${query}` : base;
-  },
+  tenantOperations: (tenant: string, filters?: Record<string, string | undefined>) =>
+    withQuery(`/admin/t/${encodeURIComponent(tenant)}/operations`, filters),
   operationRun: (run: number | string) => `/admin/operations/${encodeURIComponent(String(run))}`,
+  tenantSupportRequests: (tenant: string) => `/admin/t/${encodeURIComponent(tenant)}/support-requests`,
+  supportRequest: (tenant: string, id: number | string) =>
+    `/admin/t/${encodeURIComponent(tenant)}/support-requests/${encodeURIComponent(String(id))}`,
+  tenantFindings: (tenant: string, filters?: Record<string, string | undefined>) =>
+    withQuery(`/admin/t/${encodeURIComponent(tenant)}/findings`, filters),
+  finding: (tenant: string, finding: number | string) =>
+    `/admin/t/${encodeURIComponent(tenant)}/findings/${encodeURIComponent(String(finding))}`,
+  myWork: (filters?: Record<string, string | undefined>) => withQuery('/admin/my-work', filters),
 } as const;
+
+function withQuery(base: string, filters?: Record<string, string | undefined>): string {
+  const query = new URLSearchParams();
+  for (const [key, value] of Object.entries(filters ?? {})) if (value) query.set(key, value);
+  return query.size > 0 ? `${base}?${query}` : base;
+}
 
 /** Route patterns for the router, kept beside the builders so they cannot drift apart. */
 export const routePatterns = {
@@ -19,6 +29,11 @@ export const routePatterns = {
   tenantDashboard: '/admin/t/:tenant',
   tenantOperations: '/admin/t/:tenant/operations',
   operationRun: '/admin/operations/:run',
+  tenantSupportRequests: '/admin/t/:tenant/support-requests',
+  supportRequest: '/admin/t/:tenant/support-requests/:supportRequest',
+  tenantFindings: '/admin/t/:tenant/findings',
+  finding: '/admin/t/:tenant/findings/:finding',
+  myWork: '/admin/my-work',
 } as const;
 
 /** `next` is only honoured when it stays on this site: a path, not `//host` or `/\host`. */
