@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { AppError } from '../../http/errors.ts';
-import { auditEvents } from '../audit/tables.ts';
+import { recordAuditEvent } from '../audit/record.ts';
 import { API_TOKEN_PREFIX, digestSecret, hashPassword, newSecret } from './credentials.ts';
 import { isEmail } from './fixture-schema.ts';
 import { findUserByEmail } from './queries.ts';
@@ -26,7 +26,7 @@ async function recordAdminAudit(
   subjectId: number,
   after: unknown,
 ) {
-  await db.insert(auditEvents).values({ action, subjectType, subjectId: String(subjectId), after });
+  await recordAuditEvent(db, { actorUserId: null, action, subjectType, subjectId, after });
 }
 
 async function requireUser(db: Db, email: string) {

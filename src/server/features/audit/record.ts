@@ -1,0 +1,29 @@
+import type { Db } from '../../db/client.ts';
+import { auditEvents } from './tables.ts';
+
+export interface AuditEvent {
+  /** Null for administration from the command line, which has no signed-in actor. */
+  actorUserId: number | null;
+  workspaceId?: number | null;
+  tenantId?: number | null;
+  /** `<subject>.<verb in the past>`, e.g. `support_request.submitted`, `finding.responsibility_changed`. */
+  action: string;
+  subjectType: string;
+  subjectId: number | string;
+  before?: unknown;
+  after?: unknown;
+}
+
+/** The one audit writer. Call it with the transaction that makes the change, so both commit or neither. */
+export async function recordAuditEvent(db: Db, event: AuditEvent): Promise<void> {
+  await db.insert(auditEvents).values({
+    actorUserId: event.actorUserId,
+    workspaceId: event.workspaceId ?? null,
+    tenantId: event.tenantId ?? null,
+    action: event.action,
+    subjectType: event.subjectType,
+    subjectId: String(event.subjectId),
+    before: event.before ?? null,
+    after: event.after ?? null,
+  });
+}
