@@ -63,6 +63,8 @@ function Navigation({ tenant, tenantName, onRunPage }: NavigationProps) {
   const operations = paths.tenantOperations(tenant);
   const dashboardActive = pathname === dashboard;
   const operationsActive = pathname === operations || onRunPage;
+  const supportRequests = paths.tenantSupportRequests(tenant);
+  const supportRequestsActive = pathname === supportRequests || pathname.startsWith(`${supportRequests}/`);
   return (
     <Stack gap={2}>
       <Text size="xs" fw={700} c="dimmed" px="sm" pb={6} truncate="end">
@@ -81,6 +83,13 @@ function Navigation({ tenant, tenantName, onRunPage }: NavigationProps) {
         label="Operations"
         active={operationsActive}
         aria-current={operationsActive ? 'page' : undefined}
+      />
+      <NavLink
+        component={Link}
+        to={supportRequests}
+        label="Support requests"
+        active={supportRequestsActive}
+        aria-current={supportRequestsActive ? 'page' : undefined}
       />
     </Stack>
   );

@@ -4,6 +4,8 @@ import { useEffect } from 'react';
 import { BrowserRouter, Navigate, Route, Routes, useNavigate, useParams } from 'react-router';
 import { RunDetailPage } from '../features/operation-runs/run-detail-page.tsx';
 import { RunsListPage } from '../features/operation-runs/runs-list-page.tsx';
+import { SupportRequestDetailPage } from '../features/support-requests/support-request-detail-page.tsx';
+import { SupportRequestsListPage } from '../features/support-requests/support-requests-list-page.tsx';
 import { AdminHomePage } from '../features/tenancy/admin-home-page.tsx';
 import { findTenant, useSession } from '../features/tenancy/api.ts';
 import { SignInPage } from '../features/tenancy/sign-in-page.tsx';
@@ -57,6 +59,8 @@ export function AppRouter() {
           <Route path={routePatterns.tenantDashboard} element={<TenantDashboardPage />} />
           <Route path={routePatterns.tenantOperations} element={<TenantOperationsRoute />} />
           <Route path={routePatterns.operationRun} element={<RunDetailPage />} />
+          <Route path={routePatterns.tenantSupportRequests} element={<SupportRequestsListPage />} />
+          <Route path={routePatterns.supportRequest} element={<SupportRequestDetailPage />} />
           <Route path="*" element={<AdminNotFound />} />
         </Route>
         <Route path="*" element={<PublicNotFound />} />

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, pgTable, serial, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { index, integer, pgTable, serial, smallint, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import { oneOf } from '../../db/checks.ts';
 import { tenants, users } from '../tenancy/tables.ts';
 
@@ -27,12 +27,24 @@ export const findings = pgTable(
       .references(() => tenants.id, { onDelete: 'cascade' }),
     title: text('title').notNull(),
     severity: text('severity', { enum: severities }).notNull(),
+    /** critical 4 … low 1: lets one index serve "most severe first" with a plain keyset. */
+    severityRank: smallint('severity_rank')
+      .notNull()
+      .generatedAlwaysAs(
+        sql`case severity when 'critical' then 4 when 'high' then 3 when 'medium' then 2 else 1 end`,
+      ),
     workflowStatus: text('workflow_status', { enum: workflowStatuses }).notNull(),
     detectedAt: timestamp('detected_at', { withTimezone: true }).notNull().defaultNow(),
     ownerUserId: integer('owner_user_id').references(() => users.id, { onDelete: 'set null' }),
     assigneeUserId: integer('assignee_user_id').references(() => users.id, { onDelete: 'set null' }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    /**
+     * Until when an approved exception accepts the risk ('infinity' without expiry), null without one.
+     * Kept by a trigger on finding_exceptions (migration 0001), whoever writes the exception, so lists can
+     * filter on the effective workflow status through an index; it is compared with now() at read time.
+     */
+    riskAcceptedUntil: timestamp('risk_accepted_until', { withTimezone: true }),
   },
   (t) => [
     index('findings_tenant_id_idx').on(t.tenantId, t.id.desc()),
@@ -42,6 +54,11 @@ export const findings = pgTable(
     index('findings_tenant_status_idx').on(t.tenantId, t.workflowStatus, t.id.desc()),
     index('findings_owner_idx').on(t.ownerUserId, t.id.desc()),
     index('findings_assignee_idx').on(t.assigneeUserId, t.id.desc()),
+    index('findings_tenant_severity_rank_idx').on(t.tenantId, t.severityRank.desc(), t.id.desc()),
+    index('findings_tenant_detected_idx').on(t.tenantId, t.detectedAt.desc(), t.id.desc()),
+    index('findings_tenant_risk_accepted_idx')
+      .on(t.tenantId, t.id.desc())
+      .where(sql`${t.riskAcceptedUntil} is not null`),
     oneOf('findings_severity_check', t.severity, severities),
     oneOf('findings_workflow_status_check', t.workflowStatus, workflowStatuses),
   ],

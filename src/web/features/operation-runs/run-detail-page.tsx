@@ -9,6 +9,7 @@ import { formatDuration, humanize } from '../../ui/format.ts';
 import { Loading } from '../../ui/loading.tsx';
 import { type Crumb, PageHeader } from '../../ui/page-header.tsx';
 import { OutcomeBadge, StatusBadge } from '../../ui/status-badge.tsx';
+import { SupportRequestsSection } from '../support-requests/support-requests-section.tsx';
 import { type RunDetail, useRun } from './api.ts';
 
 function breadcrumbsOf(run: RunDetail): Crumb[] {
@@ -89,12 +90,12 @@ export function RunDetailPage() {
             <Field label="Workspace">{run.workspace.name}</Field>
           </DataList>
         </Paper>
-        {/*
-          Slot for the support-requests feature: the "Request support" action for this run
-          (shown when run.capabilities includes 'support_requests.create' and the run has a tenant)
-          and the latest support-request summary of this run.
-        */}
-        <Stack gap="md" data-slot="run-support-requests" />
+        {run.tenant ? (
+          <SupportRequestsSection
+            context={{ type: 'operation_run', tenant: run.tenant.external_id, run: run.id }}
+            capabilities={run.capabilities}
+          />
+        ) : null}
       </Stack>
     </>
   );

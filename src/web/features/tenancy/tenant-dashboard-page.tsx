@@ -9,6 +9,7 @@ import { humanize } from '../../ui/format.ts';
 import { Loading } from '../../ui/loading.tsx';
 import { PageHeader } from '../../ui/page-header.tsx';
 import { recentRunColumns } from '../operation-runs/columns.tsx';
+import { SupportRequestsSection } from '../support-requests/support-requests-section.tsx';
 import { useTenantDashboard } from './api.ts';
 import { FindingCounts } from './finding-counts.tsx';
 
@@ -32,12 +33,11 @@ export function TenantDashboardPage() {
           </Badge>
         }
       />
-      {/*
-        Slot for the support-requests feature: the "Request support" action for this tenant
-        (shown when data.capabilities includes 'support_requests.create') and the tenant's
-        latest support-request summary.
-      */}
-      <Stack gap="md" data-slot="tenant-support-requests" />
+      <SupportRequestsSection
+        context={{ type: 'tenant', tenant: data.tenant.external_id }}
+        capabilities={data.capabilities}
+        mb="xl"
+      />
       <Stack gap="xl">
         <Stack gap="sm" component="section" aria-labelledby="findings-heading">
           <Title order={2} fz="h4" id="findings-heading">

@@ -1,0 +1,70 @@
+import { Badge, type MantineColor } from '@mantine/core';
+import type { HandoffMode, HandoffOutcome, Severity } from './api.ts';
+
+export const outcomeLabels: Record<HandoffOutcome, string> = {
+  internal_only: 'Internal only',
+  external_ticket_created: 'Ticket created',
+  external_ticket_linked: 'Ticket linked',
+  external_handoff_failed: 'Handoff failed',
+};
+
+export const modeLabels: Record<HandoffMode, string> = {
+  internal_only: 'Internal only',
+  create_external_ticket: 'Create a ticket in the support desk',
+  link_existing_ticket: 'Link an existing ticket',
+};
+
+export const severityLabels: Record<Severity, string> = {
+  low: 'Low',
+  normal: 'Normal',
+  high: 'High',
+  blocking: 'Blocking',
+};
+
+// Colour only reinforces the label. A failed handoff is a warning, not an error: the request is saved.
+const outcomeColors: Record<HandoffOutcome, MantineColor> = {
+  internal_only: 'gray',
+  external_ticket_created: 'green',
+  external_ticket_linked: 'indigo',
+  external_handoff_failed: 'orange',
+};
+
+const severityColors: Record<Severity, MantineColor> = {
+  low: 'gray',
+  normal: 'blue',
+  high: 'orange',
+  blocking: 'red',
+};
+
+/** Same look as the run badges: a coloured dot beside dark text keeps the contrast readable. */
+function DotBadge({ color, label }: { color: MantineColor; label: string }) {
+  return (
+    <Badge variant="dot" color={color} radius="sm" tt="none" fw={600} size="lg" miw="max-content">
+      {label}
+    </Badge>
+  );
+}
+
+export function HandoffOutcomeBadge({ outcome }: { outcome: HandoffOutcome | null }) {
+  if (outcome === null) {
+    return (
+      <Badge
+        variant="outline"
+        color="gray"
+        c="gray.7"
+        radius="sm"
+        tt="none"
+        fw={500}
+        size="lg"
+        miw="max-content"
+      >
+        Handoff in progress
+      </Badge>
+    );
+  }
+  return <DotBadge color={outcomeColors[outcome]} label={outcomeLabels[outcome]} />;
+}
+
+export function SeverityBadge({ severity }: { severity: Severity }) {
+  return <DotBadge color={severityColors[severity] ?? 'gray'} label={severityLabels[severity] ?? severity} />;
+}

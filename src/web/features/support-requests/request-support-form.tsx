@@ -1,0 +1,184 @@
+import { NativeSelect, Radio, Stack, Textarea, TextInput } from '@mantine/core';
+import { fieldError } from '../../ui/action-modal.tsx';
+import {
+  type HandoffMode,
+  SEVERITIES,
+  type Severity,
+  type SupportDesk,
+  type SupportRequestSubmission,
+} from './api.ts';
+import { severityLabels } from './badges.tsx';
+
+export const SUMMARY_LIMIT = 200;
+export const NO_DESK_REASON = 'No external support desk is configured for this installation';
+
+export interface SupportRequestForm {
+  severity: Severity;
+  summary: string;
+  reproduction_notes: string;
+  contact_name: string;
+  contact_email: string;
+  handoff_mode: HandoffMode;
+  external_ticket_reference: string;
+  external_ticket_url: string;
+}
+
+export const emptyForm: SupportRequestForm = {
+  severity: 'normal',
+  summary: '',
+  reproduction_notes: '',
+  contact_name: '',
+  contact_email: '',
+  handoff_mode: 'internal_only',
+  external_ticket_reference: '',
+  external_ticket_url: '',
+};
+
+type FormErrors = Partial<Record<keyof SupportRequestForm, string>>;
+
+/** What the browser can tell before asking the server; the server still checks everything. */
+export function validateForm(form: SupportRequestForm): FormErrors {
+  const errors: FormErrors = {};
+  if (form.summary.trim() === '') errors.summary = 'Enter a short summary of the problem.';
+  if (form.handoff_mode === 'link_existing_ticket' && form.external_ticket_reference.trim() === '') {
+    errors.external_ticket_reference = 'Enter the reference of the existing ticket.';
+  }
+  return errors;
+}
+
+/** Empty optional fields are left out, and the link fields go only with the mode that uses them. */
+export function toSubmission(form: SupportRequestForm): SupportRequestSubmission {
+  const submission: SupportRequestSubmission = {
+    severity: form.severity,
+    summary: form.summary,
+    handoff_mode: form.handoff_mode,
+  };
+  if (form.reproduction_notes !== '') submission.reproduction_notes = form.reproduction_notes;
+  if (form.contact_name.trim() !== '') submission.contact_name = form.contact_name;
+  if (form.contact_email.trim() !== '') submission.contact_email = form.contact_email.trim();
+  if (form.handoff_mode === 'link_existing_ticket') {
+    submission.external_ticket_reference = form.external_ticket_reference;
+    if (form.external_ticket_url.trim() !== '')
+      submission.external_ticket_url = form.external_ticket_url.trim();
+  }
+  return submission;
+}
+
+export function deskName(desk: SupportDesk | undefined): string {
+  return desk?.display_name ?? 'the support desk';
+}
+
+interface RequestSupportFieldsProps {
+  form: SupportRequestForm;
+  onChange: (next: SupportRequestForm) => void;
+  clientErrors: FormErrors;
+  serverError: unknown;
+  desk: SupportDesk | undefined;
+  disabled: boolean;
+}
+
+export function RequestSupportFields({
+  form,
+  onChange,
+  clientErrors,
+  serverError,
+  desk,
+  disabled,
+}: RequestSupportFieldsProps) {
+  const set = <K extends keyof SupportRequestForm>(key: K, value: SupportRequestForm[K]) =>
+    onChange({ ...form, [key]: value });
+  const errorOf = (field: keyof SupportRequestForm) => clientErrors[field] ?? fieldError(serverError, field);
+  const deskAvailable = desk?.target_available === true;
+
+  return (
+    <Stack gap="sm">
+      <NativeSelect
+        label="Severity"
+        data={SEVERITIES.map((value) => ({ value, label: severityLabels[value] }))}
+        value={form.severity}
+        onChange={(event) => set('severity', event.currentTarget.value as Severity)}
+        error={errorOf('severity')}
+        disabled={disabled}
+        withAsterisk
+      />
+      <TextInput
+        label="Summary"
+        description={`${form.summary.length} / ${SUMMARY_LIMIT} characters`}
+        value={form.summary}
+        onChange={(event) => set('summary', event.currentTarget.value)}
+        maxLength={SUMMARY_LIMIT}
+        error={errorOf('summary')}
+        disabled={disabled}
+        withAsterisk
+        data-autofocus
+      />
+      <Textarea
+        label="Reproduction notes"
+        description="What happened, what you expected, and the steps to see it again."
+        value={form.reproduction_notes}
+        onChange={(event) => set('reproduction_notes', event.currentTarget.value)}
+        error={errorOf('reproduction_notes')}
+        disabled={disabled}
+        autosize
+        minRows={3}
+        maxRows={8}
+      />
+      <TextInput
+        label="Contact name"
+        value={form.contact_name}
+        onChange={(event) => set('contact_name', event.currentTarget.value)}
+        error={errorOf('contact_name')}
+        disabled={disabled}
+        autoComplete="name"
+      />
+      <TextInput
+        label="Contact email"
+        type="email"
+        value={form.contact_email}
+        onChange={(event) => set('contact_email', event.currentTarget.value)}
+        error={errorOf('contact_email')}
+        disabled={disabled}
+        autoComplete="email"
+      />
+      <Radio.Group
+        label="Handoff"
+        value={form.handoff_mode}
+        onChange={(value) => set('handoff_mode', value as HandoffMode)}
+        error={errorOf('handoff_mode')}
+        withAsterisk
+      >
+        <Stack gap="xs" mt="xs">
+          <Radio value="internal_only" label="Internal only" disabled={disabled} />
+          <Radio
+            value="create_external_ticket"
+            label={`Create a ticket in ${deskName(desk)}`}
+            description={desk && !deskAvailable ? NO_DESK_REASON : undefined}
+            disabled={disabled || !deskAvailable}
+          />
+          <Radio value="link_existing_ticket" label="Link an existing ticket" disabled={disabled} />
+        </Stack>
+      </Radio.Group>
+      {form.handoff_mode === 'link_existing_ticket' ? (
+        <>
+          <TextInput
+            label="External ticket reference"
+            value={form.external_ticket_reference}
+            onChange={(event) => set('external_ticket_reference', event.currentTarget.value)}
+            error={errorOf('external_ticket_reference')}
+            disabled={disabled}
+            withAsterisk
+          />
+          <TextInput
+            label="External ticket URL"
+            type="url"
+            placeholder="https://"
+            value={form.external_ticket_url}
+            onChange={(event) => set('external_ticket_url', event.currentTarget.value)}
+            error={errorOf('external_ticket_url')}
+            disabled={disabled}
+          />
+        </>
+      ) : null}
+    </Stack>
+  );
+}

@@ -1,0 +1,38 @@
+import { Anchor, Button, Group, type MantineSpacing, Stack, Title } from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import { Link } from 'react-router';
+import { paths } from '../../app/paths.ts';
+import type { SupportContext } from './api.ts';
+import { LatestSupportRequest } from './latest-support-request.tsx';
+import { RequestSupportModal } from './request-support-modal.tsx';
+
+interface SupportRequestsSectionProps {
+  context: SupportContext;
+  /** The caller's capabilities on the tenant, as the server returned them. */
+  capabilities: readonly string[];
+  /** Space below the block, for pages that place it outside their own stack. */
+  mb?: MantineSpacing;
+}
+
+/** The dashboard's and the run page's support block: the action, the latest request, the way to all of them. */
+export function SupportRequestsSection({ context, capabilities, mb }: SupportRequestsSectionProps) {
+  const [opened, modal] = useDisclosure(false);
+  const canCreate = capabilities.includes('support_requests.create');
+  return (
+    <Stack gap="sm" component="section" aria-labelledby="latest-support-request-heading" mb={mb}>
+      <Group justify="space-between" align="center" gap="sm">
+        <Title order={2} fz="h4" id="latest-support-request-heading">
+          Latest support request
+        </Title>
+        <Group gap="md">
+          <Anchor component={Link} to={paths.tenantSupportRequests(context.tenant)} size="sm">
+            All support requests
+          </Anchor>
+          {canCreate ? <Button onClick={modal.open}>Request support</Button> : null}
+        </Group>
+      </Group>
+      <LatestSupportRequest context={context} />
+      {canCreate ? <RequestSupportModal context={context} opened={opened} onClose={modal.close} /> : null}
+    </Stack>
+  );
+}
