@@ -63,6 +63,8 @@ function Navigation({ tenant, tenantName, onRunPage }: NavigationProps) {
   const operations = paths.tenantOperations(tenant);
   const dashboardActive = pathname === dashboard;
   const operationsActive = pathname === operations || onRunPage;
+  const findings = paths.tenantFindings(tenant);
+  const findingsActive = pathname === findings || pathname.startsWith(`${findings}/`);
   const supportRequests = paths.tenantSupportRequests(tenant);
   const supportRequestsActive = pathname === supportRequests || pathname.startsWith(`${supportRequests}/`);
   return (
@@ -86,12 +88,33 @@ function Navigation({ tenant, tenantName, onRunPage }: NavigationProps) {
       />
       <NavLink
         component={Link}
+        to={findings}
+        label="Findings"
+        active={findingsActive}
+        aria-current={findingsActive ? 'page' : undefined}
+      />
+      <NavLink
+        component={Link}
         to={supportRequests}
         label="Support requests"
         active={supportRequestsActive}
         aria-current={supportRequestsActive ? 'page' : undefined}
       />
     </Stack>
+  );
+}
+
+/** Workspace-wide: the signed-in user's findings across every tenant, whatever tenant is chosen. */
+function MyWorkLink() {
+  const active = useMatch(routePatterns.myWork) !== null;
+  return (
+    <NavLink
+      component={Link}
+      to={paths.myWork()}
+      label="My work"
+      active={active}
+      aria-current={active ? 'page' : undefined}
+    />
   );
 }
 
@@ -175,6 +198,7 @@ export function AdminLayout() {
               tenantName={context.tenantName}
               onRunPage={context.onRunPage}
             />
+            <MyWorkLink />
           </Stack>
         </AppShell.Navbar>
 

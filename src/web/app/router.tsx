@@ -2,6 +2,9 @@ import { Box, Container } from '@mantine/core';
 import { useDocumentTitle } from '@mantine/hooks';
 import { useEffect } from 'react';
 import { BrowserRouter, Navigate, Route, Routes, useNavigate, useParams } from 'react-router';
+import { FindingDetailPage } from '../features/findings/finding-detail-page.tsx';
+import { FindingsListPage } from '../features/findings/findings-list-page.tsx';
+import { MyWorkPage } from '../features/findings/my-work-page.tsx';
 import { RunDetailPage } from '../features/operation-runs/run-detail-page.tsx';
 import { RunsListPage } from '../features/operation-runs/runs-list-page.tsx';
 import { SupportRequestDetailPage } from '../features/support-requests/support-request-detail-page.tsx';
@@ -61,6 +64,9 @@ export function AppRouter() {
           <Route path={routePatterns.operationRun} element={<RunDetailPage />} />
           <Route path={routePatterns.tenantSupportRequests} element={<SupportRequestsListPage />} />
           <Route path={routePatterns.supportRequest} element={<SupportRequestDetailPage />} />
+          <Route path={routePatterns.tenantFindings} element={<FindingsListPage />} />
+          <Route path={routePatterns.finding} element={<FindingDetailPage />} />
+          <Route path={routePatterns.myWork} element={<MyWorkPage />} />
           <Route path="*" element={<AdminNotFound />} />
         </Route>
         <Route path="*" element={<PublicNotFound />} />

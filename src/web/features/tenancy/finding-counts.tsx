@@ -1,4 +1,6 @@
 import { Paper, SimpleGrid, Text } from '@mantine/core';
+import { Link, useParams } from 'react-router';
+import { paths } from '../../app/paths.ts';
 import type { FindingCounts as Counts } from './api.ts';
 
 interface StatCardProps {
@@ -7,12 +9,18 @@ interface StatCardProps {
   hint: string;
   /** Draws attention to a count that needs someone to act. */
   attention?: boolean;
+  /** The findings list these findings are in. */
+  to: string;
 }
 
-function StatCard({ label, value, hint, attention = false }: StatCardProps) {
+function StatCard({ label, value, hint, attention = false, to }: StatCardProps) {
   const warn = attention && value > 0;
   return (
     <Paper
+      component={Link}
+      to={to}
+      td="none"
+      c="inherit"
       withBorder
       radius="md"
       p="md"
@@ -33,6 +41,8 @@ function StatCard({ label, value, hint, attention = false }: StatCardProps) {
 
 /** Findings by responsibility state; the labels are the product's names for the states. */
 export function FindingCounts({ counts }: { counts: Counts }) {
+  const { tenant = '' } = useParams();
+  const list = (responsibility_state?: string) => paths.tenantFindings(tenant, { responsibility_state });
   return (
     <SimpleGrid cols={{ base: 1, xs: 2, md: 4 }} spacing="md">
       <StatCard
@@ -40,10 +50,21 @@ export function FindingCounts({ counts }: { counts: Counts }) {
         value={counts.orphaned_accountability}
         hint="No owner is accountable"
         attention
+        to={list('orphaned_accountability')}
       />
-      <StatCard label="owned, unassigned" value={counts.owned_unassigned} hint="Owner set, nobody assigned" />
-      <StatCard label="assigned" value={counts.assigned} hint="Owner and assignee set" />
-      <StatCard label="total" value={counts.total} hint="All findings on this tenant" />
+      <StatCard
+        label="owned, unassigned"
+        value={counts.owned_unassigned}
+        hint="Owner set, nobody assigned"
+        to={list('owned_unassigned')}
+      />
+      <StatCard
+        label="assigned"
+        value={counts.assigned}
+        hint="Owner and assignee set"
+        to={list('assigned')}
+      />
+      <StatCard label="total" value={counts.total} hint="All findings on this tenant" to={list()} />
     </SimpleGrid>
   );
 }

@@ -1,0 +1,93 @@
+import { Badge, type MantineColor } from '@mantine/core';
+import { humanize } from '../../ui/format.ts';
+import type { ExceptionStatus, ResponsibilityState, Severity, WorkflowStatus } from './api.ts';
+
+/** The product's names for the responsibility states (PRODUCT.md section 4). */
+export const responsibilityLabels: Record<ResponsibilityState, string> = {
+  orphaned_accountability: 'Orphaned accountability',
+  owned_unassigned: 'Owned, unassigned',
+  assigned: 'Assigned',
+};
+
+const responsibilityColors: Record<ResponsibilityState, MantineColor> = {
+  orphaned_accountability: 'red',
+  owned_unassigned: 'yellow',
+  assigned: 'green',
+};
+
+const severityColors: Record<Severity, MantineColor> = {
+  critical: 'red',
+  high: 'orange',
+  medium: 'yellow',
+  low: 'gray',
+};
+
+const workflowColors: Partial<Record<WorkflowStatus, MantineColor>> = {
+  new: 'blue',
+  triaged: 'cyan',
+  in_progress: 'indigo',
+  reopened: 'orange',
+  resolved: 'green',
+  closed: 'gray',
+  risk_accepted: 'grape',
+};
+
+const exceptionColors: Record<ExceptionStatus, MantineColor> = {
+  pending: 'yellow',
+  approved: 'green',
+  rejected: 'red',
+  expired: 'gray',
+  revoked: 'gray',
+};
+
+/** A coloured dot beside dark text, as the run badges do: the label always says the state. */
+function DotBadge({ color, label }: { color: MantineColor; label: string }) {
+  return (
+    <Badge variant="dot" color={color} radius="sm" tt="none" fw={600} size="lg" miw="max-content">
+      {label}
+    </Badge>
+  );
+}
+
+export function ResponsibilityBadge({ state }: { state: ResponsibilityState }) {
+  return <DotBadge color={responsibilityColors[state]} label={responsibilityLabels[state]} />;
+}
+
+export function SeverityBadge({ severity }: { severity: Severity }) {
+  return <DotBadge color={severityColors[severity]} label={humanize(severity)} />;
+}
+
+export function WorkflowBadge({ status }: { status: WorkflowStatus }) {
+  return <DotBadge color={workflowColors[status] ?? 'gray'} label={humanize(status)} />;
+}
+
+export function ExceptionStatusBadge({ status }: { status: ExceptionStatus }) {
+  return <DotBadge color={exceptionColors[status]} label={`Exception ${status}`} />;
+}
+
+/** No owner, or an owner who is no longer an active member: nobody can be held to the outcome. */
+export function GapMarker() {
+  return (
+    <Badge
+      variant="outline"
+      color="red"
+      c="red.9"
+      radius="sm"
+      tt="none"
+      fw={600}
+      size="md"
+      miw="max-content"
+      leftSection={<span aria-hidden="true">⚠</span>}
+    >
+      Accountability gap
+    </Badge>
+  );
+}
+
+export function ReviewOverdueBadge() {
+  return (
+    <Badge variant="filled" color="red.8" radius="sm" tt="none" fw={600} size="md" miw="max-content">
+      Review overdue
+    </Badge>
+  );
+}

@@ -1,0 +1,125 @@
+import { Anchor, Badge, Group, Stack, Text } from '@mantine/core';
+import { Link } from 'react-router';
+import { paths } from '../../app/paths.ts';
+import type { Column } from '../../ui/data-table.tsx';
+import { DateTime } from '../../ui/date-time.tsx';
+import type { FindingItem, MyWorkItem, UserRef } from './api.ts';
+import { GapMarker, ResponsibilityBadge, SeverityBadge, WorkflowBadge } from './badges.tsx';
+
+/** A person's name, or a dimmed word saying nobody holds the role. */
+export function PersonName({ user, none = 'Nobody' }: { user: UserRef | null; none?: string }) {
+  if (!user) {
+    return (
+      <Text size="sm" c="dimmed" fs="italic" component="span">
+        {none}
+      </Text>
+    );
+  }
+  return (
+    <Text size="sm" component="span">
+      {user.display_name}
+    </Text>
+  );
+}
+
+function titleColumn<Row extends FindingItem>(tenantOf: (row: Row) => string): Column<Row> {
+  return {
+    key: 'title',
+    header: 'Finding',
+    render: (finding) => (
+      <Stack gap={2} miw={200}>
+        <Anchor component={Link} to={paths.finding(tenantOf(finding), finding.finding_id)} fw={500} size="sm">
+          {finding.title}
+        </Anchor>
+        <Text size="xs" c="dimmed">
+          #{finding.finding_id}
+        </Text>
+      </Stack>
+    ),
+  };
+}
+
+function sharedColumns<Row extends FindingItem>(): Column<Row>[] {
+  return [
+    {
+      key: 'severity',
+      header: 'Severity',
+      nowrap: true,
+      render: (finding) => <SeverityBadge severity={finding.severity} />,
+    },
+    {
+      key: 'workflow_status',
+      header: 'Status',
+      nowrap: true,
+      render: (finding) => <WorkflowBadge status={finding.workflow_status} />,
+    },
+    {
+      key: 'responsibility',
+      header: 'Responsibility',
+      nowrap: true,
+      render: (finding) => (
+        <Stack gap={4} align="flex-start">
+          <ResponsibilityBadge state={finding.responsibility_state} />
+          {finding.accountability_gap ? <GapMarker /> : null}
+        </Stack>
+      ),
+    },
+    {
+      key: 'owner',
+      header: 'Owner',
+      render: (finding) => <PersonName user={finding.owner} none="No owner" />,
+    },
+    {
+      key: 'assignee',
+      header: 'Assignee',
+      render: (finding) => <PersonName user={finding.assignee} none="Unassigned" />,
+    },
+    {
+      key: 'exception_owner',
+      header: 'Exception owner',
+      render: (finding) => <PersonName user={finding.exception_owner} none="—" />,
+    },
+    {
+      key: 'detected_at',
+      header: 'Detected',
+      nowrap: true,
+      render: (finding) => <DateTime value={finding.detected_at} />,
+    },
+  ];
+}
+
+/** The tenant's findings list. */
+export function findingColumns(tenant: string): Column<FindingItem>[] {
+  return [titleColumn(() => tenant), ...sharedColumns()];
+}
+
+const roleLabels = { owner: 'Owner', assignee: 'Assignee' } as const;
+
+/** My work: the same columns, plus the tenant and the signed-in user's roles on each finding. */
+export const myWorkColumns: Column<MyWorkItem>[] = [
+  titleColumn((item) => item.tenant.external_id),
+  {
+    key: 'tenant',
+    header: 'Tenant',
+    render: (item) => (
+      <Anchor component={Link} to={paths.tenantFindings(item.tenant.external_id)} size="sm">
+        {item.tenant.name}
+      </Anchor>
+    ),
+  },
+  {
+    key: 'my_roles',
+    header: 'My role',
+    nowrap: true,
+    render: (item) => (
+      <Group gap={4} wrap="nowrap">
+        {item.my_roles.map((role) => (
+          <Badge key={role} variant="light" color="indigo" radius="xl" tt="none" size="md">
+            {roleLabels[role]}
+          </Badge>
+        ))}
+      </Group>
+    ),
+  },
+  ...sharedColumns<MyWorkItem>(),
+];

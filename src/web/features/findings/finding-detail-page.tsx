@@ -1,0 +1,152 @@
+import { Alert, Button, DataList, Group, Paper, Stack, Text } from '@mantine/core';
+import { useDocumentTitle } from '@mantine/hooks';
+import { useState } from 'react';
+import { useParams } from 'react-router';
+import { paths } from '../../app/paths.ts';
+import { DateTime } from '../../ui/date-time.tsx';
+import { ErrorState } from '../../ui/error-state.tsx';
+import { formatDateTime } from '../../ui/format.ts';
+import { Loading } from '../../ui/loading.tsx';
+import { PageHeader } from '../../ui/page-header.tsx';
+import { type FindingDetail, type Member, useFinding, useTenantMembers } from './api.ts';
+import { AssignModal } from './assign-modal.tsx';
+import { GapMarker, ResponsibilityBadge, SeverityBadge, WorkflowBadge } from './badges.tsx';
+import { PersonName } from './columns.tsx';
+import { ExceptionPanel, Field } from './exception-panel.tsx';
+import { ExceptionRequestModal } from './exception-request-modal.tsx';
+import { HistoryTimeline, type NameBook } from './history-timeline.tsx';
+
+function nameBook(finding: FindingDetail, members: Member[]): NameBook {
+  const book: NameBook = new Map(members.map((member) => [member.id, member.display_name]));
+  const people = [finding.owner, finding.assignee, finding.exception_owner];
+  for (const exception of finding.exceptions)
+    people.push(exception.owner, exception.requested_by, exception.decided_by);
+  for (const person of people) if (person) book.set(person.id, person.display_name);
+  return book;
+}
+
+function gapExplanation(finding: FindingDetail): string {
+  return finding.owner
+    ? `${finding.owner.display_name} is no longer an active member of this tenant: choose a new owner.`
+    : 'Nobody is accountable for this finding: choose an owner.';
+}
+
+function Summary({ finding }: { finding: FindingDetail }) {
+  const accepted = finding.workflow_status === 'risk_accepted' && finding.exception?.status === 'approved';
+  return (
+    <Paper withBorder radius="md" p="lg">
+      <DataList withDivider labelWidth={160} size="sm">
+        <Field label="Severity">
+          <SeverityBadge severity={finding.severity} />
+        </Field>
+        <Field label="Workflow status">
+          <Stack gap={4} align="flex-start">
+            <WorkflowBadge status={finding.workflow_status} />
+            {accepted && finding.exception ? (
+              <Text size="sm" c="dimmed">
+                An approved exception accepts the risk{' '}
+                {finding.exception.expires_at
+                  ? `until ${formatDateTime(finding.exception.expires_at)}`
+                  : 'with no expiry'}
+                .
+              </Text>
+            ) : null}
+          </Stack>
+        </Field>
+        <Field label="Responsibility">
+          <Stack gap={4} align="flex-start">
+            <Group gap="xs">
+              <ResponsibilityBadge state={finding.responsibility_state} />
+              {finding.accountability_gap ? <GapMarker /> : null}
+            </Group>
+            {finding.accountability_gap ? (
+              <Text size="sm" c="red.9">
+                {gapExplanation(finding)}
+              </Text>
+            ) : null}
+          </Stack>
+        </Field>
+        <Field label="Owner">
+          <PersonName user={finding.owner} none="No owner" />
+        </Field>
+        <Field label="Assignee">
+          <PersonName user={finding.assignee} none="Unassigned" />
+        </Field>
+        <Field label="Exception owner">
+          <PersonName user={finding.exception_owner} none="No current exception" />
+        </Field>
+        <Field label="Detected">
+          <DateTime value={finding.detected_at} />
+        </Field>
+      </DataList>
+    </Paper>
+  );
+}
+
+type OpenModal = 'assign' | 'exception' | null;
+
+function Actions({ finding, onOpen }: { finding: FindingDetail; onOpen: (modal: OpenModal) => void }) {
+  const canAssign = finding.capabilities.includes('findings.assign');
+  const canRequest = finding.capabilities.includes('finding_exceptions.request');
+  const pending = finding.exception?.status === 'pending';
+  if (!canAssign && !canRequest) return null;
+  return (
+    <>
+      {canAssign ? <Button onClick={() => onOpen('assign')}>Assign</Button> : null}
+      {canRequest && !pending ? (
+        <Button variant="default" onClick={() => onOpen('exception')}>
+          Request exception
+        </Button>
+      ) : null}
+    </>
+  );
+}
+
+export function FindingDetailPage() {
+  const { tenant = '', finding: findingId = '' } = useParams();
+  const query = useFinding(tenant, findingId);
+  const members = useTenantMembers(tenant, query.isSuccess);
+  const [modal, setModal] = useState<OpenModal>(null);
+  const finding = query.data;
+  useDocumentTitle(finding ? `${finding.title} · Findings · TenantPilot` : 'Finding · TenantPilot');
+
+  if (query.isError) return <ErrorState error={query.error} onRetry={() => query.refetch()} />;
+  if (!finding) return <Loading label="Loading finding" />;
+
+  const pending = finding.exception?.status === 'pending';
+  return (
+    <>
+      <PageHeader
+        title={finding.title}
+        description={`Finding #${finding.finding_id} · ${finding.tenant.name}`}
+        breadcrumbs={[
+          { label: finding.tenant.name, to: paths.tenantDashboard(tenant) },
+          { label: 'Findings', to: paths.tenantFindings(tenant) },
+          { label: `Finding #${finding.finding_id}` },
+        ]}
+        actions={<Actions finding={finding} onOpen={setModal} />}
+      />
+      <Stack gap="xl">
+        {pending && finding.capabilities.includes('finding_exceptions.request') ? (
+          <Alert color="yellow" variant="light" title="An exception request is pending">
+            A new request can be made once this one is rejected, or after an approved one is revoked or
+            expires.
+          </Alert>
+        ) : null}
+        <Summary finding={finding} />
+        <ExceptionPanel finding={finding} tenant={tenant} />
+        <HistoryTimeline
+          tenant={tenant}
+          findingId={findingId}
+          book={nameBook(finding, members.data?.items ?? [])}
+        />
+      </Stack>
+      {modal === 'assign' ? (
+        <AssignModal tenant={tenant} finding={finding} onClose={() => setModal(null)} />
+      ) : null}
+      {modal === 'exception' ? (
+        <ExceptionRequestModal tenant={tenant} finding={finding} onClose={() => setModal(null)} />
+      ) : null}
+    </>
+  );
+}

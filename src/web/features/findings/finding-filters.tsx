@@ -1,0 +1,169 @@
+import { Button, Group, Select, Stack } from '@mantine/core';
+import { humanize } from '../../ui/format.ts';
+import {
+  type FindingFilters,
+  type FindingSort,
+  type Member,
+  RESPONSIBILITY_STATES,
+  SEVERITIES,
+  SORTS,
+  WORKFLOW_STATUSES,
+} from './api.ts';
+import { responsibilityLabels } from './badges.tsx';
+
+/** Saved filters: each replaces the current filters with its own (the sort stays). */
+export const quickFilters: { label: string; filters: FindingFilters }[] = [
+  { label: 'Assigned to me', filters: { assignee: 'me' } },
+  { label: 'Owned by me', filters: { owner: 'me' } },
+  { label: 'Orphaned accountability', filters: { responsibility_state: 'orphaned_accountability' } },
+  { label: 'Accountability gap', filters: { accountability_gap: 'true' } },
+];
+
+const sortLabels: Record<FindingSort, string> = {
+  newest: 'Newest first',
+  oldest: 'Oldest first',
+  severity: 'Severity, critical first',
+  detected: 'Detected, latest first',
+};
+
+const stateOptions = RESPONSIBILITY_STATES.map((value) => ({ value, label: responsibilityLabels[value] }));
+const severityOptions = SEVERITIES.map((value) => ({ value, label: humanize(value) }));
+const statusOptions = WORKFLOW_STATUSES.map((value) => ({ value, label: humanize(value) }));
+const sortOptions = SORTS.map((value) => ({ value, label: sortLabels[value] }));
+const gapOptions = [
+  { value: 'true', label: 'With a gap' },
+  { value: 'false', label: 'Without a gap' },
+];
+
+function withoutSort(filters: FindingFilters): string {
+  const { sort: _sort, ...rest } = filters;
+  return JSON.stringify(
+    Object.entries(rest)
+      .filter(([, value]) => value)
+      .sort(),
+  );
+}
+
+export function isQuickFilterActive(filters: FindingFilters, quick: FindingFilters): boolean {
+  return withoutSort(filters) === withoutSort(quick);
+}
+
+function personOptions(members: Member[], selected: string | undefined, none: string) {
+  const options = [
+    { value: 'me', label: 'Me' },
+    { value: 'none', label: none },
+    ...members.map((member) => ({ value: String(member.id), label: member.display_name })),
+  ];
+  // A user id from a shared link who is no longer listed still needs a label.
+  if (selected && !options.some((option) => option.value === selected)) {
+    options.push({ value: selected, label: `User #${selected}` });
+  }
+  return options;
+}
+
+interface FindingFiltersProps {
+  filters: FindingFilters;
+  members: Member[];
+  onChange: (filters: FindingFilters) => void;
+}
+
+export function FindingFiltersBar({ filters, members, onChange }: FindingFiltersProps) {
+  const set = (patch: Partial<FindingFilters>) => onChange({ ...filters, ...patch });
+  const filtered = withoutSort(filters) !== '[]';
+  return (
+    <Stack gap="sm" mb="md">
+      <Group gap="xs" role="group" aria-label="Quick filters">
+        {quickFilters.map((quick) => {
+          const active = isQuickFilterActive(filters, quick.filters);
+          return (
+            <Button
+              key={quick.label}
+              size="xs"
+              radius="xl"
+              variant={active ? 'filled' : 'default'}
+              aria-pressed={active}
+              onClick={() =>
+                onChange(active ? { sort: filters.sort } : { ...quick.filters, sort: filters.sort })
+              }
+            >
+              {quick.label}
+            </Button>
+          );
+        })}
+      </Group>
+      <Group align="flex-end" gap="md" wrap="wrap">
+        <Select
+          label="Responsibility"
+          placeholder="Any state"
+          data={stateOptions}
+          value={filters.responsibility_state ?? null}
+          onChange={(value) => set({ responsibility_state: RESPONSIBILITY_STATES.find((s) => s === value) })}
+          clearable
+          w={220}
+        />
+        <Select
+          label="Accountability gap"
+          placeholder="Any"
+          data={gapOptions}
+          value={filters.accountability_gap ?? null}
+          onChange={(value) =>
+            set({ accountability_gap: value === 'true' || value === 'false' ? value : undefined })
+          }
+          clearable
+          w={170}
+        />
+        <Select
+          label="Owner"
+          placeholder="Anyone"
+          data={personOptions(members, filters.owner, 'No owner')}
+          value={filters.owner ?? null}
+          onChange={(value) => set({ owner: value ?? undefined })}
+          searchable
+          clearable
+          w={190}
+        />
+        <Select
+          label="Assignee"
+          placeholder="Anyone"
+          data={personOptions(members, filters.assignee, 'Unassigned')}
+          value={filters.assignee ?? null}
+          onChange={(value) => set({ assignee: value ?? undefined })}
+          searchable
+          clearable
+          w={190}
+        />
+        <Select
+          label="Severity"
+          placeholder="Any severity"
+          data={severityOptions}
+          value={filters.severity ?? null}
+          onChange={(value) => set({ severity: SEVERITIES.find((s) => s === value) })}
+          clearable
+          w={150}
+        />
+        <Select
+          label="Status"
+          placeholder="Any status"
+          data={statusOptions}
+          value={filters.workflow_status ?? null}
+          onChange={(value) => set({ workflow_status: WORKFLOW_STATUSES.find((s) => s === value) })}
+          clearable
+          w={160}
+        />
+        <Select
+          label="Sort"
+          data={sortOptions}
+          value={filters.sort ?? 'newest'}
+          onChange={(value) => set({ sort: SORTS.find((s) => s === value && s !== 'newest') })}
+          allowDeselect={false}
+          w={210}
+        />
+        {filtered ? (
+          <Button variant="subtle" onClick={() => onChange({ sort: filters.sort })}>
+            Clear filters
+          </Button>
+        ) : null}
+      </Group>
+    </Stack>
+  );
+}

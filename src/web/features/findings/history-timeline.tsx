@@ -1,0 +1,113 @@
+import { Paper, Stack, Text, Timeline, Title } from '@mantine/core';
+import { DateTime } from '../../ui/date-time.tsx';
+import { EmptyState } from '../../ui/empty-state.tsx';
+import { ErrorState } from '../../ui/error-state.tsx';
+import { humanize } from '../../ui/format.ts';
+import { Loading } from '../../ui/loading.tsx';
+import { type HistoryEvent, type UserRef, useFindingHistory } from './api.ts';
+import { LoadMore } from './load-more.tsx';
+
+/** Names for the user ids an event mentions: the people the page already knows about. */
+export type NameBook = Map<number, string>;
+
+function nameOf(book: NameBook, value: unknown): string {
+  if (value === null || value === undefined) return 'nobody';
+  if (typeof value === 'object' && value !== null && 'display_name' in value) {
+    return String((value as UserRef).display_name);
+  }
+  const id = Number(value);
+  return book.get(id) ?? `user #${id}`;
+}
+
+/** An event's person field, stored either as `<role>_user_id` or as a `<role>` reference. */
+function personField(state: Record<string, unknown> | null, role: string): unknown {
+  if (!state) return undefined;
+  return role in state ? state[role] : state[`${role}_user_id`];
+}
+
+function describeChange(event: HistoryEvent, book: NameBook): string {
+  const parts: string[] = [];
+  for (const role of ['owner', 'assignee']) {
+    const before = personField(event.before, role);
+    const after = personField(event.after, role);
+    if (nameOf(book, before) !== nameOf(book, after)) {
+      parts.push(`${role} from ${nameOf(book, before)} to ${nameOf(book, after)}`);
+    }
+  }
+  return parts.length > 0 ? `changed ${parts.join(' and ')}` : 'changed responsibility';
+}
+
+function describe(event: HistoryEvent, book: NameBook): string {
+  switch (event.action) {
+    case 'finding.responsibility_changed':
+      return describeChange(event, book);
+    case 'finding_exception.requested': {
+      const owner = personField(event.after, 'owner');
+      return owner === undefined
+        ? 'requested an exception'
+        : `requested an exception owned by ${nameOf(book, owner)}`;
+    }
+    case 'finding_exception.approved':
+      return 'approved the exception';
+    case 'finding_exception.rejected':
+      return 'rejected the exception';
+    case 'finding_exception.revoked':
+      return 'revoked the exception';
+    default:
+      return humanize(event.action.replace(/\./g, ' '));
+  }
+}
+
+interface HistoryTimelineProps {
+  tenant: string;
+  findingId: string;
+  book: NameBook;
+}
+
+/** The finding's audit trail, newest first, each event as "<actor> <what happened>". */
+export function HistoryTimeline({ tenant, findingId, book }: HistoryTimelineProps) {
+  const history = useFindingHistory(tenant, findingId);
+  const events = history.data?.pages.flatMap((page) => page.items) ?? [];
+  return (
+    <Stack gap="sm" component="section" aria-labelledby="history-heading">
+      <Title order={2} fz="h4" id="history-heading">
+        Responsibility history
+      </Title>
+      <Paper withBorder radius="md" p="lg">
+        {history.isPending ? (
+          <Loading label="Loading history" />
+        ) : history.isError && events.length === 0 ? (
+          <ErrorState error={history.error} onRetry={() => history.refetch()} pageLevel={false} />
+        ) : events.length === 0 ? (
+          <EmptyState
+            title="No changes yet"
+            description="Owner and assignee changes and exception decisions will be listed here."
+          />
+        ) : (
+          <Timeline bulletSize={14} lineWidth={2} active={events.length}>
+            {events.map((event) => (
+              <Timeline.Item key={event.id}>
+                <Text size="sm">
+                  <Text span fw={600}>
+                    {event.actor?.display_name ?? 'System'}
+                  </Text>{' '}
+                  {describe(event, book)}
+                </Text>
+                <Text size="xs" c="dimmed" mt={2}>
+                  <DateTime value={event.at} />
+                </Text>
+              </Timeline.Item>
+            ))}
+          </Timeline>
+        )}
+        <LoadMore
+          count={events.length}
+          hasMore={history.hasNextPage}
+          loading={history.isFetchingNextPage}
+          onLoadMore={() => history.fetchNextPage()}
+          noun="event"
+        />
+      </Paper>
+    </Stack>
+  );
+}
