@@ -11,6 +11,7 @@ import { Type } from 'typebox';
 import type { Config } from './config.ts';
 import type { Database } from './db/client.ts';
 import { registerRunRoutes } from './features/operation-runs/routes.ts';
+import { registerSupportRequestRoutes } from './features/support-requests/routes.ts';
 import { registerTenancyRoutes } from './features/tenancy/routes.ts';
 import { createAccess } from './http/access.ts';
 import { findActor } from './http/auth.ts';
@@ -120,5 +121,6 @@ export async function buildApp({ config, database, logStream }: AppDeps): Promis
   const access = createAccess(db);
   registerTenancyRoutes(app, { db, access, config });
   registerRunRoutes(app, access);
+  registerSupportRequestRoutes(app, { db, access, config, desk: null, deskReady: false });
   return app;
 }

@@ -1,0 +1,124 @@
+import { and, desc, eq, isNull, type SQL, sql } from 'drizzle-orm';
+import { type Db, queryRows } from '../../db/client.ts';
+import { operationRuns } from '../operation-runs/tables.ts';
+import { users } from '../tenancy/tables.ts';
+import type { HandoffFields } from './rules.ts';
+import { supportRequests } from './tables.ts';
+
+const requestColumns = {
+  id: supportRequests.id,
+  internalReference: supportRequests.internalReference,
+  tenantId: supportRequests.tenantId,
+  primaryContextType: supportRequests.primaryContextType,
+  operationRunId: supportRequests.operationRunId,
+  severity: supportRequests.severity,
+  summary: supportRequests.summary,
+  reproductionNotes: supportRequests.reproductionNotes,
+  contactName: supportRequests.contactName,
+  contactEmail: supportRequests.contactEmail,
+  submittedAt: supportRequests.submittedAt,
+  handoffMode: supportRequests.handoffMode,
+  handoffOutcome: supportRequests.handoffOutcome,
+  handoffDeadlineAt: supportRequests.handoffDeadlineAt,
+  externalTicketReference: supportRequests.externalTicketReference,
+  externalTicketUrl: supportRequests.externalTicketUrl,
+  failureSummary: supportRequests.failureSummary,
+  submittedById: users.id,
+  submittedByName: users.displayName,
+  runType: operationRuns.type,
+  runStatus: operationRuns.status,
+  runOutcome: operationRuns.outcome,
+};
+
+export type SupportRequestRow = Awaited<ReturnType<typeof selectRequests>>[number];
+export type NewSupportRequest = typeof supportRequests.$inferInsert;
+
+function selectRequests(db: Db) {
+  return db
+    .select(requestColumns)
+    .from(supportRequests)
+    .innerJoin(users, eq(users.id, supportRequests.submittedByUserId))
+    .leftJoin(operationRuns, eq(operationRuns.id, supportRequests.operationRunId));
+}
+
+/** The id is taken first so the `SR-…` reference can be derived from it in the same insert. */
+export async function nextSupportRequestId(db: Db): Promise<number> {
+  const [row] = await queryRows<{ id: number | string }>(
+    db,
+    sql`select nextval(pg_get_serial_sequence('support_requests', 'id')) as id`,
+  );
+  return Number(row?.id);
+}
+
+export async function insertSupportRequest(db: Db, values: NewSupportRequest): Promise<void> {
+  await db.insert(supportRequests).values(values);
+}
+
+/** Stores the desk's answer, once: only a request still waiting for it is changed. */
+export async function storeHandoffOutcome(
+  db: Db,
+  tenantId: number,
+  id: number,
+  fields: HandoffFields,
+): Promise<boolean> {
+  const updated = await db
+    .update(supportRequests)
+    .set(fields)
+    .where(
+      and(
+        eq(supportRequests.id, id),
+        eq(supportRequests.tenantId, tenantId),
+        isNull(supportRequests.handoffOutcome),
+      ),
+    )
+    .returning({ id: supportRequests.id });
+  return updated.length === 1;
+}
+
+export async function findSupportRequestRow(db: Db, tenantId: number, id: number) {
+  const [row] = await selectRequests(db)
+    .where(and(eq(supportRequests.id, id), eq(supportRequests.tenantId, tenantId)))
+    .limit(1);
+  return row;
+}
+
+/** Newest first, keyset on id (support_requests_tenant_idx). */
+export function listSupportRequestRows(db: Db, tenantId: number, beforeId: number | null, limit: number) {
+  const conditions: SQL[] = [eq(supportRequests.tenantId, tenantId)];
+  if (beforeId !== null) conditions.push(sql`${supportRequests.id} < ${beforeId}`);
+  return selectRequests(db)
+    .where(and(...conditions))
+    .orderBy(desc(supportRequests.id))
+    .limit(limit);
+}
+
+export type PrimaryContext = { type: 'tenant' } | { type: 'operation_run'; runId: number };
+
+/**
+ * The newest request of one primary context: tenant-context requests only for a tenant
+ * (support_requests_tenant_context_idx), that run's only for a run (support_requests_run_idx).
+ */
+export async function findLatestRow(db: Db, tenantId: number, context: PrimaryContext) {
+  const where =
+    context.type === 'tenant'
+      ? and(eq(supportRequests.tenantId, tenantId), eq(supportRequests.primaryContextType, 'tenant'))
+      : and(eq(supportRequests.operationRunId, context.runId), eq(supportRequests.tenantId, tenantId));
+  const [row] = await selectRequests(db).where(where).orderBy(desc(supportRequests.id)).limit(1);
+  return row;
+}
+
+/** The run a run-context request is about, read only: the action never changes it. */
+export async function findTenantRun(db: Db, tenantId: number, runId: number) {
+  const [row] = await db
+    .select({
+      id: operationRuns.id,
+      type: operationRuns.type,
+      status: operationRuns.status,
+      outcome: operationRuns.outcome,
+      summary: operationRuns.summary,
+    })
+    .from(operationRuns)
+    .where(and(eq(operationRuns.id, runId), eq(operationRuns.tenantId, tenantId)))
+    .limit(1);
+  return row;
+}

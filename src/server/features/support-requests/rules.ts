@@ -1,0 +1,164 @@
+import type { TicketResult } from '../../desks/desk.ts';
+import type { handoffModes, handoffOutcomes } from './tables.ts';
+
+export type HandoffMode = (typeof handoffModes)[number];
+export type HandoffOutcome = (typeof handoffOutcomes)[number];
+
+/**
+ * How long after the handoff budget a request may still read as "in progress": the time the service
+ * needs to write the desk's answer back. Past it, a request without an outcome was interrupted.
+ */
+export const WRITE_BACK_GRACE_MS = 2000;
+
+export const NO_DESK_SUMMARY = 'No external support desk is configured for this installation';
+export const ADAPTER_FAILED_SUMMARY =
+  'The desk handoff failed unexpectedly inside TenantPilot; no ticket was confirmed';
+
+const TEXT_FIELDS = [
+  'summary',
+  'reproduction_notes',
+  'contact_name',
+  'contact_email',
+  'external_ticket_reference',
+  'external_ticket_url',
+] as const;
+const LINK_ONLY_FIELDS = ['external_ticket_reference', 'external_ticket_url'] as const;
+
+/** PRODUCT.md section 7: a field is "given" only when present and not null. */
+export function isGiven(value: unknown): boolean {
+  return value !== undefined && value !== null;
+}
+
+const isBlank = (value: unknown) => typeof value === 'string' && value.trim() === '';
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The rules a schema cannot say: NUL characters, blank text, the fields each handoff mode uses, and
+ * http(s) links. Takes the raw body (it may also have failed the schema) and names every bad field.
+ */
+export function submissionRuleFields(body: unknown): Record<string, string> {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return {};
+  const input = body as Record<string, unknown>;
+  const fields: Record<string, string> = {};
+  for (const name of TEXT_FIELDS) {
+    const value = input[name];
+    if (typeof value === 'string' && value.includes('\u0000'))
+      fields[name] = 'must not contain a NUL character';
+  }
+  if (isBlank(input.summary)) fields.summary ??= 'must not be blank';
+
+  const mode = input.handoff_mode;
+  if (mode === 'link_existing_ticket') {
+    if (!isGiven(input.external_ticket_reference)) {
+      fields.external_ticket_reference ??= 'is required to link an existing ticket';
+    } else if (isBlank(input.external_ticket_reference)) {
+      fields.external_ticket_reference ??= 'must not be blank';
+    }
+    const url = input.external_ticket_url;
+    if (typeof url === 'string' && !isHttpUrl(url)) {
+      fields.external_ticket_url ??= 'must be an absolute http:// or https:// URL';
+    }
+  } else if (mode === 'internal_only' || mode === 'create_external_ticket') {
+    for (const name of LINK_ONLY_FIELDS) {
+      if (isGiven(input[name])) fields[name] = `is not used with ${mode}; send null or leave it out`;
+    }
+  }
+  return fields;
+}
+
+/** `SR-2026-000042`: the row id makes it unique across the installation; the year helps people. */
+export function formatReference(id: number, submittedAt: Date): string {
+  return `SR-${submittedAt.getUTCFullYear()}-${String(id).padStart(6, '0')}`;
+}
+
+/** The outcome a request has the moment it is committed; null while a desk handoff is still to come. */
+export function initialOutcome(mode: HandoffMode): HandoffOutcome | null {
+  if (mode === 'internal_only') return 'internal_only';
+  if (mode === 'link_existing_ticket') return 'external_ticket_linked';
+  return null;
+}
+
+export function handoffDeadline(startedAt: Date, budgetMs: number): Date {
+  return new Date(startedAt.getTime() + budgetMs + WRITE_BACK_GRACE_MS);
+}
+
+export function interruptedSummary(reference: string): string {
+  return (
+    'Handoff interrupted: the server stopped before the desk answered. ' +
+    `The desk may still have created a ticket — search it for ${reference}.`
+  );
+}
+
+export interface HandoffFields {
+  handoffOutcome: HandoffOutcome | null;
+  externalTicketReference: string | null;
+  externalTicketUrl: string | null;
+  failureSummary: string | null;
+}
+
+/** A credential must never reach a stored summary, whatever an adapter put into it. */
+export function redactSecrets(text: string, secrets: readonly (string | null)[]): string {
+  let redacted = text;
+  for (const secret of secrets) if (secret) redacted = redacted.split(secret).join('[redacted]');
+  return redacted;
+}
+
+/** What is stored for a desk's answer. A failure always carries a non-empty summary and no link. */
+export function handoffFieldsOf(result: TicketResult, secrets: readonly (string | null)[]): HandoffFields {
+  if (result.kind === 'created' && result.reference.trim() !== '') {
+    return {
+      handoffOutcome: 'external_ticket_created',
+      externalTicketReference: result.reference,
+      externalTicketUrl: result.url ?? null,
+      failureSummary: null,
+    };
+  }
+  const summary = result.kind === 'failed' ? result.summary.trim() : '';
+  return {
+    handoffOutcome: 'external_handoff_failed',
+    externalTicketReference: null,
+    externalTicketUrl: null,
+    failureSummary: redactSecrets(summary || 'The desk did not confirm a ticket', secrets),
+  };
+}
+
+/**
+ * The handoff as it reads back at `now`: a request still without an outcome after its deadline was
+ * interrupted (its process stopped mid-handoff) and reads as failed, never as stuck.
+ */
+export function readBackHandoff(
+  row: HandoffFields & { internalReference: string; handoffDeadlineAt: Date | null },
+  now: Date,
+): HandoffFields {
+  const interrupted =
+    row.handoffOutcome === null && row.handoffDeadlineAt !== null && row.handoffDeadlineAt <= now;
+  if (!interrupted) {
+    return {
+      handoffOutcome: row.handoffOutcome,
+      externalTicketReference: row.externalTicketReference,
+      externalTicketUrl: row.externalTicketUrl,
+      failureSummary: row.failureSummary,
+    };
+  }
+  return {
+    handoffOutcome: 'external_handoff_failed',
+    externalTicketReference: null,
+    externalTicketUrl: null,
+    failureSummary: interruptedSummary(row.internalReference),
+  };
+}
+
+export function summaryFlags(outcome: HandoffOutcome | null) {
+  return {
+    has_external_link: outcome === 'external_ticket_created' || outcome === 'external_ticket_linked',
+    has_failure: outcome === 'external_handoff_failed',
+  };
+}

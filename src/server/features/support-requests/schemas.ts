@@ -1,0 +1,133 @@
+import { type Static, Type } from 'typebox';
+import { deskProviders } from '../../config.ts';
+import { nextCursorSchema, PageQuery } from '../../http/pagination.ts';
+import { RunOutcome, RunStatus } from '../operation-runs/schemas.ts';
+import { contextTypes, handoffModes, handoffOutcomes, supportSeverities } from './tables.ts';
+
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
+  Type.Union([schema, Type.Null()]);
+
+/** PRODUCT.md section 7 text limits, in characters (code points). */
+export const limits = {
+  summary: 200,
+  reproduction_notes: 10_000,
+  contact_name: 200,
+  contact_email: 254,
+  external_ticket_reference: 200,
+  external_ticket_url: 2048,
+} as const;
+
+export const Severity = Type.Enum(supportSeverities);
+export const HandoffMode = Type.Enum(handoffModes);
+export const HandoffOutcome = Type.Enum(handoffOutcomes);
+export const ContextType = Type.Enum(contextTypes);
+
+/** The contract's body. Mode-specific rules (fields a mode does not use, blank text, NUL) live in rules.ts. */
+export const SupportRequestHandoffSubmission = Type.Object(
+  {
+    severity: Severity,
+    summary: Type.String({ minLength: 1, maxLength: limits.summary }),
+    reproduction_notes: Type.Optional(Nullable(Type.String({ maxLength: limits.reproduction_notes }))),
+    contact_name: Type.Optional(Nullable(Type.String({ maxLength: limits.contact_name }))),
+    contact_email: Type.Optional(Nullable(Type.String({ maxLength: limits.contact_email, format: 'email' }))),
+    handoff_mode: HandoffMode,
+    external_ticket_reference: Type.Optional(
+      Nullable(
+        Type.String({
+          maxLength: limits.external_ticket_reference,
+          description: 'Required (non-blank) for link_existing_ticket; refused for other modes',
+        }),
+      ),
+    ),
+    external_ticket_url: Type.Optional(
+      Nullable(
+        Type.String({
+          maxLength: limits.external_ticket_url,
+          format: 'uri',
+          description: 'Absolute http(s) URL; only for link_existing_ticket',
+        }),
+      ),
+    ),
+    target_available: Type.Optional(
+      Nullable(Type.Boolean({ description: 'UI hint only; ignored, the server decides' })),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type SupportRequestHandoffSubmission = Static<typeof SupportRequestHandoffSubmission>;
+
+export const LatestSupportRequestHandoffSummary = Type.Object({
+  support_request_id: Type.Integer(),
+  internal_reference: Type.String(),
+  primary_context_type: ContextType,
+  primary_context_id: Type.Integer(),
+  submitted_at: Type.String({ format: 'date-time' }),
+  handoff_mode: HandoffMode,
+  handoff_outcome: Nullable(HandoffOutcome),
+  external_ticket_reference: Nullable(Type.String()),
+  external_ticket_url: Nullable(Type.String()),
+  external_handoff_failure_summary: Nullable(Type.String()),
+  has_external_link: Type.Boolean(),
+  has_failure: Type.Boolean(),
+  summary: Type.String(),
+  severity: Severity,
+});
+export const LatestSummaryOrNull = Nullable(LatestSupportRequestHandoffSummary);
+
+export const SupportRequestHandoffResult = Type.Object({
+  support_request_id: Type.Integer(),
+  internal_reference: Type.String(),
+  primary_context_type: ContextType,
+  primary_context_id: Type.Integer(),
+  handoff_mode: HandoffMode,
+  handoff_outcome: HandoffOutcome,
+  external_ticket_reference: Nullable(Type.String()),
+  external_ticket_url: Nullable(Type.String()),
+  failure_summary: Nullable(Type.String()),
+  latest_summary: LatestSupportRequestHandoffSummary,
+});
+
+export const SupportRequestView = Type.Object({
+  support_request_id: Type.Integer(),
+  internal_reference: Type.String(),
+  severity: Severity,
+  summary: Type.String(),
+  reproduction_notes: Nullable(Type.String()),
+  contact_name: Nullable(Type.String()),
+  contact_email: Nullable(Type.String()),
+  handoff_mode: HandoffMode,
+  handoff_outcome: Nullable(HandoffOutcome),
+  external_ticket_reference: Nullable(Type.String()),
+  external_ticket_url: Nullable(Type.String()),
+  failure_summary: Nullable(Type.String()),
+  primary_context_type: ContextType,
+  primary_context_id: Type.Integer(),
+  submitted_at: Type.String({ format: 'date-time' }),
+  submitted_by: Type.Object({ id: Type.Integer(), display_name: Type.String() }),
+  operation_run: Nullable(
+    Type.Object({
+      id: Type.Integer(),
+      type: Type.String(),
+      status: RunStatus,
+      outcome: Nullable(RunOutcome),
+    }),
+  ),
+});
+
+export const SupportRequestPage = Type.Object({
+  items: Type.Array(SupportRequestView),
+  next_cursor: nextCursorSchema,
+});
+
+export const SupportRequestListQuery = PageQuery;
+
+export const SupportDeskView = Type.Object({
+  target_available: Type.Boolean(),
+  provider: Nullable(Type.Enum(deskProviders)),
+  display_name: Nullable(Type.String()),
+});
+
+export const SupportRequestParams = Type.Object({
+  tenant: Type.String({ description: 'The tenant external_id' }),
+  id: Type.String({ description: 'The support request id' }),
+});

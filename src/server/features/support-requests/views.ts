@@ -1,0 +1,56 @@
+import type { SupportRequestRow } from './queries.ts';
+import { readBackHandoff, summaryFlags } from './rules.ts';
+
+/** The run id for a run-context request, the tenant id for a tenant-context one (PRODUCT.md section 7). */
+function primaryContextId(row: SupportRequestRow): number {
+  return row.primaryContextType === 'operation_run' && row.operationRunId !== null
+    ? row.operationRunId
+    : row.tenantId;
+}
+
+export function toSupportRequestView(row: SupportRequestRow, now: Date) {
+  const handoff = readBackHandoff(row, now);
+  return {
+    support_request_id: row.id,
+    internal_reference: row.internalReference,
+    severity: row.severity,
+    summary: row.summary,
+    reproduction_notes: row.reproductionNotes,
+    contact_name: row.contactName,
+    contact_email: row.contactEmail,
+    handoff_mode: row.handoffMode,
+    handoff_outcome: handoff.handoffOutcome,
+    external_ticket_reference: handoff.externalTicketReference,
+    external_ticket_url: handoff.externalTicketUrl,
+    failure_summary: handoff.failureSummary,
+    primary_context_type: row.primaryContextType,
+    primary_context_id: primaryContextId(row),
+    submitted_at: row.submittedAt.toISOString(),
+    submitted_by: { id: row.submittedById, display_name: row.submittedByName },
+    operation_run:
+      row.operationRunId === null || row.runType === null || row.runStatus === null
+        ? null
+        : { id: row.operationRunId, type: row.runType, status: row.runStatus, outcome: row.runOutcome },
+  };
+}
+
+export type SupportRequestView = ReturnType<typeof toSupportRequestView>;
+
+export function toLatestSummary(row: SupportRequestRow, now: Date) {
+  const view = toSupportRequestView(row, now);
+  return {
+    support_request_id: view.support_request_id,
+    internal_reference: view.internal_reference,
+    primary_context_type: view.primary_context_type,
+    primary_context_id: view.primary_context_id,
+    submitted_at: view.submitted_at,
+    handoff_mode: view.handoff_mode,
+    handoff_outcome: view.handoff_outcome,
+    external_ticket_reference: view.external_ticket_reference,
+    external_ticket_url: view.external_ticket_url,
+    external_handoff_failure_summary: view.failure_summary,
+    ...summaryFlags(view.handoff_outcome),
+    summary: view.summary,
+    severity: view.severity,
+  };
+}
