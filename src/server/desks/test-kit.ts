@@ -8,6 +8,7 @@ import {
   answer,
   type DeskBehaviour,
   type FakeDesk,
+  type RecordedRequest,
   refusedUrl,
   startFakeDesk,
   UNKNOWN_HOST_URL,
@@ -77,6 +78,18 @@ export async function expectFailure(desk: SupportDesk, request = ticketRequest()
   const summary = (result as { summary: string }).summary;
   assertNoSecret(summary);
   return summary;
+}
+
+/** The request the fake desk received last; fails the test when there is none. */
+export function lastRequest(fake: FakeDesk): RecordedRequest {
+  const sent = fake.requests.at(-1);
+  assert.ok(sent, 'the desk received no request');
+  return sent;
+}
+
+/** The JSON body of the last request, typed as the test expects it. */
+export function lastBody<T>(fake: FakeDesk): T {
+  return lastRequest(fake).json() as T;
 }
 
 export async function timed<T>(work: () => Promise<T>): Promise<{ value: T; ms: number }> {

@@ -2,7 +2,14 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { answer, type FakeDesk, startFakeDesk } from '../../../test/helpers/fake-desk.ts';
 import { createSupportDesk } from './index.ts';
-import { describeDeskFaults, deskConfig, expectFailure, PLANTED_SECRET, ticketRequest } from './test-kit.ts';
+import {
+  describeDeskFaults,
+  deskConfig,
+  expectFailure,
+  lastBody,
+  PLANTED_SECRET,
+  ticketRequest,
+} from './test-kit.ts';
 
 /** Zendesk's 201 to POST /api/v2/tickets.json (abridged from the Tickets API reference). */
 function createdTicket(id: number, url: string) {
@@ -91,10 +98,7 @@ describe('zendesk desk', () => {
     test(`severity ${severity} → priority ${priority}`, async () => {
       fake.respondWith(answer.json(201, createdTicket(1, fake.url)));
       await createSupportDesk(deskConfig('zendesk', fake.url)).createTicket(ticketRequest({ severity }));
-      assert.equal(
-        (fake.requests.at(-1)?.json() as { ticket: { priority: string } }).ticket.priority,
-        priority,
-      );
+      assert.equal(lastBody<{ ticket: { priority: string } }>(fake).ticket.priority, priority);
     });
   }
 
@@ -102,7 +106,7 @@ describe('zendesk desk', () => {
     fake.respondWith(answer.json(201, createdTicket(2, fake.url)));
     const request = ticketRequest({ contact: { name: 'Only A Name', email: null } });
     await createSupportDesk(deskConfig('zendesk', fake.url)).createTicket(request);
-    const { ticket } = fake.requests.at(-1)?.json() as { ticket: Record<string, unknown> };
+    const { ticket } = lastBody<{ ticket: Record<string, unknown> }>(fake);
     assert.equal('requester' in ticket, false);
   });
 

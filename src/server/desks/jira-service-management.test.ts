@@ -1,0 +1,203 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import {
+  answer,
+  type FakeDesk,
+  type RecordedRequest,
+  startFakeDesk,
+} from '../../../test/helpers/fake-desk.ts';
+import { createSupportDesk } from './index.ts';
+import {
+  describeDeskFaults,
+  deskConfig,
+  expectFailure,
+  FAST_BUDGET_MS,
+  lastBody,
+  lastRequest,
+  PLANTED_SECRET,
+  SLACK_MS,
+  ticketRequest,
+  timed,
+} from './test-kit.ts';
+
+/** The 201 of POST /rest/servicedeskapi/request (abridged from the Service Management REST reference). */
+function createdRequest(url: string, links: Record<string, string> = {}) {
+  return {
+    _expands: ['participant', 'status', 'sla', 'requestType', 'serviceDesk'],
+    issueId: '107001',
+    issueKey: 'SUP-12',
+    requestTypeId: '25',
+    serviceDeskId: '10',
+    createdDate: { iso8601: '2026-11-23T01:02:04+0000', epochMillis: 1795309324000 },
+    reporter: { accountId: 'qm:a713c8ea', displayName: 'Agent A', active: true },
+    requestFieldValues: [{ fieldId: 'summary', label: 'What do you need?', value: '[SR-…] Sync fails' }],
+    currentStatus: { status: 'Waiting for support' },
+    _links: {
+      jiraRest: `${url}/rest/api/2/issue/107001`,
+      web: `${url}/servicedesk/customer/portal/10/SUP-12`,
+      agent: `${url}/browse/SUP-12`,
+      self: `${url}/rest/servicedeskapi/request/107001`,
+      ...links,
+    },
+  };
+}
+
+type JiraBody = {
+  serviceDeskId: string;
+  requestTypeId: string;
+  requestFieldValues: { summary: string; description: string };
+};
+
+describe('jira service management desk', () => {
+  let fake: FakeDesk;
+  before(async () => {
+    fake = await startFakeDesk();
+  });
+  after(() => fake.close());
+
+  test('POST /rest/servicedeskapi/request: Basic {email}:{token}, ids, summary and description', async () => {
+    fake.respondWith(answer.json(201, createdRequest(fake.url)));
+    const result = await createSupportDesk(deskConfig('jira_service_management', fake.url)).createTicket(
+      ticketRequest({ severity: 'blocking' }),
+    );
+    assert.deepEqual(result, { kind: 'created', reference: 'SUP-12', url: `${fake.url}/browse/SUP-12` });
+
+    const sent = lastRequest(fake);
+    assert.equal(sent.method, 'POST');
+    assert.equal(sent.path, '/rest/servicedeskapi/request');
+    const basic = Buffer.from(`agent@example.com:${PLANTED_SECRET}`).toString('base64');
+    assert.equal(sent.headers.authorization, `Basic ${basic}`);
+    const body = lastBody<JiraBody>(fake);
+    assert.deepEqual(Object.keys(body).sort(), ['requestFieldValues', 'requestTypeId', 'serviceDeskId']);
+    assert.equal(body.serviceDeskId, '10');
+    assert.equal(body.requestTypeId, '25');
+    assert.deepEqual(Object.keys(body.requestFieldValues).sort(), ['description', 'summary']);
+    assert.equal(
+      body.requestFieldValues.summary,
+      '[SR-20261123-ABC123] Sync fails with <b>"quotes"</b> & emoji 🚀',
+    );
+    for (const expected of [
+      'TenantPilot support request SR-20261123-ABC123',
+      'Severity: blocking',
+      'Tenant: Contoso (external id contoso-prod, id 11)',
+      'Operation run: #42 inventory_sync — status completed, outcome failed',
+      'Run summary: 3 of 10 devices failed',
+      'Contact: Dana Contact <dana@example.com>',
+      'Open in TenantPilot: https://tenantpilot.example.com/admin/t/11/support-requests/99',
+    ]) {
+      assert.ok(body.requestFieldValues.description.includes(expected), `description lacks ${expected}`);
+    }
+  });
+
+  test('no _links.agent: created with a null URL', async () => {
+    const created = createdRequest(fake.url) as { _links: Record<string, string> };
+    delete created._links.agent;
+    fake.respondWith(answer.json(201, created));
+    const result = await createSupportDesk(deskConfig('jira_service_management', fake.url)).createTicket(
+      ticketRequest(),
+    );
+    assert.deepEqual(result, { kind: 'created', reference: 'SUP-12', url: null });
+  });
+
+  test('a base URL with a path (Jira Server under /jira) keeps it', async () => {
+    fake.respondWith(answer.json(201, createdRequest(fake.url)));
+    await createSupportDesk(deskConfig('jira_service_management', `${fake.url}/jira/`)).createTicket(
+      ticketRequest(),
+    );
+    assert.equal(lastRequest(fake).path, '/jira/rest/servicedeskapi/request');
+  });
+
+  test('missing service desk or request type id: a clear configuration summary, no call', async () => {
+    const before = fake.requests.length;
+    const desk = createSupportDesk(
+      deskConfig('jira_service_management', fake.url, { serviceDeskId: null, requestTypeId: null }),
+    );
+    assert.equal(
+      await expectFailure(desk),
+      'Jira Service Management needs SUPPORT_DESK_SERVICE_DESK_ID, SUPPORT_DESK_REQUEST_TYPE_ID, which are not set.',
+    );
+    assert.match(String((await desk.check()).ok), /false/);
+    assert.equal(fake.requests.length, before);
+  });
+
+  test("a 400 carries Jira's errorMessage", async () => {
+    fake.respondWith(
+      answer.json(400, {
+        errorMessage:
+          'Your request could not be created. Please check the fields have been correctly filled in. Summary is required',
+        i18nErrorMessage: { i18nKey: 'sd.validation.request.create.fields.invalid', parameters: [] },
+      }),
+    );
+    const summary = await expectFailure(createSupportDesk(deskConfig('jira_service_management', fake.url)));
+    assert.match(
+      summary,
+      /^Jira Service Management refused the ticket as invalid \(HTTP 400\): Your request could not be created/,
+    );
+  });
+
+  test('404 names the ids to check', async () => {
+    fake.respondWith(answer.json(404, { errorMessage: 'Service Desk does not exist' }));
+    const summary = await expectFailure(createSupportDesk(deskConfig('jira_service_management', fake.url)));
+    assert.match(summary, /SUPPORT_DESK_SERVICE_DESK_ID and SUPPORT_DESK_REQUEST_TYPE_ID/);
+  });
+
+  const answerCheck = (serviceDesk: number, requestType: number) => (req: RecordedRequest) =>
+    req.path.includes('/requesttype/')
+      ? answer.json(
+          requestType,
+          requestType === 200
+            ? { id: '25', name: 'Get IT help', serviceDeskId: '10' }
+            : { errorMessage: 'Request type does not exist' },
+        )
+      : answer.json(
+          serviceDesk,
+          serviceDesk === 200
+            ? { id: '10', projectId: '11000', projectName: 'IT Help Desk', projectKey: 'SUP' }
+            : { errorMessage: 'Service Desk does not exist' },
+        );
+
+  test('check: reads the service desk, then its request type', async () => {
+    fake.respondWith(answerCheck(200, 200));
+    const before = fake.requests.length;
+    const result = await createSupportDesk(deskConfig('jira_service_management', fake.url)).check();
+    assert.deepEqual(result, {
+      ok: true,
+      detail: 'credentials accepted (service desk "IT Help Desk", request type "Get IT help")',
+    });
+    assert.deepEqual(
+      fake.requests.slice(before).map((r) => `${r.method} ${r.path}`),
+      ['GET /rest/servicedeskapi/servicedesk/10', 'GET /rest/servicedeskapi/servicedesk/10/requesttype/25'],
+    );
+  });
+
+  test('check: an unknown request type names SUPPORT_DESK_REQUEST_TYPE_ID', async () => {
+    fake.respondWith(answerCheck(200, 404));
+    const result = await createSupportDesk(deskConfig('jira_service_management', fake.url)).check();
+    assert.deepEqual(result, {
+      ok: false,
+      summary: 'Jira Service Management answered 404 Not Found — check SUPPORT_DESK_REQUEST_TYPE_ID.',
+    });
+  });
+
+  test('check: both reads share one budget', async () => {
+    fake.respondWith((req) =>
+      req.path.includes('/requesttype/')
+        ? answer.hang()
+        : answer.delayed(FAST_BUDGET_MS / 2, answer.json(200, { id: '10', projectName: 'IT' })),
+    );
+    const { value, ms } = await timed(() =>
+      createSupportDesk(deskConfig('jira_service_management', fake.url)).check(),
+    );
+    assert.equal(value.ok, false);
+    assert.ok(ms < FAST_BUDGET_MS + SLACK_MS, `took ${ms} ms`);
+  });
+});
+
+describeDeskFaults({
+  provider: 'jira_service_management',
+  name: 'Jira Service Management',
+  errorBody: (_status, text) => ({
+    errorMessage: text,
+    i18nErrorMessage: { i18nKey: 'sd.error', parameters: [] },
+  }),
+});
