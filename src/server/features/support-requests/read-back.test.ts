@@ -89,7 +89,7 @@ describe('GET /admin/t/{tenant}/support-requests', () => {
       ['limit=201', 'limit'],
       ['limit=x', 'limit'],
       ['cursor=nope', 'cursor'],
-    ]) {
+    ] as const) {
       const response = await get(`${listUrl()}?${query}`);
       assert.equal(response.statusCode, 422, query);
       assert.ok(response.json().error.fields[field], response.body);

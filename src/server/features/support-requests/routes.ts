@@ -34,8 +34,6 @@ export interface SupportRequestRouteDeps {
   config: Config;
   /** The installation's one desk, or null when none is configured. */
   desk: SupportDesk | null;
-  /** Whether the desk has the settings it needs to be offered (`target_available`). */
-  deskReady: boolean;
 }
 
 type ValidationIssue = Parameters<typeof validationFields>[0][number] & { schemaPath?: string };
@@ -190,7 +188,8 @@ export function registerSupportRequestRoutes(app: App, deps: SupportRequestRoute
     async (request) => {
       await requireActor(db, request);
       return {
-        target_available: desk !== null && deps.deskReady,
+        // Offered only when it can be called at all; missing credentials are for `tenantpilot desk check`.
+        target_available: desk !== null && Boolean(config.desk?.url),
         provider: config.desk?.provider ?? null,
         display_name: desk?.displayName ?? null,
       };
