@@ -10,7 +10,10 @@ import Fastify, { type FastifyServerOptions } from 'fastify';
 import { Type } from 'typebox';
 import type { Config } from './config.ts';
 import type { Database } from './db/client.ts';
+import { createSupportDesk } from './desks/index.ts';
+import { registerFindingRoutes } from './features/findings/routes.ts';
 import { registerRunRoutes } from './features/operation-runs/routes.ts';
+import { registerMemberRoutes } from './features/tenancy/members.ts';
 import { registerSupportRequestRoutes } from './features/support-requests/routes.ts';
 import { registerTenancyRoutes } from './features/tenancy/routes.ts';
 import { createAccess } from './http/access.ts';
@@ -121,6 +124,9 @@ export async function buildApp({ config, database, logStream }: AppDeps): Promis
   const access = createAccess(db);
   registerTenancyRoutes(app, { db, access, config });
   registerRunRoutes(app, access);
-  registerSupportRequestRoutes(app, { db, access, config, desk: null, deskReady: false });
+  registerFindingRoutes(app, { db, access });
+  registerMemberRoutes(app, access);
+  const desk = config.desk ? createSupportDesk(config.desk) : null;
+  registerSupportRequestRoutes(app, { db, access, config, desk });
   return app;
 }
