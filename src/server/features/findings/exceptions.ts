@@ -1,0 +1,131 @@
+import type { FindingScope } from '../../http/access.ts';
+import { AppError } from '../../http/errors.ts';
+import { recordAuditEvent } from '../audit/record.ts';
+import { getExceptionRow, getFindingRow } from './item-queries.ts';
+import { type Decision, decide, effectiveExceptionStatus, validateExceptionRequest } from './rules.ts';
+import { toExceptionView, toFindingItem } from './views.ts';
+import {
+  assertActiveMembers,
+  findBlockingException,
+  insertPendingException,
+  lockException,
+  lockFinding,
+  saveDecision,
+} from './write-queries.ts';
+
+export interface ExceptionRequest {
+  owner_user_id: number;
+  request_reason: string;
+  review_due_at: string;
+  expires_at?: string | null | undefined;
+}
+
+const ONE_CURRENT = 'This finding already has a pending or approved exception';
+
+/** The partial unique index finding_exceptions_one_pending_key refused a second pending exception. */
+function isSecondPending(error: unknown): boolean {
+  for (
+    let e = error as { code?: string; constraint?: string; cause?: unknown } | undefined;
+    e;
+    e = e.cause as typeof e
+  ) {
+    if (e.code === '23505' && (e.constraint ?? '').includes('one_pending')) return true;
+  }
+  return false;
+}
+
+/** Two requests racing past the service check meet the unique index: the loser gets the same 409. */
+async function refusingSecondPending<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (isSecondPending(error)) throw new AppError('conflict', ONE_CURRENT);
+    throw error;
+  }
+}
+
+function auditBase(scope: FindingScope) {
+  return {
+    actorUserId: scope.actor.userId,
+    workspaceId: scope.workspace.id,
+    tenantId: scope.tenant.id,
+    // Exception events sit on the finding's own history.
+    subjectType: 'finding',
+    subjectId: scope.findingId,
+  };
+}
+
+/**
+ * PRODUCT.md section 4, exception request: a pending exception with its own owner; the finding's owner and
+ * assignee stay as they are. One pending (or approved, unexpired) exception per finding: else 409.
+ */
+export async function requestException(scope: FindingScope, input: ExceptionRequest) {
+  const now = new Date();
+  const { reviewDueAt, expiresAt } = validateExceptionRequest(input, now);
+  return refusingSecondPending(() =>
+    scope.db.transaction(async (tx) => {
+      await lockFinding(tx, scope.tenant.id, scope.findingId);
+      await assertActiveMembers(tx, scope.tenant.id, { owner_user_id: input.owner_user_id });
+      if (await findBlockingException(tx, scope.findingId, now)) throw new AppError('conflict', ONE_CURRENT);
+      const exceptionId = await insertPendingException(tx, {
+        findingId: scope.findingId,
+        ownerUserId: input.owner_user_id,
+        requestedByUserId: scope.actor.userId,
+        requestReason: input.request_reason,
+        reviewDueAt,
+        expiresAt,
+      });
+      await recordAuditEvent(tx, {
+        ...auditBase(scope),
+        action: 'finding_exception.requested',
+        before: null,
+        after: {
+          exception_id: exceptionId,
+          status: 'pending',
+          owner_user_id: input.owner_user_id,
+          review_due_at: reviewDueAt.toISOString(),
+          expires_at: expiresAt?.toISOString() ?? null,
+        },
+      });
+      const exception = toExceptionView(await getExceptionRow(tx, exceptionId), now);
+      const finding = toFindingItem(await getFindingRow(tx, scope.tenant.id, scope.findingId, now), now);
+      return {
+        finding_owner_preserved: true as const,
+        exception_owner: exception.owner,
+        exception,
+        responsibility: finding,
+      };
+    }),
+  );
+}
+
+/** Approve, reject or revoke one exception of this finding (owner role; the route checks the capability). */
+export async function decideException(
+  scope: FindingScope,
+  exceptionId: number,
+  decision: Decision,
+  note: string | undefined,
+) {
+  if (note?.includes('\u0000')) {
+    throw new AppError('invalid', 'The request has invalid fields', {
+      note: 'must not contain a NUL character',
+    });
+  }
+  const now = new Date();
+  return scope.db.transaction(async (tx) => {
+    await lockFinding(tx, scope.tenant.id, scope.findingId);
+    const stored = await lockException(tx, scope.findingId, exceptionId);
+    const before = effectiveExceptionStatus(stored, now);
+    const status = decide(decision, stored, now);
+    await saveDecision(tx, exceptionId, { status, decidedByUserId: scope.actor.userId });
+    await recordAuditEvent(tx, {
+      ...auditBase(scope),
+      action: `finding_exception.${status}`,
+      before: { exception_id: exceptionId, status: before, owner_user_id: stored.ownerUserId },
+      after: { exception_id: exceptionId, status, owner_user_id: stored.ownerUserId, note: note ?? null },
+    });
+    const exception = toExceptionView(await getExceptionRow(tx, exceptionId), now);
+    const finding = toFindingItem(await getFindingRow(tx, scope.tenant.id, scope.findingId, now), now);
+    return { exception, responsibility: finding };
+  });
+}

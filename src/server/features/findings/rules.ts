@@ -1,0 +1,150 @@
+import { AppError } from '../../http/errors.ts';
+import type { ExceptionStatus, WorkflowStatus } from './tables.ts';
+
+/** PRODUCT.md section 4. Pure functions: every rule here has its table in rules.test.ts. */
+
+export type ResponsibilityState = 'orphaned_accountability' | 'owned_unassigned' | 'assigned';
+export type ChangeClassification =
+  | 'owner_only'
+  | 'assignee_only'
+  | 'owner_and_assignee'
+  | 'clear_owner'
+  | 'clear_assignee';
+
+export interface Responsibility {
+  ownerUserId: number | null;
+  assigneeUserId: number | null;
+}
+
+/** The request body: absent leaves a field as it is, null clears it, a number sets it. */
+export interface ResponsibilityChange {
+  owner_user_id?: number | null;
+  assignee_user_id?: number | null;
+}
+
+export function responsibilityState({ ownerUserId, assigneeUserId }: Responsibility): ResponsibilityState {
+  if (ownerUserId === null) return 'orphaned_accountability';
+  return assigneeUserId === null ? 'owned_unassigned' : 'assigned';
+}
+
+/** No owner, or an owner who is no longer an active member of the finding's tenant. */
+export function accountabilityGap(ownerUserId: number | null, ownerIsActiveMember: boolean): boolean {
+  return ownerUserId === null || !ownerIsActiveMember;
+}
+
+export function applyResponsibilityChange(
+  current: Responsibility,
+  change: ResponsibilityChange,
+): Responsibility {
+  return {
+    ownerUserId: change.owner_user_id === undefined ? current.ownerUserId : change.owner_user_id,
+    assigneeUserId: change.assignee_user_id === undefined ? current.assigneeUserId : change.assignee_user_id,
+  };
+}
+
+export const NOTHING_CHANGED = 'Nothing changed: owner and assignee are already as requested';
+
+/** Compares the result with the stored state; nothing changed is refused (422, nothing written). */
+export function classifyChange(stored: Responsibility, next: Responsibility): ChangeClassification {
+  const ownerChanged = stored.ownerUserId !== next.ownerUserId;
+  const assigneeChanged = stored.assigneeUserId !== next.assigneeUserId;
+  if (ownerChanged && assigneeChanged) return 'owner_and_assignee';
+  if (ownerChanged) return next.ownerUserId === null ? 'clear_owner' : 'owner_only';
+  if (assigneeChanged) return next.assigneeUserId === null ? 'clear_assignee' : 'assignee_only';
+  throw new AppError('invalid', NOTHING_CHANGED, {
+    owner_user_id: 'is unchanged',
+    assignee_user_id: 'is unchanged',
+  });
+}
+
+/** The one message for a user who is unknown, not a member, or inactive: existence does not leak. */
+export const NOT_AN_ACTIVE_MEMBER = 'must be an active member of this tenant';
+
+export interface ExceptionTiming {
+  status: ExceptionStatus;
+  expiresAt: Date | null;
+}
+
+/** An approved exception past its expiry reads as expired; there is no scheduler to write that. */
+export function effectiveExceptionStatus(exception: ExceptionTiming, now: Date): ExceptionStatus {
+  if (exception.status === 'approved' && exception.expiresAt !== null && exception.expiresAt <= now) {
+    return 'expired';
+  }
+  return exception.status;
+}
+
+/** Pending, or approved and unexpired: the exception whose owner shows and that blocks a new request. */
+export function isExceptionShown(exception: ExceptionTiming, now: Date): boolean {
+  const status = effectiveExceptionStatus(exception, now);
+  return status === 'pending' || status === 'approved';
+}
+
+/**
+ * `risk_accepted` while an approved exception is unexpired: `riskAcceptedUntil` is the latest expiry of the
+ * finding's approved exceptions (Infinity when one never expires), null without one.
+ */
+export function effectiveWorkflowStatus(
+  stored: WorkflowStatus,
+  riskAcceptedUntil: number | null,
+  now: Date,
+): WorkflowStatus {
+  return riskAcceptedUntil !== null && riskAcceptedUntil > now.getTime() ? 'risk_accepted' : stored;
+}
+
+export function reviewOverdue(exception: ExceptionTiming & { reviewDueAt: Date }, now: Date): boolean {
+  return isExceptionShown(exception, now) && exception.reviewDueAt <= now;
+}
+
+export const REASON_MAX = 2000;
+
+export interface ExceptionRequestInput {
+  request_reason: string;
+  review_due_at: string;
+  expires_at?: string | null | undefined;
+}
+
+export function parseTimestamp(value: string): Date | null {
+  // The schema checks the date-time format; this guards calendar nonsense such as 2026-02-31.
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? null : date;
+}
+
+/** Field-by-field refusals for an exception request, or the parsed dates. */
+export function validateExceptionRequest(input: ExceptionRequestInput, now: Date) {
+  const fields: Record<string, string> = {};
+  const reason = input.request_reason;
+  if (reason.trim() === '') fields.request_reason = 'must not be blank';
+  else if (reason.length > REASON_MAX) fields.request_reason = `must be at most ${REASON_MAX} characters`;
+  else if (reason.includes('\u0000')) fields.request_reason = 'must not contain a NUL character';
+  const reviewDueAt = parseTimestamp(input.review_due_at);
+  if (!reviewDueAt) fields.review_due_at = 'must be a date-time';
+  else if (reviewDueAt <= now) fields.review_due_at = 'must be in the future';
+  const expiresAt = input.expires_at == null ? null : parseTimestamp(input.expires_at);
+  if (input.expires_at != null && !expiresAt) fields.expires_at = 'must be a date-time';
+  else if (expiresAt && reviewDueAt && expiresAt <= reviewDueAt)
+    fields.expires_at = 'must be after review_due_at';
+  if (Object.keys(fields).length > 0) throw new AppError('invalid', 'The request has invalid fields', fields);
+  return { reviewDueAt: reviewDueAt as Date, expiresAt };
+}
+
+export type Decision = 'approve' | 'reject' | 'revoke';
+export type DecidedStatus = 'approved' | 'rejected' | 'revoked';
+const decidedStatus: Record<Decision, DecidedStatus> = {
+  approve: 'approved',
+  reject: 'rejected',
+  revoke: 'revoked',
+};
+
+/** approve/reject need a pending exception; revoke an approved, unexpired one. Else 409. */
+export function decide(decision: Decision, exception: ExceptionTiming, now: Date): DecidedStatus {
+  const status = effectiveExceptionStatus(exception, now);
+  const allowed = decision === 'revoke' ? status === 'approved' : status === 'pending';
+  if (!allowed) {
+    const needs = decision === 'revoke' ? 'an approved, unexpired' : 'a pending';
+    throw new AppError(
+      'conflict',
+      `Only ${needs} exception can be ${decidedStatus[decision]}; this one is ${status}`,
+    );
+  }
+  return decidedStatus[decision];
+}

@@ -1,0 +1,189 @@
+import { sql } from 'drizzle-orm';
+import { type Db, queryRows } from '../../db/client.ts';
+import type { FindingScope, TenantScope } from '../../http/access.ts';
+import type { Actor } from '../../http/auth.ts';
+import { AppError } from '../../http/errors.ts';
+import { DEFAULT_PAGE_SIZE, decodeCursor, encodeCursor, toPage } from '../../http/pagination.ts';
+import { type FindingRow, getFindingRow, hydrateFindings, iso, listExceptionRows } from './item-queries.ts';
+import {
+  type FindingFilter,
+  type FindingSort,
+  listGapOwnerIds,
+  myWorkPage,
+  orderOf,
+  type SortKey,
+  tenantFindingsPage,
+} from './list-queries.ts';
+import type { ResponsibilityState } from './rules.ts';
+import {
+  FINDING_COLLECTION_ROUTE,
+  FINDING_DETAIL_ROUTE,
+  FINDING_DETAIL_SURFACE,
+  FINDING_LIST_SURFACE,
+} from './schemas.ts';
+import type { Severity, WorkflowStatus } from './tables.ts';
+import { tenantRef, toExceptionView, toFindingItem } from './views.ts';
+
+const DETAIL_EXCEPTIONS = 50;
+
+export interface FindingListQuery {
+  limit?: number;
+  cursor?: string;
+  sort?: FindingSort;
+  responsibility_state?: ResponsibilityState;
+  accountability_gap?: 'true' | 'false';
+  owner?: string;
+  assignee?: string;
+  severity?: Severity;
+  workflow_status?: WorkflowStatus;
+}
+
+const invalidCursor = () =>
+  new AppError('invalid', 'The request has invalid fields', { cursor: 'is not a valid cursor' });
+
+/** The cursor names its sort: a cursor of another sort is refused rather than misread. */
+function decodeSortKey(cursor: string | undefined, sort: FindingSort): SortKey | null {
+  if (cursor === undefined) return null;
+  const shape: Record<string, 'string' | 'number'> = { s: 'string', id: 'number' };
+  if (sort === 'severity') shape.rank = 'number';
+  if (sort === 'detected') shape.detected = 'string';
+  const key = decodeCursor(cursor, shape) as unknown as SortKey & { s: string };
+  if (key.s !== sort) throw invalidCursor();
+  if (key.detected !== undefined && Number.isNaN(Date.parse(key.detected))) throw invalidCursor();
+  return key;
+}
+
+function encodeSortKey(sort: FindingSort, row: FindingRow): string {
+  if (sort === 'severity') return encodeCursor({ s: sort, id: row.id, rank: row.severity_rank });
+  if (sort === 'detected') return encodeCursor({ s: sort, id: row.id, detected: row.detected_key });
+  return encodeCursor({ s: sort, id: row.id });
+}
+
+const MAX_ID = 2_147_483_647;
+
+/** "me", "none" (nobody) or a user id. */
+function person(field: string, value: string | undefined, actor: Actor): number | null | undefined {
+  if (value === undefined) return undefined;
+  if (value === 'me') return actor.userId;
+  if (value === 'none') return null;
+  const id = Number(value);
+  if (id > MAX_ID)
+    throw new AppError('invalid', 'The request has invalid fields', { [field]: 'is not a user id' });
+  return id;
+}
+
+export async function listFindings(scope: TenantScope, query: FindingListQuery) {
+  const sort = query.sort ?? 'newest';
+  const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+  const after = decodeSortKey(query.cursor, sort);
+  const gap = query.accountability_gap === undefined ? undefined : query.accountability_gap === 'true';
+  const filter: FindingFilter = {
+    responsibilityState: query.responsibility_state,
+    accountabilityGap: gap,
+    owner: person('owner', query.owner, scope.actor),
+    assignee: person('assignee', query.assignee, scope.actor),
+    severity: query.severity,
+    workflowStatus: query.workflow_status,
+  };
+  const now = new Date();
+  const gapOwnerIds = gap === undefined ? [] : await listGapOwnerIds(scope.db, scope.tenant.id);
+  const page = tenantFindingsPage({
+    tenantId: scope.tenant.id,
+    filter,
+    sort,
+    after,
+    limit: limit + 1,
+    now,
+    gapOwnerIds,
+  });
+  const rows = await hydrateFindings(scope.db, page, orderOf(sort, 'p'), now);
+  const { items, next_cursor } = toPage(rows, limit, (last) => encodeSortKey(sort, last));
+  return {
+    surface: FINDING_LIST_SURFACE,
+    collection_route: FINDING_COLLECTION_ROUTE,
+    primary_inspect_model: 'finding' as const,
+    items: items.map((row) => toFindingItem(row, now)),
+    next_cursor,
+  };
+}
+
+export async function getFinding(scope: FindingScope) {
+  const now = new Date();
+  const [row, exceptions] = await Promise.all([
+    getFindingRow(scope.db, scope.tenant.id, scope.findingId, now),
+    listExceptionRows(scope.db, scope.findingId, DETAIL_EXCEPTIONS),
+  ]);
+  return {
+    ...toFindingItem(row, now),
+    surface: FINDING_DETAIL_SURFACE,
+    detail_route: FINDING_DETAIL_ROUTE,
+    tenant: tenantRef(row),
+    exceptions: exceptions.map((exception) => toExceptionView(exception, now)),
+    capabilities: [...scope.capabilities],
+  };
+}
+
+interface HistoryRow {
+  id: number | string;
+  action: string;
+  actor_id: number | null;
+  actor_name: string | null;
+  before: unknown;
+  after: unknown;
+  at: string;
+}
+
+/** The finding's audit events, newest first (audit_events_subject_idx), keyset on id. */
+export async function getFindingHistory(scope: FindingScope, query: { limit?: number; cursor?: string }) {
+  const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+  const after = decodeCursor(query.cursor, { id: 'number' });
+  const rows = await queryRows<HistoryRow>(
+    scope.db,
+    sql`select e.id, e.action, u.id as actor_id, u.display_name as actor_name, e.before, e.after,
+        ${iso(sql`e.created_at`)} as at
+      from audit_events e left join users u on u.id = e.actor_user_id
+      where e.subject_type = 'finding' and e.subject_id = ${String(scope.findingId)}
+        ${after ? sql`and e.id < ${after.id}` : sql``}
+      order by e.id desc limit ${limit + 1}`,
+  );
+  const page = toPage(rows, limit, (last) => encodeCursor({ id: Number(last.id) }));
+  return {
+    items: page.items.map((row) => ({
+      id: Number(row.id),
+      action: row.action,
+      actor:
+        row.actor_id === null || row.actor_name === null
+          ? null
+          : { id: row.actor_id, display_name: row.actor_name },
+      before: row.before,
+      after: row.after,
+      at: row.at,
+    })),
+    next_cursor: page.next_cursor,
+  };
+}
+
+/** Findings the actor owns or is assigned, across the tenants they are a member of, newest first. */
+export async function listMyWork(
+  db: Db,
+  actor: Actor,
+  query: { limit?: number; cursor?: string; role?: 'owner' | 'assignee' },
+) {
+  const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+  const after = decodeCursor(query.cursor, { id: 'number' });
+  const now = new Date();
+  const page = myWorkPage(actor.userId, query.role, after?.id ?? null, limit + 1);
+  const rows = await hydrateFindings(db, page, orderOf('newest', 'p'), now);
+  const { items, next_cursor } = toPage(rows, limit, (last) => encodeCursor({ id: last.id }));
+  return {
+    items: items.map((row) => ({
+      ...toFindingItem(row, now),
+      tenant: tenantRef(row),
+      my_roles: [
+        ...(row.owner_id === actor.userId ? (['owner'] as const) : []),
+        ...(row.assignee_id === actor.userId ? (['assignee'] as const) : []),
+      ],
+    })),
+    next_cursor,
+  };
+}

@@ -1,0 +1,115 @@
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import type { Db } from '../../db/client.ts';
+import { AppError } from '../../http/errors.ts';
+import { tenantMemberships, users } from '../tenancy/tables.ts';
+import { NOT_AN_ACTIVE_MEMBER, type Responsibility } from './rules.ts';
+import { findingExceptions, findings } from './tables.ts';
+
+/**
+ * Locks the finding row for the rest of the transaction (SELECT … FOR UPDATE): concurrent changes of one
+ * finding queue here, and each one classifies against the state the previous one committed.
+ */
+export async function lockFinding(tx: Db, tenantId: number, findingId: number): Promise<Responsibility> {
+  const [row] = await tx
+    .select({ ownerUserId: findings.ownerUserId, assigneeUserId: findings.assigneeUserId })
+    .from(findings)
+    .where(and(eq(findings.id, findingId), eq(findings.tenantId, tenantId)))
+    .for('update');
+  if (!row) throw new AppError('not_found', 'Not found');
+  return row;
+}
+
+/**
+ * Every named person must be an active member of the tenant. One message for unknown users, non-members and
+ * inactive members alike, so the answer says nothing about who exists elsewhere.
+ */
+export async function assertActiveMembers(
+  tx: Db,
+  tenantId: number,
+  named: Record<string, number | null | undefined>,
+): Promise<void> {
+  const ids = [...new Set(Object.values(named).filter((id): id is number => typeof id === 'number'))];
+  if (ids.length === 0) return;
+  const rows = await tx
+    .select({ id: tenantMemberships.userId })
+    .from(tenantMemberships)
+    .innerJoin(users, eq(users.id, tenantMemberships.userId))
+    .where(
+      and(
+        eq(tenantMemberships.tenantId, tenantId),
+        inArray(tenantMemberships.userId, ids),
+        eq(users.active, true),
+      ),
+    );
+  const members = new Set(rows.map((row) => row.id));
+  const fields: Record<string, string> = {};
+  for (const [field, id] of Object.entries(named)) {
+    if (typeof id === 'number' && !members.has(id)) fields[field] = NOT_AN_ACTIVE_MEMBER;
+  }
+  if (Object.keys(fields).length > 0) throw new AppError('invalid', 'The request has invalid fields', fields);
+}
+
+export async function saveResponsibility(tx: Db, findingId: number, next: Responsibility): Promise<void> {
+  await tx
+    .update(findings)
+    .set({ ownerUserId: next.ownerUserId, assigneeUserId: next.assigneeUserId, updatedAt: sql`now()` })
+    .where(eq(findings.id, findingId));
+}
+
+/** The exception that blocks a new request: pending, or approved and unexpired (newest first). */
+export async function findBlockingException(tx: Db, findingId: number, now: Date) {
+  const [row] = await tx
+    .select({ id: findingExceptions.id, status: findingExceptions.status })
+    .from(findingExceptions)
+    .where(
+      and(
+        eq(findingExceptions.findingId, findingId),
+        sql`(${findingExceptions.status} = 'pending' or (${findingExceptions.status} = 'approved' and
+          (${findingExceptions.expiresAt} is null or ${findingExceptions.expiresAt} > ${now.toISOString()}::timestamptz)))`,
+      ),
+    )
+    .orderBy(sql`${findingExceptions.id} desc`)
+    .limit(1);
+  return row;
+}
+
+export async function insertPendingException(
+  tx: Db,
+  values: {
+    findingId: number;
+    ownerUserId: number;
+    requestedByUserId: number;
+    requestReason: string;
+    reviewDueAt: Date;
+    expiresAt: Date | null;
+  },
+): Promise<number> {
+  const [row] = await tx
+    .insert(findingExceptions)
+    .values({ ...values, status: 'pending' })
+    .returning({ id: findingExceptions.id });
+  if (!row) throw new Error('insert returned no row');
+  return row.id;
+}
+
+/** The exception, locked, when it belongs to this finding; another finding's exception is not found. */
+export async function lockException(tx: Db, findingId: number, exceptionId: number) {
+  const [row] = await tx
+    .select()
+    .from(findingExceptions)
+    .where(and(eq(findingExceptions.id, exceptionId), eq(findingExceptions.findingId, findingId)))
+    .for('update');
+  if (!row) throw new AppError('not_found', 'Not found');
+  return row;
+}
+
+export async function saveDecision(
+  tx: Db,
+  exceptionId: number,
+  decision: { status: 'approved' | 'rejected' | 'revoked'; decidedByUserId: number },
+): Promise<void> {
+  await tx
+    .update(findingExceptions)
+    .set({ ...decision, decidedAt: sql`now()` })
+    .where(eq(findingExceptions.id, exceptionId));
+}

@@ -1,0 +1,79 @@
+import { sql } from 'drizzle-orm';
+import { Type } from 'typebox';
+import { type Db, queryRows } from '../../db/client.ts';
+import type { Access } from '../../http/access.ts';
+import {
+  DEFAULT_PAGE_SIZE,
+  decodeCursor,
+  encodeCursor,
+  nextCursorSchema,
+  PageQuery,
+  toPage,
+} from '../../http/pagination.ts';
+import type { App } from '../../http/types.ts';
+import { Role, TenantParams } from './schemas.ts';
+
+const MemberQuery = Type.Intersect([
+  PageQuery,
+  Type.Object({
+    q: Type.Optional(
+      Type.String({ maxLength: 100, pattern: '^[^\\u0000]*$', description: 'Part of a name or email' }),
+    ),
+  }),
+]);
+
+const MemberView = Type.Object({
+  id: Type.Integer(),
+  display_name: Type.String(),
+  email: Type.String(),
+  role: Role,
+});
+const MemberPage = Type.Object({ items: Type.Array(MemberView), next_cursor: nextCursorSchema });
+
+interface MemberRow {
+  id: number;
+  display_name: string;
+  email: string;
+  role: 'owner' | 'manager' | 'operator' | 'readonly';
+}
+
+const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/** Active members of a tenant by display name, for owner / assignee / exception-owner pickers. */
+export async function listTenantMembers(
+  db: Db,
+  tenantId: number,
+  query: { limit?: number; cursor?: string; q?: string },
+) {
+  const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+  const after = decodeCursor(query.cursor, { name: 'string', id: 'number' });
+  const rows = await queryRows<MemberRow>(
+    db,
+    sql`select u.id, u.display_name, u.email, m.role
+      from tenant_memberships m join users u on u.id = m.user_id
+      where m.tenant_id = ${tenantId} and u.active
+        ${query.q ? sql`and (u.display_name ilike ${likePattern(query.q)} or u.email ilike ${likePattern(query.q)})` : sql``}
+        ${after ? sql`and (u.display_name, u.id) > (${after.name}, ${after.id})` : sql``}
+      order by u.display_name, u.id limit ${limit + 1}`,
+  );
+  return toPage(rows, limit, (last) => encodeCursor({ name: last.display_name, id: last.id }));
+}
+
+export function registerMemberRoutes(app: App, access: Access): void {
+  app.get(
+    '/admin/t/:tenant/members',
+    {
+      schema: {
+        tags: ['tenancy'],
+        summary: "The tenant's active members, by name (for people pickers)",
+        params: TenantParams,
+        querystring: MemberQuery,
+        response: { 200: MemberPage },
+      },
+    },
+    async (request) => {
+      const scope = await access.tenant(request, request.params.tenant, 'tenant.view');
+      return listTenantMembers(scope.db, scope.tenant.id, request.query);
+    },
+  );
+}
