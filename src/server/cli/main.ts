@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { type Command, type CommandInput, commandHelp, UsageError, usageLine } from './command.ts';
+import { deskCheck } from './commands/desk.ts';
 import { fixturesLoad } from './commands/fixtures.ts';
 import { migrate } from './commands/migrate.ts';
 import { seed } from './commands/seed.ts';
@@ -17,6 +18,7 @@ const commands: Command[] = [
   usersDeactivate,
   tokensCreate,
   tokensRevoke,
+  deskCheck,
 ];
 const groups = new Set(commands.filter((c) => c.name.includes(' ')).map((c) => c.name.split(' ')[0]));
 
