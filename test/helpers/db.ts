@@ -86,6 +86,13 @@ export async function createTestDatabase(): Promise<Database & { url: string | n
       await database.close();
       const cleanup = new pg.Client({ connectionString: serverUrl });
       await cleanup.connect();
+      // pool.end() resolves before its sockets have closed; forcing the drop while they close makes the pool's
+      // clients emit "terminating connection" as an uncaught error. Give them a moment to go first.
+      for (let i = 0; i < 40; i++) {
+        const open = await cleanup.query('select 1 from pg_stat_activity where datname = $1', [name]);
+        if (open.rowCount === 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
       await cleanup.query(`drop database if exists "${name}" with (force)`);
       await cleanup.end();
     },

@@ -120,6 +120,10 @@ export function registerFindingRoutes(app: App, deps: { db: Db; access: Access }
           body: DecisionBody,
           response: { 200: DecisionResult },
         },
+        // The body is optional (a bare POST decides without a note): validate it as {} then.
+        preValidation: async (request) => {
+          request.body ??= {};
+        },
       },
       async (request) => {
         const scope = await finding(request, request.params, 'finding_exceptions.decide');
