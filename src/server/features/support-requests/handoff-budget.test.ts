@@ -1,0 +1,176 @@
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { request, startTestApp } from '../../../../test/helpers/app.ts';
+import { createTestDatabase } from '../../../../test/helpers/db.ts';
+import * as make from '../../../../test/helpers/factories.ts';
+import { answer, type FakeDesk, startFakeDesk } from '../../../../test/helpers/fake-desk.ts';
+import { type Database, openDatabase } from '../../db/client.ts';
+import { interruptedSummary, WRITE_BACK_GRACE_MS } from './rules.ts';
+import { tenantSubmitUrl, validBody } from './test-support.ts';
+
+/** The 5 s budget as a hard bound, other requests served meanwhile, and a handoff whose process died. */
+let desk: FakeDesk;
+before(async () => {
+  desk = await startFakeDesk(answer.hang());
+});
+after(() => desk.close());
+
+async function seed(db: Database['db']) {
+  const workspace = await make.createWorkspace(db);
+  const tenant = await make.createTenant(db, workspace.id);
+  const user = await make.createUser(db);
+  await make.addTenantMember(db, tenant, user.id, 'operator');
+  return { tenant, bearer: await make.createApiToken(db, user.id) };
+}
+
+describe('the default budget', () => {
+  test('a hanging desk: the submit answers after ≈5 s with the SR kept; other requests answer meanwhile', async () => {
+    const t = await startTestApp({ SUPPORT_DESK_PROVIDER: 'webhook', SUPPORT_DESK_URL: desk.url });
+    try {
+      assert.equal(t.config.desk?.timeoutMs, 5000);
+      const { tenant, bearer } = await seed(t.db);
+      const started = performance.now();
+      const submitting = request(
+        t.app,
+        { bearer },
+        {
+          method: 'POST',
+          url: tenantSubmitUrl(tenant.externalId),
+          payload: validBody({ handoff_mode: 'create_external_ticket' }),
+        },
+      );
+      while (desk.requests.length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+
+      const readStarted = performance.now();
+      const list = await request(
+        t.app,
+        { bearer },
+        { method: 'GET', url: `/admin/t/${tenant.externalId}/support-requests` },
+      );
+      const deskView = await request(t.app, { bearer }, { method: 'GET', url: '/admin/support-desk' });
+      assert.ok(performance.now() - readStarted < 1000, 'reads wait for no handoff');
+      assert.equal(deskView.statusCode, 200);
+      const inFlight = list.json().items[0];
+      assert.equal(inFlight.handoff_outcome, null, 'in progress while within the budget');
+      assert.equal(inFlight.failure_summary, null);
+
+      const response = await submitting;
+      const elapsed = performance.now() - started;
+      assert.equal(response.statusCode, 200);
+      assert.ok(elapsed >= 4900 && elapsed < 6500, `answered after ${elapsed} ms`);
+      const result = response.json();
+      assert.equal(result.support_request_id, inFlight.support_request_id);
+      assert.equal(result.handoff_outcome, 'external_handoff_failed');
+      assert.ok(result.failure_summary.includes(result.internal_reference), result.failure_summary);
+      const detail = await request(
+        t.app,
+        { bearer },
+        {
+          method: 'GET',
+          url: `/admin/t/${tenant.externalId}/support-requests/${result.support_request_id}`,
+        },
+      );
+      assert.equal(detail.json().handoff_outcome, 'external_handoff_failed');
+    } finally {
+      await t.close();
+    }
+  });
+});
+
+// ---- a server process killed during the handoff ---------------------------------------------------
+
+const bin = path.resolve(import.meta.dirname, '../../../../bin/tenantpilot.js');
+const BUDGET_MS = 1500;
+
+async function startServe(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; baseUrl: string }> {
+  const child = spawn(process.execPath, [bin, 'serve', '--port', '0'], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 30_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk;
+      const match = /running at (http:\/\/\S+)/.exec(output);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve({ child, baseUrl: match[1] });
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}:\n${output}`)));
+  });
+}
+
+function killHard(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGKILL');
+  });
+}
+
+describe('a server killed mid-handoff', () => {
+  test('the request reads back as in progress, then as "handoff interrupted" once the budget has passed', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tp-sr-kill-'));
+    const onPostgres = Boolean(process.env.TEST_DATABASE_URL);
+    const database = onPostgres
+      ? await createTestDatabase()
+      : await openDatabase({ kind: 'pglite', dataDir });
+    if (!onPostgres) await database.migrate();
+    const { tenant, bearer } = await seed(database.db);
+    if (!onPostgres) await database.close(); // the embedded database is one process's at a time
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      LOG_LEVEL: 'silent',
+      TENANTPILOT_DATA_DIR: dataDir,
+      SUPPORT_DESK_PROVIDER: 'webhook',
+      SUPPORT_DESK_URL: desk.url,
+      SUPPORT_DESK_TIMEOUT_MS: String(BUDGET_MS),
+    };
+    delete env.DATABASE_URL;
+    if (onPostgres && 'url' in database && typeof database.url === 'string') env.DATABASE_URL = database.url;
+    const headers = { authorization: `Bearer ${bearer}`, 'content-type': 'application/json' };
+    let server = await startServe(env);
+    try {
+      desk.requests.length = 0;
+      const lost = fetch(`${server.baseUrl}${tenantSubmitUrl(tenant.externalId)}`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify(validBody({ handoff_mode: 'create_external_ticket' })),
+      }).catch(() => null);
+      while (desk.requests.length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+      await killHard(server.child);
+      assert.equal(await lost, null, 'the client saw the connection drop');
+
+      server = await startServe(env);
+      const read = async () => {
+        const response = await fetch(
+          `${server.baseUrl}/admin/t/${tenant.externalId}/support-requests/latest`,
+          {
+            headers,
+          },
+        );
+        return response.json();
+      };
+      const first = await read();
+      const deadline = Date.parse(first.submitted_at) + BUDGET_MS + WRITE_BACK_GRACE_MS;
+      if (Date.now() < deadline - 250) assert.equal(first.handoff_outcome, null, 'still within its budget');
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, deadline - Date.now() + 100)));
+      const later = await read();
+      assert.equal(later.handoff_outcome, 'external_handoff_failed');
+      assert.equal(later.has_failure, true);
+      assert.equal(later.external_handoff_failure_summary, interruptedSummary(later.internal_reference));
+    } finally {
+      await killHard(server.child);
+      if (onPostgres) await database.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
