@@ -35,7 +35,11 @@ interface MemberRow {
   display_name: string;
   email: string;
   role: 'owner' | 'manager' | 'operator' | 'readonly';
+  name_key: string;
 }
+
+// Case-insensitive and the same on every server, whatever its default collation.
+const byName = sql`lower(u.display_name) collate "C"`;
 
 const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
@@ -49,14 +53,15 @@ export async function listTenantMembers(
   const after = decodeCursor(query.cursor, { name: 'string', id: 'number' });
   const rows = await queryRows<MemberRow>(
     db,
-    sql`select u.id, u.display_name, u.email, m.role
+    sql`select u.id, u.display_name, u.email, m.role, ${byName} as name_key
       from tenant_memberships m join users u on u.id = m.user_id
       where m.tenant_id = ${tenantId} and u.active
         ${query.q ? sql`and (u.display_name ilike ${likePattern(query.q)} or u.email ilike ${likePattern(query.q)})` : sql``}
-        ${after ? sql`and (u.display_name, u.id) > (${after.name}, ${after.id})` : sql``}
-      order by u.display_name, u.id limit ${limit + 1}`,
+        ${after ? sql`and (${byName}, u.id) > (${after.name} collate "C", ${after.id})` : sql``}
+      order by ${byName}, u.id limit ${limit + 1}`,
   );
-  return toPage(rows, limit, (last) => encodeCursor({ name: last.display_name, id: last.id }));
+  const page = toPage(rows, limit, (last) => encodeCursor({ name: last.name_key, id: last.id }));
+  return { items: page.items.map(({ name_key: _, ...member }) => member), next_cursor: page.next_cursor };
 }
 
 export function registerMemberRoutes(app: App, access: Access): void {
