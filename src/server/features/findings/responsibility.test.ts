@@ -212,3 +212,44 @@ describe('GET …/history', () => {
     assert.equal(bad.statusCode, 422);
   });
 });
+
+describe('bad input to POST …/responsibility: 422 naming the field, nothing written', () => {
+  const cases: [string, unknown, string][] = [
+    ['owner id as a string', { owner_user_id: '5' }, 'owner_user_id'],
+    ['owner id a float', { owner_user_id: 1.5 }, 'owner_user_id'],
+    ['owner id a boolean', { owner_user_id: true }, 'owner_user_id'],
+    ['owner id an array', { owner_user_id: [1] }, 'owner_user_id'],
+    ['owner id zero', { owner_user_id: 0 }, 'owner_user_id'],
+    ['owner id negative', { owner_user_id: -3 }, 'owner_user_id'],
+    ['owner id beyond 32 bits', { owner_user_id: 2_147_483_648 }, 'owner_user_id'],
+    ['assignee id as a string', { assignee_user_id: 'me' }, 'assignee_user_id'],
+    ['assignee id an object', { assignee_user_id: { id: 1 } }, 'assignee_user_id'],
+    ['unknown field', { owner_user_id: 1, workflow_status: 'closed' }, 'workflow_status'],
+    ['empty body', {}, 'owner_user_id'],
+    ['body an array', [], 'body'],
+  ];
+  for (const [name, payload, field] of cases) {
+    test(name, async () => {
+      const finding = await make.createFinding(t.db, tenant.id, { ownerUserId: u.a });
+      const response = await post(finding.id, payload);
+      assert.equal(response.statusCode, 422, response.body);
+      assert.ok(response.json().error.fields?.[field], `${name}: ${response.body}`);
+      assert.deepEqual(await stored(finding.id), { owner: u.a, assignee: null });
+      assert.equal((await eventsOf(finding.id)).length, 0);
+    });
+  }
+
+  test('a body that is not JSON is refused and a body over 1 MiB is 413', async () => {
+    const finding = await make.createFinding(t.db, tenant.id, { ownerUserId: u.a });
+    const garbled = await request(t.app, manager, {
+      method: 'POST',
+      url: url(finding.id, '/responsibility'),
+      headers: { 'content-type': 'application/json' },
+      payload: '{"owner_user_id": ',
+    });
+    assert.equal(garbled.statusCode, 400, garbled.body);
+    const huge = await post(finding.id, { owner_user_id: u.b, padding: 'x'.repeat(1024 * 1024) });
+    assert.equal(huge.statusCode, 413);
+    assert.deepEqual(await stored(finding.id), { owner: u.a, assignee: null });
+  });
+});
