@@ -7,7 +7,7 @@ import {
   launchBrowser,
   type RunningBrowser,
   type RunningServer,
-  screenshot,
+  screenshot as saveScreenshot,
   signInAs,
   startServer,
 } from './helpers.ts';
@@ -79,6 +79,17 @@ async function choose(scope: Page | Locator, label: string, option: string): Pro
   await page().getByRole('option', { name: option, exact: true }).click();
 }
 
+/** Axe reads colours mid-fade as low contrast: wait until the modal's transitions have finished. */
+async function transitionsDone(target: Page = page()): Promise<void> {
+  await target.waitForFunction(() => document.getAnimations().length === 0);
+}
+
+/** The shell's header is fixed: a full-page shot of a scrolled page paints it mid-page. */
+async function screenshot(target: Page, name: string): Promise<void> {
+  await target.evaluate(() => window.scrollTo(0, 0));
+  await saveScreenshot(target, name);
+}
+
 function dialog(name: string): Locator {
   return page().getByRole('dialog', { name });
 }
@@ -95,11 +106,12 @@ async function assign(owner: string | null, assignee: string | null, expected: s
   await modal.waitFor();
   if (owner) await choose(modal, 'Owner', owner);
   if (assignee) await choose(modal, 'Assignee', assignee);
+  await transitionsDone();
   await assertAccessible(page(), `assign modal (${name})`);
   await modal.getByRole('button', { name: 'Save' }).click();
   await modal.getByText(expected, { exact: true }).waitFor();
   await screenshot(page(), `findings-${name}`);
-  await modal.getByRole('button', { name: 'Close' }).click();
+  await modal.getByRole('button', { name: 'Close', exact: true }).click();
   await modal.waitFor({ state: 'hidden' });
 }
 
@@ -117,7 +129,7 @@ test('the list shows responsibility, gaps and owners, and quick filters go into 
     'MFA not enforced for administrators',
   ]);
   const bitlocker = page().getByRole('row', { name: /BitLocker/ });
-  assert.match(await bitlocker.innerText(), /Assigned\s+Accountability gap/);
+  assert.match(await bitlocker.innerText(), /Assigned\s*⚠?\s*Accountability gap/);
   assert.match(await bitlocker.innerText(), /Ivan Inactive/);
   const guest = page().getByRole('row', { name: /Guest access/ });
   assert.match(await guest.innerText(), /Risk accepted/);
@@ -157,7 +169,7 @@ test('a manager assigns owner and assignee, then clears them, and sees the state
   await page().getByRole('link', { name: 'MFA not enforced for administrators' }).click();
   await page().waitForURL(`**/admin/t/contoso/findings/${findingId('contoso-mfa')}`);
   await heading('MFA not enforced for administrators');
-  await waitForSummary(/Responsibility Orphaned accountability\s?Accountability gap/);
+  await waitForSummary(/Responsibility Orphaned accountability\s?⚠?Accountability gap/);
   await assertAccessible(page(), 'finding detail');
   await screenshot(page(), 'findings-04-detail-orphaned');
 
@@ -174,7 +186,7 @@ test('a manager assigns owner and assignee, then clears them, and sees the state
   await waitForSummary(/Responsibility Owned, unassigned Owner Owen Owner Assignee Unassigned/);
 
   await assign('No owner', null, 'Owner cleared', '07-owner-cleared');
-  await waitForSummary(/Responsibility Orphaned accountability\s?Accountability gap.* Owner No owner/);
+  await waitForSummary(/Responsibility Orphaned accountability\s?⚠?Accountability gap.* Owner No owner/);
 
   const history = page().getByRole('region', { name: 'Responsibility history' });
   await history.getByText('changed owner from Owen Owner to nobody').waitFor();
@@ -205,6 +217,7 @@ test('an operator requests an exception; the owner stays, and a second request i
   await page().getByRole('button', { name: 'Request exception' }).click();
   const modal = dialog('Request exception');
   await modal.waitFor();
+  await transitionsDone();
   await assertAccessible(page(), 'exception request modal');
   await choose(modal, 'Exception owner', 'Owen Owner (owner)');
   await modal
@@ -218,7 +231,7 @@ test('an operator requests an exception; the owner stays, and a second request i
     .getByText("Exception requested — the finding's owner is still Mia Manager.", { exact: true })
     .waitFor();
   await screenshot(page(), 'findings-10-exception-requested');
-  await modal.getByRole('button', { name: 'Close' }).click();
+  await modal.getByRole('button', { name: 'Close', exact: true }).click();
 
   await waitForSummary(/Owner Mia Manager Assignee Unassigned Exception owner Owen Owner/);
   await page().getByText('Exception pending').first().waitFor();
@@ -227,7 +240,8 @@ test('an operator requests an exception; the owner stays, and a second request i
     0,
     'hidden while pending',
   );
-  await page().getByRole('heading', { name: 'An exception request is pending' }).waitFor();
+  await page().getByText('An exception request is pending', { exact: true }).waitFor();
+  await assertAccessible(page(), 'finding with a pending exception');
   await screenshot(page(), 'findings-11-exception-pending');
 
   const otherModal = other.getByRole('dialog', { name: 'Request exception' });
@@ -251,11 +265,12 @@ test('an owner approves the exception and the finding reads risk accepted', asyn
   await page().getByRole('button', { name: 'Approve', exact: true }).click();
   const modal = dialog('Approve exception');
   await modal.waitFor();
+  await transitionsDone();
   await assertAccessible(page(), 'approve confirmation');
   await screenshot(page(), 'findings-13-approve-confirm');
   await modal.getByRole('button', { name: 'Approve exception' }).click();
   await modal.getByText('Exception approved').waitFor();
-  await modal.getByRole('button', { name: 'Close' }).click();
+  await modal.getByRole('button', { name: 'Close', exact: true }).click();
 
   await waitForSummary(/Workflow status Risk accepted.*Owner Mia Manager.*Exception owner Owen Owner/);
   await page().getByText('Exception approved').first().waitFor();

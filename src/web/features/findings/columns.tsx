@@ -32,7 +32,7 @@ function titleColumn<Row extends FindingItem>(tenantOf: (row: Row) => string): C
           {finding.title}
         </Anchor>
         <Text size="xs" c="dimmed">
-          #{finding.finding_id}
+          #{finding.finding_id} · detected <DateTime value={finding.detected_at} />
         </Text>
       </Stack>
     ),
@@ -40,6 +40,10 @@ function titleColumn<Row extends FindingItem>(tenantOf: (row: Row) => string): C
 }
 
 function sharedColumns<Row extends FindingItem>(): Column<Row>[] {
+  return [...stateColumns<Row>(), ...peopleColumns<Row>()];
+}
+
+function stateColumns<Row extends FindingItem>(): Column<Row>[] {
   return [
     {
       key: 'severity',
@@ -64,6 +68,11 @@ function sharedColumns<Row extends FindingItem>(): Column<Row>[] {
         </Stack>
       ),
     },
+  ];
+}
+
+function peopleColumns<Row extends FindingItem>(): Column<Row>[] {
+  return [
     {
       key: 'owner',
       header: 'Owner',
@@ -78,12 +87,6 @@ function sharedColumns<Row extends FindingItem>(): Column<Row>[] {
       key: 'exception_owner',
       header: 'Exception owner',
       render: (finding) => <PersonName user={finding.exception_owner} none="—" />,
-    },
-    {
-      key: 'detected_at',
-      header: 'Detected',
-      nowrap: true,
-      render: (finding) => <DateTime value={finding.detected_at} />,
     },
   ];
 }
@@ -114,12 +117,13 @@ export const myWorkColumns: Column<MyWorkItem>[] = [
     render: (item) => (
       <Group gap={4} wrap="nowrap">
         {item.my_roles.map((role) => (
-          <Badge key={role} variant="light" color="indigo" radius="xl" tt="none" size="md">
+          <Badge key={role} variant="light" color="indigo" radius="xl" tt="none" size="md" miw="max-content">
             {roleLabels[role]}
           </Badge>
         ))}
       </Group>
     ),
   },
-  ...sharedColumns<MyWorkItem>(),
+  ...stateColumns<MyWorkItem>(),
+  ...peopleColumns<MyWorkItem>().filter((column) => column.key === 'owner' || column.key === 'assignee'),
 ];

@@ -83,7 +83,6 @@ export function ExceptionDecisions({ tenant, findingId, exception }: ExceptionDe
             key={option}
             size="sm"
             variant={option === 'approve' ? 'filled' : 'default'}
-            color={option === 'approve' ? undefined : 'red'}
             onClick={() => setDecision(option)}
           >
             {decisionCopy[option].button}

@@ -1,6 +1,6 @@
 import { DataList, Group, Paper, Stack, Text, Title } from '@mantine/core';
 import type { ReactNode } from 'react';
-import { DataTable } from '../../ui/data-table.tsx';
+import { type Column, DataTable } from '../../ui/data-table.tsx';
 import { DateTime } from '../../ui/date-time.tsx';
 import type { ExceptionView, FindingDetail } from './api.ts';
 import { ExceptionStatusBadge, ReviewOverdueBadge } from './badges.tsx';
@@ -29,7 +29,8 @@ function CurrentException({ finding, tenant }: { finding: FindingDetail; tenant:
   if (!exception) {
     return (
       <Text size="sm" c="dimmed">
-        No pending or active exception. Any exception below was rejected, revoked or has expired.
+        No pending or active exception.
+        {finding.exceptions.length > 0 ? ' The exceptions below were rejected, revoked or have expired.' : ''}
       </Text>
     );
   }
@@ -67,45 +68,44 @@ function CurrentException({ finding, tenant }: { finding: FindingDetail; tenant:
   );
 }
 
-const exceptionColumns = [
+/** A person and when they acted, on two lines so the table stays narrow. */
+function Who({ user, at }: { user: { display_name: string } | null; at: string | null }) {
+  if (!user) return <Text size="sm">—</Text>;
+  return (
+    <Stack gap={0}>
+      <Text size="sm">{user.display_name}</Text>
+      <Text size="xs" c="dimmed">
+        <DateTime value={at} />
+      </Text>
+    </Stack>
+  );
+}
+
+const exceptionColumns: Column<ExceptionView>[] = [
   {
     key: 'status',
     header: 'Status',
     nowrap: true,
-    render: (e: ExceptionView) => <ExceptionStatusBadge status={e.status} />,
+    render: (e) => <ExceptionStatusBadge status={e.status} />,
   },
-  { key: 'owner', header: 'Exception owner', render: (e: ExceptionView) => e.owner.display_name },
-  { key: 'requested_by', header: 'Requested by', render: (e: ExceptionView) => e.requested_by.display_name },
-  {
-    key: 'requested_at',
-    header: 'Requested',
-    nowrap: true,
-    render: (e: ExceptionView) => <DateTime value={e.requested_at} />,
-  },
+  { key: 'owner', header: 'Exception owner', render: (e) => e.owner.display_name },
+  { key: 'requested', header: 'Requested', render: (e) => <Who user={e.requested_by} at={e.requested_at} /> },
   {
     key: 'review_due_at',
     header: 'Review due',
-    nowrap: true,
-    render: (e: ExceptionView) => <ReviewDue exception={e} />,
+    render: (e) => (
+      <Stack gap={4} align="flex-start">
+        <DateTime value={e.review_due_at} />
+        {e.review_overdue ? <ReviewOverdueBadge /> : null}
+      </Stack>
+    ),
   },
   {
     key: 'expires_at',
     header: 'Expires',
-    nowrap: true,
-    render: (e: ExceptionView) => <DateTime value={e.expires_at} />,
+    render: (e) => (e.expires_at ? <DateTime value={e.expires_at} /> : 'No expiry'),
   },
-  {
-    key: 'decided',
-    header: 'Decided',
-    render: (e: ExceptionView) =>
-      e.decided_by ? (
-        <>
-          {e.decided_by.display_name}, <DateTime value={e.decided_at} />
-        </>
-      ) : (
-        '—'
-      ),
-  },
+  { key: 'decided', header: 'Decided', render: (e) => <Who user={e.decided_by} at={e.decided_at} /> },
 ];
 
 /** The current exception with its decisions, then every exception the finding has had. */
@@ -129,7 +129,7 @@ export function ExceptionPanel({ finding, tenant }: { finding: FindingDetail; te
               columns={exceptionColumns}
               rows={finding.exceptions}
               rowKey={(exception) => exception.id}
-              minWidth={900}
+              minWidth={720}
             />
           </Paper>
         </>

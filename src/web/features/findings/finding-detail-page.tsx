@@ -128,9 +128,8 @@ export function FindingDetailPage() {
       />
       <Stack gap="xl">
         {pending && finding.capabilities.includes('finding_exceptions.request') ? (
-          <Alert color="yellow" variant="light" title="An exception request is pending">
-            A new request can be made once this one is rejected, or after an approved one is revoked or
-            expires.
+          <Alert color="indigo" variant="light" title="An exception request is pending">
+            Only one request can be pending at a time: an owner-role member approves or rejects it below.
           </Alert>
         ) : null}
         <Summary finding={finding} />

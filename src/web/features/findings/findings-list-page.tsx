@@ -73,7 +73,7 @@ export function FindingsListPage() {
             columns={findingColumns(tenant)}
             rows={items}
             rowKey={(finding) => finding.finding_id}
-            minWidth={1100}
+            minWidth={980}
           />
         )}
       </Paper>

@@ -70,7 +70,7 @@ export function MyWorkPage() {
             columns={myWorkColumns}
             rows={items}
             rowKey={(item) => `${item.tenant.external_id}-${item.finding_id}`}
-            minWidth={1200}
+            minWidth={980}
           />
         )}
       </Paper>
