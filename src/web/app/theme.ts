@@ -29,6 +29,8 @@ export const cssVariablesResolver: CSSVariablesResolver = () => ({
     // Text of light variants (active nav link, light buttons) on their hover background.
     '--mantine-primary-color-light-color': 'var(--mantine-color-indigo-9)',
     '--mantine-primary-color-light-hover': 'var(--mantine-color-indigo-1)',
+    // Field error text (and the text of an input in error) at red 6 is 3.3:1 on white.
+    '--mantine-color-error': 'var(--mantine-color-red-8)',
   },
   dark: {},
 });

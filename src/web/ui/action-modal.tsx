@@ -37,7 +37,15 @@ export function ActionModal({
     if (!submitting) onSubmit();
   };
   return (
-    <Modal opened={opened} onClose={close} title={title} size="lg" closeOnClickOutside={!submitting}>
+    <Modal
+      opened={opened}
+      onClose={close}
+      title={title}
+      size="lg"
+      closeOnClickOutside={!submitting}
+      // Mantine's close button is an icon only: give it a name.
+      closeButtonProps={{ 'aria-label': 'Close dialog' }}
+    >
       {result ? (
         <Stack gap="md">
           {result}
