@@ -95,8 +95,9 @@ export async function submitSupportRequest(
   }
 
   const now = new Date();
-  const stored = await findSupportRequestRow(ctx.db, ctx.tenant.id, id);
   const latest = await findLatestRow(ctx.db, ctx.tenant.id, primaryContextOf(ctx));
+  // Usually the newest request of its context is this one; another may have been submitted meanwhile.
+  const stored = latest?.id === id ? latest : await findSupportRequestRow(ctx.db, ctx.tenant.id, id);
   if (!stored || !latest) throw new Error(`support request ${id} vanished after it was committed`);
   const view = toSupportRequestView(stored, now);
   return {
