@@ -65,6 +65,8 @@ export function HandoffOutcomeBadge({ outcome }: { outcome: HandoffOutcome | nul
   return <DotBadge color={outcomeColors[outcome]} label={outcomeLabels[outcome]} />;
 }
 
-export function SeverityBadge({ severity }: { severity: Severity }) {
-  return <DotBadge color={severityColors[severity] ?? 'gray'} label={severityLabels[severity] ?? severity} />;
+/** `named` adds the word "severity" where no column header says what the badge is. */
+export function SeverityBadge({ severity, named = false }: { severity: Severity; named?: boolean }) {
+  const label = severityLabels[severity] ?? severity;
+  return <DotBadge color={severityColors[severity] ?? 'gray'} label={named ? `${label} severity` : label} />;
 }

@@ -36,7 +36,7 @@ export function ExternalTicket({ request }: { request: SupportRequest }) {
   if (request.external_ticket_reference) return <Text size="sm">{request.external_ticket_reference}</Text>;
   if (request.failure_summary) {
     return (
-      <Text size="sm" c="orange.9" lineClamp={3} title={request.failure_summary}>
+      <Text size="sm" lineClamp={3} miw={180} title={request.failure_summary}>
         {request.failure_summary}
       </Text>
     );
@@ -48,19 +48,18 @@ export function supportRequestColumns(tenant: string): Column<SupportRequest>[] 
   return [
     {
       key: 'reference',
-      header: 'Reference',
+      header: 'Request',
       nowrap: true,
       render: (request) => (
-        <Anchor component={Link} to={paths.supportRequest(tenant, request.support_request_id)} fw={500}>
-          {request.internal_reference}
-        </Anchor>
+        <>
+          <Anchor component={Link} to={paths.supportRequest(tenant, request.support_request_id)} fw={500}>
+            {request.internal_reference}
+          </Anchor>
+          <Text size="xs" c="dimmed">
+            <DateTime value={request.submitted_at} />
+          </Text>
+        </>
       ),
-    },
-    {
-      key: 'submitted_at',
-      header: 'Submitted',
-      nowrap: true,
-      render: (request) => <DateTime value={request.submitted_at} />,
     },
     {
       key: 'severity',

@@ -1,4 +1,4 @@
-import { Alert, Anchor, Stack, Text } from '@mantine/core';
+import { Alert, Anchor, Stack, Text, VisuallyHidden } from '@mantine/core';
 import { Link } from 'react-router';
 import { paths } from '../../app/paths.ts';
 import type { HandoffResult } from './api.ts';
@@ -12,12 +12,10 @@ interface HandoffResultViewProps {
 /** Opens in a new tab: the desk is another application, the operator keeps TenantPilot open. */
 export function ExternalTicketLink({ url, children }: { url: string; children: React.ReactNode }) {
   return (
-    <Anchor href={url} target="_blank" rel="noopener noreferrer">
+    <Anchor href={url} target="_blank" rel="noopener noreferrer" size="sm">
       {children}
-      <Text component="span" size="xs">
-        {' '}
-        (opens in a new tab)
-      </Text>
+      <span aria-hidden="true"> ↗</span>
+      <VisuallyHidden> (opens in a new tab)</VisuallyHidden>
     </Anchor>
   );
 }
@@ -27,7 +25,7 @@ function headline(result: HandoffResult, deskName: string): { title: string; col
     case 'external_ticket_created':
       return { title: `Ticket ${result.external_ticket_reference} created in ${deskName}`, color: 'green' };
     case 'external_ticket_linked':
-      return { title: `Linked to ${result.external_ticket_reference}`, color: 'indigo' };
+      return { title: `Linked to ${result.external_ticket_reference}`, color: 'green' };
     case 'external_handoff_failed':
       return {
         title: `Saved as ${result.internal_reference} but the desk handoff failed: ${result.failure_summary ?? 'no reason given'}`,
@@ -42,7 +40,14 @@ function headline(result: HandoffResult, deskName: string): { title: string; col
 export function HandoffResultView({ result, tenant, deskName }: HandoffResultViewProps) {
   const { title, color } = headline(result, deskName);
   return (
-    <Alert color={color} variant="light" title={title} role="status">
+    // The tint says the kind of result; the title stays dark: tinted text on a tint is below 4.5:1.
+    <Alert
+      color={color}
+      variant="light"
+      title={title}
+      role="status"
+      styles={{ title: { color: 'var(--mantine-color-text)' } }}
+    >
       <Stack gap="xs">
         {result.handoff_outcome === 'external_handoff_failed' ? (
           <Text size="sm">

@@ -16,7 +16,7 @@ function LatestSummaryCard({ latest, tenant }: { latest: LatestSummary; tenant: 
         <Anchor component={Link} to={paths.supportRequest(tenant, latest.support_request_id)} fw={600}>
           {latest.internal_reference}
         </Anchor>
-        {latest.severity ? <SeverityBadge severity={latest.severity} /> : null}
+        {latest.severity ? <SeverityBadge severity={latest.severity} named /> : null}
         <HandoffOutcomeBadge outcome={latest.handoff_outcome} />
       </Group>
       {latest.summary ? (
@@ -35,8 +35,11 @@ function LatestSummaryCard({ latest, tenant }: { latest: LatestSummary; tenant: 
         <Text size="sm">Ticket {latest.external_ticket_reference}</Text>
       ) : null}
       {latest.has_failure && latest.external_handoff_failure_summary ? (
-        <Text size="sm" c="orange.9">
-          Desk handoff failed: {latest.external_handoff_failure_summary}
+        <Text size="sm" style={{ overflowWrap: 'anywhere' }}>
+          <Text span fw={600} inherit>
+            Desk handoff failed:
+          </Text>{' '}
+          {latest.external_handoff_failure_summary}
         </Text>
       ) : null}
     </Stack>

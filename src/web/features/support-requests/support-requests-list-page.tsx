@@ -48,7 +48,7 @@ export function SupportRequestsListPage() {
             columns={supportRequestColumns(tenant)}
             rows={items}
             rowKey={(request) => request.support_request_id}
-            minWidth={1000}
+            minWidth={900}
           />
         )}
       </Paper>

@@ -20,7 +20,7 @@ export function SupportRequestsSection({ context, capabilities, mb }: SupportReq
   const canCreate = capabilities.includes('support_requests.create');
   return (
     <Stack gap="sm" component="section" aria-labelledby="latest-support-request-heading" mb={mb}>
-      <Group justify="space-between" align="center" gap="sm">
+      <Group justify="space-between" align="center" gap="sm" mih={36}>
         <Title order={2} fz="h4" id="latest-support-request-heading">
           Latest support request
         </Title>

@@ -1,0 +1,53 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import {
+  assertAccessible,
+  launchBrowser,
+  type RunningBrowser,
+  type RunningServer,
+  screenshot,
+  signInAs,
+  startServer,
+} from './helpers.ts';
+
+// An installation without a desk: its own server, because the desk is configured per process.
+const fixture = join(import.meta.dirname, 'support-requests.fixture.json');
+const operator = { email: 'olivia.operator@acme.test', password: 'correct-horse-battery-staple' };
+
+let server: RunningServer | undefined;
+let browser: RunningBrowser | undefined;
+
+before(async () => {
+  // No desk settings: the test process's own environment carries none.
+  server = await startServer(fixture);
+  browser = await launchBrowser(server.baseUrl);
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+test('without a configured desk the create choice is disabled and says why; internal still works', async () => {
+  assert.ok(browser);
+  const page = browser.page;
+  await signInAs(page, operator.email, operator.password);
+  await page.goto('/admin/t/contoso');
+  await page.getByRole('button', { name: 'Request support' }).click();
+  const dialog = page.getByRole('dialog');
+  const create = dialog.getByRole('radio', { name: /^Create a ticket/ });
+  await create.waitFor();
+  assert.equal(await create.isDisabled(), true);
+  const reason = 'No external support desk is configured for this installation';
+  await dialog.getByText(reason).waitFor();
+  // The reason is tied to the radio, so a screen reader hears it too.
+  assert.match((await create.getAttribute('aria-describedby')) ?? '', /\S/);
+  await assertAccessible(page, 'request-support modal without a desk');
+  await screenshot(page, 'sr-no-desk-modal');
+
+  await dialog.getByRole('textbox', { name: /^Summary/ }).fill('Filed without a desk');
+  await dialog.getByRole('button', { name: 'Submit request' }).click();
+  await dialog.getByText(/^Saved as SR-/).waitFor();
+  await screenshot(page, 'sr-no-desk-saved');
+});

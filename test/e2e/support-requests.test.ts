@@ -1,0 +1,330 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import type { Locator, Page } from 'playwright-core';
+import { answer, type FakeDesk, startFakeDesk } from '../helpers/fake-desk.ts';
+import {
+  assertAccessible,
+  launchBrowser,
+  type RunningBrowser,
+  type RunningServer,
+  screenshot,
+  signInAs,
+  startServer,
+} from './helpers.ts';
+
+const fixture = join(import.meta.dirname, 'support-requests.fixture.json');
+const operator = { email: 'olivia.operator@acme.test', password: 'correct-horse-battery-staple' };
+const readonly = { email: 'rita.readonly@acme.test', password: 'readonly-password-1234' };
+
+let desk: FakeDesk | undefined;
+let server: RunningServer | undefined;
+let browser: RunningBrowser | undefined;
+let deskName = '';
+
+before(async () => {
+  desk = await startFakeDesk();
+  server = await startServer(fixture, {
+    env: {
+      SUPPORT_DESK_PROVIDER: 'webhook',
+      SUPPORT_DESK_URL: desk.url,
+      SUPPORT_DESK_SECRET: 'e2e-webhook-secret',
+      SUPPORT_DESK_TIMEOUT_MS: '3000',
+    },
+  });
+  browser = await launchBrowser(server.baseUrl);
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+  await desk?.close();
+});
+
+function page(): Page {
+  assert.ok(browser, 'browser not started');
+  return browser.page;
+}
+
+function fakeDesk(): FakeDesk {
+  assert.ok(desk, 'fake desk not started');
+  return desk;
+}
+
+function runId(): number {
+  const id = server?.ids.operation_runs?.['contoso-backup'];
+  assert.ok(id, 'fixture run contoso-backup has no id');
+  return id;
+}
+
+function latestCard(): Locator {
+  return page().getByRole('region', { name: 'Latest support request' });
+}
+
+async function openModal(): Promise<Locator> {
+  await page().getByRole('button', { name: 'Request support' }).click();
+  const dialog = page().getByRole('dialog');
+  await dialog.waitFor();
+  return dialog;
+}
+
+async function closeModal(dialog: Locator): Promise<void> {
+  await dialog.getByRole('button', { name: 'Close', exact: true }).click();
+  await dialog.waitFor({ state: 'hidden' });
+}
+
+/** The result always names the request's own reference, in bold. */
+async function srReferenceIn(result: Locator): Promise<string> {
+  const reference = (await result.locator('strong').textContent()) ?? '';
+  assert.match(reference, /^SR-\S+$/, 'the result names an SR reference');
+  return reference;
+}
+
+interface Filing {
+  summary: string;
+  mode: 'Internal only' | 'Create a ticket' | 'Link an existing ticket';
+  severity?: 'low' | 'normal' | 'high' | 'blocking';
+  reference?: string;
+  url?: string;
+}
+
+async function fill(dialog: Locator, filing: Filing): Promise<void> {
+  await dialog.getByRole('combobox', { name: /Severity/ }).selectOption(filing.severity ?? 'normal');
+  await dialog.getByRole('textbox', { name: /^Summary/ }).fill(filing.summary);
+  await dialog.getByRole('textbox', { name: /^Contact name/ }).fill('Olivia Operator');
+  await dialog.getByRole('radio', { name: new RegExp(`^${filing.mode}`) }).check();
+  if (filing.reference !== undefined) {
+    await dialog.getByRole('textbox', { name: /^External ticket reference/ }).fill(filing.reference);
+  }
+  if (filing.url !== undefined)
+    await dialog.getByRole('textbox', { name: /^External ticket URL/ }).fill(filing.url);
+}
+
+/** Files one request and returns the result's text once the modal shows it. */
+async function file(
+  filing: Filing,
+  shot: string,
+): Promise<{ dialog: Locator; text: string; reference: string }> {
+  const dialog = await openModal();
+  await fill(dialog, filing);
+  await dialog.getByRole('button', { name: 'Submit request' }).click();
+  const result = dialog.getByRole('status').filter({ hasText: 'Support request reference' });
+  await result.waitFor();
+  const text = (await result.textContent()) ?? '';
+  // The warning result once; the others share its component (the created one is checked too).
+  if (shot === 'sr-tenant-05-failed') await assertAccessible(page(), `result ${shot}`);
+  await screenshot(page(), shot);
+  const reference = await srReferenceIn(result);
+  return { dialog, text, reference };
+}
+
+async function cardText(): Promise<string> {
+  return ((await latestCard().textContent()) ?? '').replace(/\s+/g, ' ');
+}
+
+async function expectCardShows(reference: string, ...texts: string[]): Promise<void> {
+  await latestCard().getByRole('link', { name: reference }).waitFor();
+  const text = await cardText();
+  for (const expected of texts) assert.ok(text.includes(expected), `card lacks "${expected}": ${text}`);
+}
+
+/** The four handoff choices from one context; returns the SR references in filing order. */
+async function fileEachHandoffChoice(prefix: string, ticket: string): Promise<string[]> {
+  const references: string[] = [];
+
+  const internal = await file(
+    { summary: `${prefix}: internal note`, mode: 'Internal only' },
+    `${prefix}-02-internal`,
+  );
+  assert.match(internal.text, new RegExp(`Saved as ${internal.reference}`));
+  await closeModal(internal.dialog);
+  await expectCardShows(internal.reference, 'Internal only', `${prefix}: internal note`);
+  references.push(internal.reference);
+
+  const ticketUrl = `${fakeDesk().url}/tickets/${ticket}`;
+  // Answer after a moment so the in-flight message can be seen.
+  fakeDesk().respondWith(answer.delayed(1_200, answer.json(201, { reference: ticket, url: ticketUrl })));
+  const dialog = await openModal();
+  await fill(dialog, { summary: `${prefix}: sync stuck`, mode: 'Create a ticket', severity: 'high' });
+  await dialog.getByRole('button', { name: 'Submit request' }).click();
+  await dialog.getByText(`Handing off to ${deskName}… (up to 5 s)`).waitFor();
+  await screenshot(page(), `${prefix}-03-handing-off`);
+  const createdStatus = dialog.getByRole('status').filter({ hasText: 'Support request reference' });
+  await createdStatus.waitFor();
+  if (prefix === 'sr-tenant') await assertAccessible(page(), `result ${prefix} created`);
+  await screenshot(page(), `${prefix}-04-created`);
+  const createdText = (await createdStatus.textContent()) ?? '';
+  assert.ok(createdText.includes(`Ticket ${ticket} created in ${deskName}`), createdText);
+  const created = await srReferenceIn(createdStatus);
+  const ticketLink = dialog.getByRole('link', { name: new RegExp(`Open ticket ${ticket}`) });
+  assert.equal(await ticketLink.getAttribute('href'), ticketUrl);
+  assert.equal(await ticketLink.getAttribute('target'), '_blank');
+  assert.match((await ticketLink.getAttribute('rel')) ?? '', /noopener/);
+  const sent = fakeDesk().requests.at(-1);
+  assert.ok(sent, 'the desk received no request');
+  assert.equal(sent.headers['idempotency-key'], created, 'the desk got the SR reference as Idempotency-Key');
+  await closeModal(dialog);
+  await expectCardShows(created, 'Ticket created', ticket);
+  references.push(created);
+
+  fakeDesk().respondWith(answer.json(500, { error: 'desk is down' }));
+  const failed = await file(
+    { summary: `${prefix}: desk down`, mode: 'Create a ticket' },
+    `${prefix}-05-failed`,
+  );
+  assert.match(failed.text, new RegExp(`Saved as ${failed.reference} but the desk handoff failed: \\S`));
+  await closeModal(failed.dialog);
+  await expectCardShows(failed.reference, 'Handoff failed', 'Desk handoff failed:');
+  await screenshot(page(), `${prefix}-06-card-failed`);
+  references.push(failed.reference);
+
+  const requestsBefore = fakeDesk().requests.length;
+  const linked = await file(
+    {
+      summary: `${prefix}: known issue`,
+      mode: 'Link an existing ticket',
+      reference: `EXT-${prefix}`,
+      url: `https://desk.example.test/EXT-${prefix}`,
+    },
+    `${prefix}-07-linked`,
+  );
+  assert.match(linked.text, new RegExp(`Linked to EXT-${prefix}`));
+  assert.equal(fakeDesk().requests.length, requestsBefore, 'linking calls no desk');
+  await closeModal(linked.dialog);
+  await expectCardShows(linked.reference, 'Ticket linked', `EXT-${prefix}`);
+  await screenshot(page(), `${prefix}-08-card-linked`);
+  references.push(linked.reference);
+  return references;
+}
+
+const filed: string[] = [];
+
+test('an operator files a request from the tenant dashboard with each handoff choice', async () => {
+  await signInAs(page(), operator.email, operator.password);
+  await page().goto('/admin/t/contoso');
+  const desk = await page().request.get('/admin/support-desk', { headers: { Accept: 'application/json' } });
+  const body = (await desk.json()) as { target_available: boolean; display_name: string };
+  assert.equal(body.target_available, true);
+  deskName = body.display_name;
+
+  await latestCard().getByText('No support requests yet for this tenant').waitFor();
+  await screenshot(page(), 'sr-tenant-01-empty');
+
+  const dialog = await openModal();
+  await assertAccessible(page(), 'request-support modal');
+  await screenshot(page(), 'sr-tenant-01-modal');
+  // The browser's own checks: a blank summary, a link without its reference.
+  await dialog.getByRole('radio', { name: 'Link an existing ticket' }).check();
+  await dialog.getByRole('button', { name: 'Submit request' }).click();
+  await dialog.getByText('Enter a short summary of the problem.').waitFor();
+  await dialog.getByText('Enter the reference of the existing ticket.').waitFor();
+  // The server's 422, shown beside its field.
+  await dialog.getByRole('radio', { name: 'Internal only' }).check();
+  await dialog.getByRole('textbox', { name: /^Summary/ }).fill('A summary');
+  await dialog.getByRole('textbox', { name: /^Contact email/ }).fill('not-an-email');
+  await dialog.getByRole('button', { name: 'Submit request' }).click();
+  const emailField = dialog.getByRole('textbox', { name: /^Contact email/ });
+  await page().waitForFunction(
+    (element) => element?.getAttribute('aria-invalid') === 'true',
+    await emailField.elementHandle(),
+  );
+  await assertAccessible(page(), 'request-support modal with errors');
+  await screenshot(page(), 'sr-tenant-01-modal-errors');
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  await dialog.waitFor({ state: 'hidden' });
+
+  filed.push(...(await fileEachHandoffChoice('sr-tenant', 'DESK-1')));
+  const payload = fakeDesk().requests.at(-1)?.json() as { context: { type: string } };
+  assert.equal(payload.context.type, 'tenant');
+});
+
+test('an operator files a request from a run with each handoff choice', async () => {
+  await page().goto(`/admin/operations/${runId()}`);
+  await latestCard().getByText('No support requests yet for this run').waitFor();
+  filed.push(...(await fileEachHandoffChoice('sr-run', 'DESK-2')));
+  const payload = fakeDesk().requests.at(-1)?.json() as { context: { type: string } };
+  assert.equal(payload.context.type, 'operation_run');
+
+  // The tenant's card counts tenant-context requests only.
+  await page().getByRole('link', { name: 'Contoso Ltd' }).first().click();
+  await expectCardShows(filed[3] ?? '', 'Ticket linked');
+});
+
+test('the list shows every request with its outcome, newest first, and passes axe', async () => {
+  await page().getByRole('link', { name: 'All support requests' }).click();
+  await page().getByRole('heading', { name: 'Support requests', level: 1 }).waitFor();
+  const rows = page().getByRole('table', { name: 'Support requests' }).locator('tbody tr');
+  await rows.first().waitFor();
+  assert.equal(await rows.count(), 8);
+  const texts = (await rows.allTextContents()).map((row) => row.replace(/\s+/g, ' '));
+  const newestFirst = [...filed].reverse();
+  const outcomes = ['Ticket linked', 'Handoff failed', 'Ticket created', 'Internal only'];
+  for (const [index, row] of texts.entries()) {
+    assert.ok(
+      row.includes(newestFirst[index] ?? '-'),
+      `row ${index} should be ${newestFirst[index]}: ${row}`,
+    );
+    assert.ok(
+      row.includes(outcomes[index % 4] ?? '-'),
+      `row ${index} should say ${outcomes[index % 4]}: ${row}`,
+    );
+  }
+  assert.ok(
+    texts.slice(0, 4).every((row) => row.includes(`Run #${runId()}`)),
+    'run rows link their run',
+  );
+  assert.ok(
+    texts.slice(4).every((row) => row.includes('Tenant')),
+    'tenant rows say so',
+  );
+  await assertAccessible(page(), 'support requests list');
+  await screenshot(page(), 'sr-list');
+
+  await page()
+    .getByRole('link', { name: filed[6] ?? '' })
+    .click();
+  await page()
+    .getByRole('heading', { name: `Support request ${filed[6]}`, level: 1 })
+    .waitFor();
+  const details = ((await page().locator('dl').first().textContent()) ?? '').replace(/\s+/g, ' ');
+  for (const expected of ['Run #', 'Handoff failed', 'Olivia Operator', 'sr-run: desk down']) {
+    assert.ok(details.includes(expected), `detail lacks "${expected}": ${details}`);
+  }
+  await assertAccessible(page(), 'support request detail');
+  await screenshot(page(), 'sr-detail-failed');
+});
+
+test('a readonly member sees the requests but no "Request support", and the server refuses them', async () => {
+  await page().getByRole('button', { name: 'Sign out' }).click();
+  await signInAs(page(), readonly.email, readonly.password);
+  await page().goto('/admin/t/contoso');
+  await expectCardShows(filed[3] ?? '', 'Ticket linked');
+  assert.equal(await page().getByRole('button', { name: 'Request support' }).count(), 0);
+  await screenshot(page(), 'sr-readonly-dashboard');
+  await page().goto(`/admin/operations/${runId()}`);
+  await expectCardShows(filed[7] ?? '', 'Ticket linked');
+  assert.equal(await page().getByRole('button', { name: 'Request support' }).count(), 0);
+
+  const status = await page().evaluate(async () => {
+    const session = (await (
+      await fetch('/api/session', { headers: { Accept: 'application/json' } })
+    ).json()) as {
+      csrf_token: string;
+    };
+    const response = await fetch('/admin/t/contoso/support-requests/actions/submit', {
+      method: 'POST',
+      headers: {
+        Accept: 'application/json',
+        'Content-Type': 'application/json',
+        'x-csrf-token': session.csrf_token,
+      },
+      body: JSON.stringify({
+        severity: 'low',
+        summary: 'Should not be saved',
+        handoff_mode: 'internal_only',
+      }),
+    });
+    return response.status;
+  });
+  assert.equal(status, 403);
+});
