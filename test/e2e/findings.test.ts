@@ -106,8 +106,10 @@ async function assign(owner: string | null, assignee: string | null, expected: s
   await modal.waitFor();
   if (owner) await choose(modal, 'Owner', owner);
   if (assignee) await choose(modal, 'Assignee', assignee);
-  await transitionsDone();
-  await assertAccessible(page(), `assign modal (${name})`);
+  if (name === '05-assigned') {
+    await transitionsDone();
+    await assertAccessible(page(), 'assign modal');
+  }
   await modal.getByRole('button', { name: 'Save' }).click();
   await modal.getByText(expected, { exact: true }).waitFor();
   await screenshot(page(), `findings-${name}`);
@@ -163,6 +165,15 @@ test('the list shows responsibility, gaps and owners, and quick filters go into 
   await page().getByRole('button', { name: 'Clear filters' }).first().click();
   await page().waitForURL('**/admin/t/contoso/findings');
   await page().waitForFunction(() => document.querySelectorAll('table tbody tr').length === 5);
+
+  await page().getByRole('link', { name: 'Dashboard', exact: true }).click();
+  await page()
+    .getByRole('link', { name: /^owned, unassigned/ })
+    .click();
+  await page().waitForURL('**/admin/t/contoso/findings?responsibility_state=owned_unassigned');
+  assert.deepEqual(await tableTitles(), ['SharePoint external sharing allows anyone links']);
+  await page().getByRole('link', { name: 'Findings', exact: true }).click();
+  await page().waitForURL('**/admin/t/contoso/findings');
 });
 
 test('a manager assigns owner and assignee, then clears them, and sees the state follow', async () => {

@@ -41,24 +41,39 @@ const exceptionColors: Record<ExceptionStatus, MantineColor> = {
 };
 
 /** A coloured dot beside dark text, as the run badges do: the label always says the state. */
-function DotBadge({ color, label }: { color: MantineColor; label: string }) {
+function DotBadge({ color, label, compact }: { color: MantineColor; label: string; compact?: boolean }) {
   return (
-    <Badge variant="dot" color={color} radius="sm" tt="none" fw={600} size="lg" miw="max-content">
+    <Badge
+      variant="dot"
+      color={color}
+      radius="sm"
+      tt="none"
+      fw={600}
+      size={compact ? 'md' : 'lg'}
+      miw="max-content"
+    >
       {label}
     </Badge>
   );
 }
 
-export function ResponsibilityBadge({ state }: { state: ResponsibilityState }) {
-  return <DotBadge color={responsibilityColors[state]} label={responsibilityLabels[state]} />;
+/** `compact` for table cells, where a row carries several badges side by side. */
+interface BadgeSize {
+  compact?: boolean;
 }
 
-export function SeverityBadge({ severity }: { severity: Severity }) {
-  return <DotBadge color={severityColors[severity]} label={humanize(severity)} />;
+export function ResponsibilityBadge({ state, compact }: { state: ResponsibilityState } & BadgeSize) {
+  return (
+    <DotBadge color={responsibilityColors[state]} label={responsibilityLabels[state]} compact={compact} />
+  );
 }
 
-export function WorkflowBadge({ status }: { status: WorkflowStatus }) {
-  return <DotBadge color={workflowColors[status] ?? 'gray'} label={humanize(status)} />;
+export function SeverityBadge({ severity, compact }: { severity: Severity } & BadgeSize) {
+  return <DotBadge color={severityColors[severity]} label={humanize(severity)} compact={compact} />;
+}
+
+export function WorkflowBadge({ status, compact }: { status: WorkflowStatus } & BadgeSize) {
+  return <DotBadge color={workflowColors[status] ?? 'gray'} label={humanize(status)} compact={compact} />;
 }
 
 export function ExceptionStatusBadge({ status }: { status: ExceptionStatus }) {
@@ -66,7 +81,7 @@ export function ExceptionStatusBadge({ status }: { status: ExceptionStatus }) {
 }
 
 /** No owner, or an owner who is no longer an active member: nobody can be held to the outcome. */
-export function GapMarker() {
+export function GapMarker({ compact }: BadgeSize) {
   return (
     <Badge
       variant="outline"
@@ -75,7 +90,7 @@ export function GapMarker() {
       radius="sm"
       tt="none"
       fw={600}
-      size="md"
+      size={compact ? 'sm' : 'md'}
       miw="max-content"
       leftSection={<span aria-hidden="true">⚠</span>}
     >

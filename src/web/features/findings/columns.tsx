@@ -27,7 +27,7 @@ function titleColumn<Row extends FindingItem>(tenantOf: (row: Row) => string): C
     key: 'title',
     header: 'Finding',
     render: (finding) => (
-      <Stack gap={2} miw={200}>
+      <Stack gap={2} miw={180}>
         <Anchor component={Link} to={paths.finding(tenantOf(finding), finding.finding_id)} fw={500} size="sm">
           {finding.title}
         </Anchor>
@@ -49,13 +49,13 @@ function stateColumns<Row extends FindingItem>(): Column<Row>[] {
       key: 'severity',
       header: 'Severity',
       nowrap: true,
-      render: (finding) => <SeverityBadge severity={finding.severity} />,
+      render: (finding) => <SeverityBadge severity={finding.severity} compact />,
     },
     {
       key: 'workflow_status',
       header: 'Status',
       nowrap: true,
-      render: (finding) => <WorkflowBadge status={finding.workflow_status} />,
+      render: (finding) => <WorkflowBadge status={finding.workflow_status} compact />,
     },
     {
       key: 'responsibility',
@@ -63,8 +63,8 @@ function stateColumns<Row extends FindingItem>(): Column<Row>[] {
       nowrap: true,
       render: (finding) => (
         <Stack gap={4} align="flex-start">
-          <ResponsibilityBadge state={finding.responsibility_state} />
-          {finding.accountability_gap ? <GapMarker /> : null}
+          <ResponsibilityBadge state={finding.responsibility_state} compact />
+          {finding.accountability_gap ? <GapMarker compact /> : null}
         </Stack>
       ),
     },
@@ -103,25 +103,28 @@ export const myWorkColumns: Column<MyWorkItem>[] = [
   titleColumn((item) => item.tenant.external_id),
   {
     key: 'tenant',
-    header: 'Tenant',
+    header: 'Tenant, my role',
     render: (item) => (
-      <Anchor component={Link} to={paths.tenantFindings(item.tenant.external_id)} size="sm">
-        {item.tenant.name}
-      </Anchor>
-    ),
-  },
-  {
-    key: 'my_roles',
-    header: 'My role',
-    nowrap: true,
-    render: (item) => (
-      <Group gap={4} wrap="nowrap">
-        {item.my_roles.map((role) => (
-          <Badge key={role} variant="light" color="indigo" radius="xl" tt="none" size="md" miw="max-content">
-            {roleLabels[role]}
-          </Badge>
-        ))}
-      </Group>
+      <Stack gap={4} align="flex-start">
+        <Anchor component={Link} to={paths.tenantFindings(item.tenant.external_id)} size="sm">
+          {item.tenant.name}
+        </Anchor>
+        <Group gap={4}>
+          {item.my_roles.map((role) => (
+            <Badge
+              key={role}
+              variant="light"
+              color="indigo"
+              radius="xl"
+              tt="none"
+              size="sm"
+              miw="max-content"
+            >
+              {roleLabels[role]}
+            </Badge>
+          ))}
+        </Group>
+      </Stack>
     ),
   },
   ...stateColumns<MyWorkItem>(),
