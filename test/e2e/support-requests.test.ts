@@ -92,6 +92,11 @@ async function fill(dialog: Locator, filing: Filing): Promise<void> {
   await dialog.getByRole('combobox', { name: /Severity/ }).selectOption(filing.severity ?? 'normal');
   await dialog.getByRole('textbox', { name: /^Summary/ }).fill(filing.summary);
   await dialog.getByRole('textbox', { name: /^Contact name/ }).fill('Olivia Operator');
+  if (filing.mode !== 'Link an existing ticket') {
+    // A stale form: link fields typed, then another choice made. The server would answer 422 if they were sent.
+    await dialog.getByRole('radio', { name: 'Link an existing ticket' }).check();
+    await dialog.getByRole('textbox', { name: /^External ticket reference/ }).fill('STALE-1');
+  }
   await dialog.getByRole('radio', { name: new RegExp(`^${filing.mode}`) }).check();
   if (filing.reference !== undefined) {
     await dialog.getByRole('textbox', { name: /^External ticket reference/ }).fill(filing.reference);
@@ -327,4 +332,44 @@ test('a readonly member sees the requests but no "Request support", and the serv
     return response.status;
   });
   assert.equal(status, 403);
+});
+
+test('the list pages with "Load more" past the first 25 requests', async () => {
+  await page().getByRole('button', { name: 'Sign out' }).click();
+  await signInAs(page(), operator.email, operator.password);
+  // 18 more through the API (the form is covered above): 26 in all, one more than a page.
+  const statuses = await page().evaluate(async (run) => {
+    const session = (await (
+      await fetch('/api/session', { headers: { Accept: 'application/json' } })
+    ).json()) as {
+      csrf_token: string;
+    };
+    const results: number[] = [];
+    for (let index = 1; index <= 18; index += 1) {
+      const response = await fetch(`/admin/operations/${run}/support-requests/actions/submit`, {
+        method: 'POST',
+        headers: {
+          Accept: 'application/json',
+          'Content-Type': 'application/json',
+          'x-csrf-token': session.csrf_token,
+        },
+        body: JSON.stringify({ severity: 'low', summary: `Paging ${index}`, handoff_mode: 'internal_only' }),
+      });
+      results.push(response.status);
+    }
+    return results;
+  }, runId());
+  assert.deepEqual(new Set(statuses), new Set([200]));
+
+  await page().goto('/admin/t/contoso/support-requests');
+  const rows = page().getByRole('table', { name: 'Support requests' }).locator('tbody tr');
+  await rows.first().waitFor();
+  assert.equal(await rows.count(), 25);
+  await page().getByRole('button', { name: 'Load more' }).click();
+  await page().getByText('Showing all 26 requests').waitFor();
+  assert.equal(await rows.count(), 26);
+  assert.ok(
+    ((await rows.last().textContent()) ?? '').includes(filed[0] ?? '-'),
+    'the oldest request comes last',
+  );
 });
