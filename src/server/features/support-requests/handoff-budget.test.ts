@@ -33,7 +33,6 @@ describe('the default budget', () => {
     try {
       assert.equal(t.config.desk?.timeoutMs, 5000);
       const { tenant, bearer } = await seed(t.db);
-      const started = performance.now();
       const submitting = request(
         t.app,
         { bearer },
@@ -47,7 +46,8 @@ describe('the default budget', () => {
       void submitting.then(() => {
         submitDone = true;
       });
-      while (desk.requests.length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+      while (desk.requests.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+      const deskReached = performance.now();
 
       const readStarted = performance.now();
       const list = await request(
@@ -66,9 +66,10 @@ describe('the default budget', () => {
       assert.equal(inFlight.failure_summary, null);
 
       const response = await submitting;
-      const elapsed = performance.now() - started;
+      // From the desk call to the answer: the budget, then the write-back (slow on a loaded machine).
+      const elapsed = performance.now() - deskReached;
       assert.equal(response.statusCode, 200);
-      assert.ok(elapsed >= 4900 && elapsed < 6500, `answered after ${elapsed} ms`);
+      assert.ok(elapsed >= 4800 && elapsed < 6500, `answered ${elapsed} ms after the desk call`);
       const result = response.json();
       assert.equal(result.support_request_id, inFlight.support_request_id);
       assert.equal(result.handoff_outcome, 'external_handoff_failed');
