@@ -90,7 +90,7 @@ export function hydrateFindings(db: Db, page: SQL, order: SQL, now: Date) {
     left join lateral (
       select ${exceptionSelect('e')} from finding_exceptions e ${exceptionPeople('e')}
       where e.finding_id = p.id and ${shownException('e', now)}
-      order by e.id desc limit 1
+      order by e.id desc nulls last limit 1
     ) x on true
     order by ${order}`,
   );
@@ -112,7 +112,7 @@ export function listExceptionRows(db: Db, findingId: number, limit: number) {
   return queryRows<ExceptionRow>(
     db,
     sql`select ${exceptionSelect('e')} from finding_exceptions e ${exceptionPeople('e')}
-      where e.finding_id = ${findingId} order by e.id desc limit ${limit}`,
+      where e.finding_id = ${findingId} order by e.id desc nulls last limit ${limit}`,
   );
 }
 

@@ -20,16 +20,19 @@ export interface FindingFilter {
 
 const severityRank: Record<Severity, number> = { critical: 4, high: 3, medium: 2, low: 1 };
 
-/** Each sort is one index: (tenant_id, id desc), (tenant_id, severity_rank desc, id desc), (tenant_id, detected_at desc, id desc). */
+/**
+ * Each sort is one index: (tenant_id, id), (tenant_id, severity_rank, id), (tenant_id, detected_at, id). The indexes are DESC NULLS LAST (drizzle's .desc()), and PostgreSQL only walks an
+ * index for an ORDER BY that names the same null ordering — plain DESC (NULLS FIRST) makes it sort instead.
+ */
 const sorts: Record<FindingSort, { order: string; after: (key: SortKey) => SQL }> = {
-  newest: { order: 'id desc', after: (k) => sql`f.id < ${k.id}` },
-  oldest: { order: 'id asc', after: (k) => sql`f.id > ${k.id}` },
+  newest: { order: 'id desc nulls last', after: (k) => sql`f.id < ${k.id}` },
+  oldest: { order: 'id asc nulls first', after: (k) => sql`f.id > ${k.id}` },
   severity: {
-    order: 'severity_rank desc, id desc',
+    order: 'severity_rank desc nulls last, id desc nulls last',
     after: (k) => sql`(f.severity_rank, f.id) < (${k.rank ?? 0}, ${k.id})`,
   },
   detected: {
-    order: 'detected_at desc, id desc',
+    order: 'detected_at desc nulls last, id desc nulls last',
     after: (k) => sql`(f.detected_at, f.id) < (${k.detected ?? ''}::timestamptz, ${k.id})`,
   },
 };
@@ -141,7 +144,7 @@ export function myWorkPage(
   const branch = (column: string) => sql`(select f.id from findings f
       where f.${sql.raw(column)} = ${userId} ${afterId === null ? sql`` : sql`and f.id < ${afterId}`}
         and f.tenant_id in (select m.tenant_id from tenant_memberships m where m.user_id = ${userId})
-      order by f.id desc limit ${limit})`;
+      order by f.id desc nulls last limit ${limit})`;
   const branches =
     role === 'owner'
       ? branch('owner_user_id')
@@ -149,5 +152,5 @@ export function myWorkPage(
         ? branch('assignee_user_id')
         : sql`${branch('owner_user_id')} union ${branch('assignee_user_id')}`;
   return sql`select f.* from findings f where f.id in (select id from (${branches}) ids)
-    order by f.id desc limit ${limit}`;
+    order by f.id desc nulls last limit ${limit}`;
 }

@@ -144,7 +144,7 @@ export async function getFindingHistory(scope: FindingScope, query: { limit?: nu
       from audit_events e left join users u on u.id = e.actor_user_id
       where e.subject_type = 'finding' and e.subject_id = ${String(scope.findingId)}
         ${after ? sql`and e.id < ${after.id}` : sql``}
-      order by e.id desc limit ${limit + 1}`,
+      order by e.id desc nulls last limit ${limit + 1}`,
   );
   const page = toPage(rows, limit, (last) => encodeCursor({ id: Number(last.id) }));
   return {
