@@ -12,6 +12,16 @@ import {
   signInAs,
   startServer,
 } from './helpers.ts';
+import {
+  closeModal,
+  expectCardShows,
+  type Filing,
+  fillRequestForm,
+  latestCard,
+  openModal,
+  readResult,
+  submitThroughApi,
+} from './support-request-steps.ts';
 
 const fixture = join(import.meta.dirname, 'support-requests.fixture.json');
 const operator = { email: 'olivia.operator@acme.test', password: 'correct-horse-battery-staple' };
@@ -57,80 +67,19 @@ function runId(): number {
   return id;
 }
 
-function latestCard(): Locator {
-  return page().getByRole('region', { name: 'Latest support request' });
-}
-
-async function openModal(): Promise<Locator> {
-  await page().getByRole('button', { name: 'Request support' }).click();
-  const dialog = page().getByRole('dialog');
-  await dialog.waitFor();
-  return dialog;
-}
-
-async function closeModal(dialog: Locator): Promise<void> {
-  await dialog.getByRole('button', { name: 'Close', exact: true }).click();
-  await dialog.waitFor({ state: 'hidden' });
-}
-
-/** The result always names the request's own reference, in bold. */
-async function srReferenceIn(result: Locator): Promise<string> {
-  const reference = (await result.locator('strong').textContent()) ?? '';
-  assert.match(reference, /^SR-\S+$/, 'the result names an SR reference');
-  return reference;
-}
-
-interface Filing {
-  summary: string;
-  mode: 'Internal only' | 'Create a ticket' | 'Link an existing ticket';
-  severity?: 'low' | 'normal' | 'high' | 'blocking';
-  reference?: string;
-  url?: string;
-}
-
-async function fill(dialog: Locator, filing: Filing): Promise<void> {
-  await dialog.getByRole('combobox', { name: /Severity/ }).selectOption(filing.severity ?? 'normal');
-  await dialog.getByRole('textbox', { name: /^Summary/ }).fill(filing.summary);
-  await dialog.getByRole('textbox', { name: /^Contact name/ }).fill('Olivia Operator');
-  if (filing.mode !== 'Link an existing ticket') {
-    // A stale form: link fields typed, then another choice made. The server would answer 422 if they were sent.
-    await dialog.getByRole('radio', { name: 'Link an existing ticket' }).check();
-    await dialog.getByRole('textbox', { name: /^External ticket reference/ }).fill('STALE-1');
-  }
-  await dialog.getByRole('radio', { name: new RegExp(`^${filing.mode}`) }).check();
-  if (filing.reference !== undefined) {
-    await dialog.getByRole('textbox', { name: /^External ticket reference/ }).fill(filing.reference);
-  }
-  if (filing.url !== undefined)
-    await dialog.getByRole('textbox', { name: /^External ticket URL/ }).fill(filing.url);
-}
-
-/** Files one request and returns the result's text once the modal shows it. */
+/** Opens the modal, files one request, and reads the result (with axe on the warning result). */
 async function file(
   filing: Filing,
   shot: string,
 ): Promise<{ dialog: Locator; text: string; reference: string }> {
-  const dialog = await openModal();
-  await fill(dialog, filing);
+  const dialog = await openModal(page());
+  await fillRequestForm(dialog, filing);
   await dialog.getByRole('button', { name: 'Submit request' }).click();
-  const result = dialog.getByRole('status').filter({ hasText: 'Support request reference' });
-  await result.waitFor();
-  const text = (await result.textContent()) ?? '';
+  const result = await readResult(dialog);
   // The warning result once; the others share its component (the created one is checked too).
   if (shot === 'sr-tenant-05-failed') await assertAccessible(page(), `result ${shot}`);
   await screenshot(page(), shot);
-  const reference = await srReferenceIn(result);
-  return { dialog, text, reference };
-}
-
-async function cardText(): Promise<string> {
-  return ((await latestCard().textContent()) ?? '').replace(/\s+/g, ' ');
-}
-
-async function expectCardShows(reference: string, ...texts: string[]): Promise<void> {
-  await latestCard().getByRole('link', { name: reference }).waitFor();
-  const text = await cardText();
-  for (const expected of texts) assert.ok(text.includes(expected), `card lacks "${expected}": ${text}`);
+  return { dialog, ...result };
 }
 
 /** The four handoff choices from one context; returns the SR references in filing order. */
@@ -143,24 +92,25 @@ async function fileEachHandoffChoice(prefix: string, ticket: string): Promise<st
   );
   assert.match(internal.text, new RegExp(`Saved as ${internal.reference}`));
   await closeModal(internal.dialog);
-  await expectCardShows(internal.reference, 'Internal only', `${prefix}: internal note`);
+  await expectCardShows(page(), internal.reference, 'Internal only', `${prefix}: internal note`);
   references.push(internal.reference);
 
   const ticketUrl = `${fakeDesk().url}/tickets/${ticket}`;
   // Answer after a moment so the in-flight message can be seen.
   fakeDesk().respondWith(answer.delayed(1_200, answer.json(201, { reference: ticket, url: ticketUrl })));
-  const dialog = await openModal();
-  await fill(dialog, { summary: `${prefix}: sync stuck`, mode: 'Create a ticket', severity: 'high' });
+  const dialog = await openModal(page());
+  await fillRequestForm(dialog, {
+    summary: `${prefix}: sync stuck`,
+    mode: 'Create a ticket',
+    severity: 'high',
+  });
   await dialog.getByRole('button', { name: 'Submit request' }).click();
   await dialog.getByText(`Handing off to ${deskName}… (up to 5 s)`).waitFor();
   await screenshot(page(), `${prefix}-03-handing-off`);
-  const createdStatus = dialog.getByRole('status').filter({ hasText: 'Support request reference' });
-  await createdStatus.waitFor();
+  const { text: createdText, reference: created } = await readResult(dialog);
   if (prefix === 'sr-tenant') await assertAccessible(page(), `result ${prefix} created`);
   await screenshot(page(), `${prefix}-04-created`);
-  const createdText = (await createdStatus.textContent()) ?? '';
   assert.ok(createdText.includes(`Ticket ${ticket} created in ${deskName}`), createdText);
-  const created = await srReferenceIn(createdStatus);
   const ticketLink = dialog.getByRole('link', { name: new RegExp(`Open ticket ${ticket}`) });
   assert.equal(await ticketLink.getAttribute('href'), ticketUrl);
   assert.equal(await ticketLink.getAttribute('target'), '_blank');
@@ -169,7 +119,7 @@ async function fileEachHandoffChoice(prefix: string, ticket: string): Promise<st
   assert.ok(sent, 'the desk received no request');
   assert.equal(sent.headers['idempotency-key'], created, 'the desk got the SR reference as Idempotency-Key');
   await closeModal(dialog);
-  await expectCardShows(created, 'Ticket created', ticket);
+  await expectCardShows(page(), created, 'Ticket created', ticket);
   references.push(created);
 
   fakeDesk().respondWith(answer.json(500, { error: 'desk is down' }));
@@ -179,7 +129,7 @@ async function fileEachHandoffChoice(prefix: string, ticket: string): Promise<st
   );
   assert.match(failed.text, new RegExp(`Saved as ${failed.reference} but the desk handoff failed: \\S`));
   await closeModal(failed.dialog);
-  await expectCardShows(failed.reference, 'Handoff failed', 'Desk handoff failed:');
+  await expectCardShows(page(), failed.reference, 'Handoff failed', 'Desk handoff failed:');
   await screenshot(page(), `${prefix}-06-card-failed`);
   references.push(failed.reference);
 
@@ -196,7 +146,7 @@ async function fileEachHandoffChoice(prefix: string, ticket: string): Promise<st
   assert.match(linked.text, new RegExp(`Linked to EXT-${prefix}`));
   assert.equal(fakeDesk().requests.length, requestsBefore, 'linking calls no desk');
   await closeModal(linked.dialog);
-  await expectCardShows(linked.reference, 'Ticket linked', `EXT-${prefix}`);
+  await expectCardShows(page(), linked.reference, 'Ticket linked', `EXT-${prefix}`);
   await screenshot(page(), `${prefix}-08-card-linked`);
   references.push(linked.reference);
   return references;
@@ -212,10 +162,10 @@ test('an operator files a request from the tenant dashboard with each handoff ch
   assert.equal(body.target_available, true);
   deskName = body.display_name;
 
-  await latestCard().getByText('No support requests yet for this tenant').waitFor();
+  await latestCard(page()).getByText('No support requests yet for this tenant').waitFor();
   await screenshot(page(), 'sr-tenant-01-empty');
 
-  const dialog = await openModal();
+  const dialog = await openModal(page());
   await assertAccessible(page(), 'request-support modal');
   await screenshot(page(), 'sr-tenant-01-modal');
   // The browser's own checks: a blank summary, a link without its reference.
@@ -245,14 +195,14 @@ test('an operator files a request from the tenant dashboard with each handoff ch
 
 test('an operator files a request from a run with each handoff choice', async () => {
   await page().goto(`/admin/operations/${runId()}`);
-  await latestCard().getByText('No support requests yet for this run').waitFor();
+  await latestCard(page()).getByText('No support requests yet for this run').waitFor();
   filed.push(...(await fileEachHandoffChoice('sr-run', 'DESK-2')));
   const payload = fakeDesk().requests.at(-1)?.json() as { context: { type: string } };
   assert.equal(payload.context.type, 'operation_run');
 
   // The tenant's card counts tenant-context requests only.
   await page().getByRole('link', { name: 'Contoso Ltd' }).first().click();
-  await expectCardShows(filed[3] ?? '', 'Ticket linked');
+  await expectCardShows(page(), filed[3] ?? '', 'Ticket linked');
 });
 
 test('the list shows every request with its outcome, newest first, and passes axe', async () => {
@@ -303,62 +253,33 @@ test('a readonly member sees the requests but no "Request support", and the serv
   await page().getByRole('button', { name: 'Sign out' }).click();
   await signInAs(page(), readonly.email, readonly.password);
   await page().goto('/admin/t/contoso');
-  await expectCardShows(filed[3] ?? '', 'Ticket linked');
+  await expectCardShows(page(), filed[3] ?? '', 'Ticket linked');
   assert.equal(await page().getByRole('button', { name: 'Request support' }).count(), 0);
   await screenshot(page(), 'sr-readonly-dashboard');
   await page().goto(`/admin/operations/${runId()}`);
-  await expectCardShows(filed[7] ?? '', 'Ticket linked');
+  await expectCardShows(page(), filed[7] ?? '', 'Ticket linked');
   assert.equal(await page().getByRole('button', { name: 'Request support' }).count(), 0);
 
-  const status = await page().evaluate(async () => {
-    const session = (await (
-      await fetch('/api/session', { headers: { Accept: 'application/json' } })
-    ).json()) as {
-      csrf_token: string;
-    };
-    const response = await fetch('/admin/t/contoso/support-requests/actions/submit', {
-      method: 'POST',
-      headers: {
-        Accept: 'application/json',
-        'Content-Type': 'application/json',
-        'x-csrf-token': session.csrf_token,
-      },
-      body: JSON.stringify({
-        severity: 'low',
-        summary: 'Should not be saved',
-        handoff_mode: 'internal_only',
-      }),
-    });
-    return response.status;
-  });
-  assert.equal(status, 403);
+  const statuses = await submitThroughApi(page(), '/admin/t/contoso/support-requests/actions/submit', [
+    { severity: 'low', summary: 'Should not be saved', handoff_mode: 'internal_only' },
+  ]);
+  assert.deepEqual(statuses, [403]);
 });
 
 test('the list pages with "Load more" past the first 25 requests', async () => {
   await page().getByRole('button', { name: 'Sign out' }).click();
   await signInAs(page(), operator.email, operator.password);
   // 18 more through the API (the form is covered above): 26 in all, one more than a page.
-  const statuses = await page().evaluate(async (run) => {
-    const session = (await (
-      await fetch('/api/session', { headers: { Accept: 'application/json' } })
-    ).json()) as {
-      csrf_token: string;
-    };
-    const results: number[] = [];
-    for (let index = 1; index <= 18; index += 1) {
-      const response = await fetch(`/admin/operations/${run}/support-requests/actions/submit`, {
-        method: 'POST',
-        headers: {
-          Accept: 'application/json',
-          'Content-Type': 'application/json',
-          'x-csrf-token': session.csrf_token,
-        },
-        body: JSON.stringify({ severity: 'low', summary: `Paging ${index}`, handoff_mode: 'internal_only' }),
-      });
-      results.push(response.status);
-    }
-    return results;
-  }, runId());
+  const bodies = Array.from({ length: 18 }, (_, index) => ({
+    severity: 'low',
+    summary: `Paging ${index + 1}`,
+    handoff_mode: 'internal_only',
+  }));
+  const statuses = await submitThroughApi(
+    page(),
+    `/admin/operations/${runId()}/support-requests/actions/submit`,
+    bodies,
+  );
   assert.deepEqual(new Set(statuses), new Set([200]));
 
   await page().goto('/admin/t/contoso/support-requests');
