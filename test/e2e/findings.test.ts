@@ -292,6 +292,15 @@ test('an owner approves the exception and the finding reads risk accepted', asyn
     .waitFor();
   await assertAccessible(page(), 'finding with approved exception');
   await screenshot(page(), 'findings-14-risk-accepted');
+
+  await page().getByRole('button', { name: 'Revoke', exact: true }).click();
+  const revoke = dialog('Revoke exception');
+  await revoke.getByRole('button', { name: 'Revoke exception' }).click();
+  await revoke.getByText('Exception revoked').waitFor();
+  await revoke.getByRole('button', { name: 'Close', exact: true }).click();
+  await waitForSummary(/Workflow status New .*Exception owner No current exception/);
+  await page().getByRole('button', { name: 'Request exception' }).waitFor();
+  await screenshot(page(), 'findings-14b-revoked');
 });
 
 test('an overdue review is flagged on the accepted exception', async () => {
@@ -311,6 +320,10 @@ test('a readonly member sees the finding but no actions', async () => {
     assert.equal(await page().getByRole('button', { name, exact: true }).count(), 0, `${name} hidden`);
   }
   await screenshot(page(), 'findings-16-readonly-detail');
+
+  await page().getByRole('link', { name: 'My work', exact: true }).click();
+  await page().getByRole('heading', { name: 'Nothing on your plate', level: 2 }).waitFor();
+  await screenshot(page(), 'findings-16b-my-work-empty');
 });
 
 test('My work lists the operator’s findings across tenants with their roles', async () => {

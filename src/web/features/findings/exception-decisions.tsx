@@ -1,8 +1,7 @@
 import { Alert, Button, Group, Text } from '@mantine/core';
-import { useState } from 'react';
 import { isApiError } from '../../app/http.ts';
 import { ActionModal } from '../../ui/action-modal.tsx';
-import { formatDateTime } from '../../ui/format.ts';
+import { formatDateTime, humanize } from '../../ui/format.ts';
 import { type ExceptionDecision, type ExceptionView, useDecideException } from './api.ts';
 
 const decisionCopy: Record<ExceptionDecision, { button: string; title: string; done: string }> = {
@@ -28,7 +27,7 @@ interface DecisionModalProps {
   onClose: () => void;
 }
 
-function DecisionModal({ tenant, findingId, exception, decision, onClose }: DecisionModalProps) {
+export function DecisionModal({ tenant, findingId, exception, decision, onClose }: DecisionModalProps) {
   const decide = useDecideException(tenant, String(findingId));
   const copy = decisionCopy[decision];
   const error = isApiError(decide.error, 409)
@@ -48,7 +47,7 @@ function DecisionModal({ tenant, findingId, exception, decision, onClose }: Deci
       result={
         decide.data ? (
           <Alert color="green" variant="light" role="status" title={copy.done}>
-            The finding is now {decide.data.responsibility.workflow_status.replace(/_/g, ' ')}.
+            The finding's workflow status is now “{humanize(decide.data.responsibility.workflow_status)}”.
           </Alert>
         ) : undefined
       }
@@ -59,15 +58,21 @@ function DecisionModal({ tenant, findingId, exception, decision, onClose }: Deci
   );
 }
 
-interface ExceptionDecisionsProps {
-  tenant: string;
-  findingId: number;
+export interface PendingDecision {
   exception: ExceptionView;
+  decision: ExceptionDecision;
 }
 
-/** Approve or reject a pending exception, revoke an approved one; each asks for confirmation first. */
-export function ExceptionDecisions({ tenant, findingId, exception }: ExceptionDecisionsProps) {
-  const [decision, setDecision] = useState<ExceptionDecision | null>(null);
+interface ExceptionDecisionsProps {
+  exception: ExceptionView;
+  onDecide: (pending: PendingDecision) => void;
+}
+
+/**
+ * Approve or reject a pending exception, revoke an approved one. The confirmation modal lives with
+ * the caller: a revoked or rejected exception disappears from here, and its result must stay visible.
+ */
+export function ExceptionDecisions({ exception, onDecide }: ExceptionDecisionsProps) {
   const available: ExceptionDecision[] =
     exception.status === 'pending'
       ? ['approve', 'reject']
@@ -76,28 +81,17 @@ export function ExceptionDecisions({ tenant, findingId, exception }: ExceptionDe
         : [];
   if (available.length === 0) return null;
   return (
-    <>
-      <Group gap="sm">
-        {available.map((option) => (
-          <Button
-            key={option}
-            size="sm"
-            variant={option === 'approve' ? 'filled' : 'default'}
-            onClick={() => setDecision(option)}
-          >
-            {decisionCopy[option].button}
-          </Button>
-        ))}
-      </Group>
-      {decision ? (
-        <DecisionModal
-          tenant={tenant}
-          findingId={findingId}
-          exception={exception}
-          decision={decision}
-          onClose={() => setDecision(null)}
-        />
-      ) : null}
-    </>
+    <Group gap="sm">
+      {available.map((decision) => (
+        <Button
+          key={decision}
+          size="sm"
+          variant={decision === 'approve' ? 'filled' : 'default'}
+          onClick={() => onDecide({ exception, decision })}
+        >
+          {decisionCopy[decision].button}
+        </Button>
+      ))}
+    </Group>
   );
 }

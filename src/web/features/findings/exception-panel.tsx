@@ -1,10 +1,10 @@
 import { DataList, Group, Paper, Stack, Text, Title } from '@mantine/core';
-import type { ReactNode } from 'react';
+import { type ReactNode, useState } from 'react';
 import { type Column, DataTable } from '../../ui/data-table.tsx';
 import { DateTime } from '../../ui/date-time.tsx';
 import type { ExceptionView, FindingDetail } from './api.ts';
 import { ExceptionStatusBadge, ReviewOverdueBadge } from './badges.tsx';
-import { ExceptionDecisions } from './exception-decisions.tsx';
+import { DecisionModal, ExceptionDecisions, type PendingDecision } from './exception-decisions.tsx';
 
 export function Field({ label, children }: { label: string; children: ReactNode }) {
   return (
@@ -24,7 +24,12 @@ function ReviewDue({ exception }: { exception: ExceptionView }) {
   );
 }
 
-function CurrentException({ finding, tenant }: { finding: FindingDetail; tenant: string }) {
+interface CurrentExceptionProps {
+  finding: FindingDetail;
+  onDecide: (pending: PendingDecision) => void;
+}
+
+function CurrentException({ finding, onDecide }: CurrentExceptionProps) {
   const exception = finding.exception;
   if (!exception) {
     return (
@@ -62,7 +67,7 @@ function CurrentException({ finding, tenant }: { finding: FindingDetail; tenant:
         ) : null}
       </DataList>
       {finding.capabilities.includes('finding_exceptions.decide') ? (
-        <ExceptionDecisions tenant={tenant} findingId={finding.finding_id} exception={exception} />
+        <ExceptionDecisions exception={exception} onDecide={onDecide} />
       ) : null}
     </Stack>
   );
@@ -110,13 +115,14 @@ const exceptionColumns: Column<ExceptionView>[] = [
 
 /** The current exception with its decisions, then every exception the finding has had. */
 export function ExceptionPanel({ finding, tenant }: { finding: FindingDetail; tenant: string }) {
+  const [pending, setPending] = useState<PendingDecision | null>(null);
   return (
     <Stack gap="sm" component="section" aria-labelledby="exception-heading">
       <Title order={2} fz="h4" id="exception-heading">
         Current exception
       </Title>
       <Paper withBorder radius="md" p="lg">
-        <CurrentException finding={finding} tenant={tenant} />
+        <CurrentException finding={finding} onDecide={setPending} />
       </Paper>
       {finding.exceptions.length > 0 ? (
         <>
@@ -133,6 +139,15 @@ export function ExceptionPanel({ finding, tenant }: { finding: FindingDetail; te
             />
           </Paper>
         </>
+      ) : null}
+      {pending ? (
+        <DecisionModal
+          tenant={tenant}
+          findingId={finding.finding_id}
+          exception={pending.exception}
+          decision={pending.decision}
+          onClose={() => setPending(null)}
+        />
       ) : null}
     </Stack>
   );
