@@ -1,11 +1,12 @@
-import { sql } from 'drizzle-orm';
+import { inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import { tenantMemberships, users } from '../tenancy/tables.ts';
+import { listGapOwnerIds } from './list-queries.ts';
 import { findings } from './tables.ts';
 
 /** Counts of a tenant's findings per responsibility state (PRODUCT.md section 4), in one pass. */
 export async function countFindingsByResponsibility(db: Db, tenantId: number) {
   const f = findings;
+  const gapOwnerIds = await listGapOwnerIds(db, tenantId);
   const [row] = await db
     .select({
       orphaned_accountability: sql<number>`count(*) filter (where ${f.ownerUserId} is null)`.mapWith(Number),
@@ -17,10 +18,10 @@ export async function countFindingsByResponsibility(db: Db, tenantId: number) {
         sql<number>`count(*) filter (where ${f.ownerUserId} is not null and ${f.assigneeUserId} is not null)`.mapWith(
           Number,
         ),
-      accountability_gap: sql<number>`count(*) filter (where ${f.ownerUserId} is null or not exists (
-        select 1 from ${tenantMemberships} join ${users} on ${users.id} = ${tenantMemberships.userId}
-        where ${tenantMemberships.tenantId} = ${f.tenantId} and ${tenantMemberships.userId} = ${f.ownerUserId}
-          and ${users.active}))`.mapWith(Number),
+      // Owners who are not active members, found once (listGapOwnerIds), not probed for every finding.
+      accountability_gap: sql<number>`count(*) filter (where ${f.ownerUserId} is null${
+        gapOwnerIds.length > 0 ? sql` or ${inArray(f.ownerUserId, gapOwnerIds)}` : sql``
+      })`.mapWith(Number),
       total: sql<number>`count(*)`.mapWith(Number),
     })
     .from(f)
