@@ -35,6 +35,8 @@ test('without a configured desk the create choice is disabled and says why; inte
   const page = browser.page;
   await signInAs(page, operator.email, operator.password);
   await page.goto('/admin/t/contoso');
+  // The first page of a fresh server on a busy machine can take longer than the default 10 s.
+  await page.getByRole('heading', { name: 'Contoso Ltd', level: 1 }).waitFor({ timeout: 30_000 });
   const dialog = await openModal(page);
   const create = dialog.getByRole('radio', { name: /^Create a ticket/ });
   await create.waitFor();
@@ -50,4 +52,21 @@ test('without a configured desk the create choice is disabled and says why; inte
   await dialog.getByRole('button', { name: 'Submit request' }).click();
   assert.match((await readResult(dialog)).text, /^Saved as SR-/);
   await screenshot(page, 'sr-no-desk-saved');
+});
+
+test('the modal works from the keyboard: opens on Enter, starts at the summary, Escape returns focus', async () => {
+  assert.ok(browser);
+  const page = browser.page;
+  await page.goto('/admin/t/contoso');
+  const button = page.getByRole('button', { name: 'Request support' });
+  await button.focus();
+  await page.keyboard.press('Enter');
+  const summary = page.getByRole('dialog').getByRole('textbox', { name: /^Summary/ });
+  await summary.waitFor();
+  await page.waitForFunction(() => document.activeElement?.getAttribute('aria-describedby') !== null);
+  assert.equal(await summary.evaluate((element) => element === document.activeElement), true);
+  await page.keyboard.type('Typed without a mouse');
+  await page.keyboard.press('Escape');
+  await page.getByRole('dialog').waitFor({ state: 'hidden' });
+  await page.waitForFunction(() => document.activeElement?.textContent === 'Request support');
 });

@@ -157,6 +157,8 @@ const filed: string[] = [];
 test('an operator files a request from the tenant dashboard with each handoff choice', async () => {
   await signInAs(page(), operator.email, operator.password);
   await page().goto('/admin/t/contoso');
+  // The first page of a fresh server on a busy machine can take longer than the default 10 s.
+  await page().getByRole('heading', { name: 'Contoso Ltd', level: 1 }).waitFor({ timeout: 30_000 });
   const desk = await page().request.get('/admin/support-desk', { headers: { Accept: 'application/json' } });
   const body = (await desk.json()) as { target_available: boolean; display_name: string };
   assert.equal(body.target_available, true);
