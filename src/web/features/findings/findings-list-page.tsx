@@ -8,16 +8,11 @@ import { ErrorState } from '../../ui/error-state.tsx';
 import { Loading } from '../../ui/loading.tsx';
 import { PageHeader } from '../../ui/page-header.tsx';
 import { findTenant, useSession } from '../tenancy/api.ts';
-import {
-  compactFilters,
-  type FindingFilters,
-  parseFindingFilters,
-  useFindings,
-  useTenantMembers,
-} from './api.ts';
+import { type FindingFilters, useFindings, useTenantMembers } from './api.ts';
 import { findingColumns } from './columns.tsx';
 import { FindingFiltersBar } from './finding-filters.tsx';
 import { LoadMore } from './load-more.tsx';
+import { compactFilters, parseFindingFilters } from './url-filters.ts';
 
 export function FindingsListPage() {
   const { tenant = '' } = useParams();

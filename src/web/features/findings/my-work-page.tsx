@@ -6,9 +6,10 @@ import { EmptyState } from '../../ui/empty-state.tsx';
 import { ErrorState } from '../../ui/error-state.tsx';
 import { Loading } from '../../ui/loading.tsx';
 import { PageHeader } from '../../ui/page-header.tsx';
-import { type MyWorkRole, parseMyWorkRole, useMyWork } from './api.ts';
+import { type MyWorkRole, useMyWork } from './api.ts';
 import { myWorkColumns } from './columns.tsx';
 import { LoadMore } from './load-more.tsx';
+import { parseMyWorkRole } from './url-filters.ts';
 
 const roleOptions = [
   { value: 'any', label: 'Owner or assignee' },
