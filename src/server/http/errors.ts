@@ -51,6 +51,14 @@ interface ValidationIssue {
   params?: Record<string, unknown>;
 }
 
+/** The validator's words for a failed format are for developers; people filling a form get these. */
+const formatMessages: Record<string, string> = {
+  email: 'must be a valid email address',
+  uri: 'must be an absolute URL',
+  'date-time': 'must be a date and time with a time zone, such as 2026-12-01T09:00:00Z',
+  date: 'must be a date such as 2026-12-01',
+};
+
 /** Turns schema-validation issues into `{ field: message }`, one message a field, named as in the request. */
 export function validationFields(issues: ValidationIssue[], context?: string): Record<string, string> {
   const fields: Record<string, string> = {};
@@ -64,7 +72,10 @@ export function validationFields(issues: ValidationIssue[], context?: string): R
       | string
       | undefined;
     let message = issue.message ?? 'is invalid';
-    if (extra !== undefined) {
+    const format = issue.keyword === 'format' ? formatMessages[String(params.format)] : undefined;
+    if (format) {
+      message = format;
+    } else if (extra !== undefined) {
       field = field ? `${field}.${extra}` : extra;
       message = 'is not a known field';
     } else if (missing !== undefined) {
