@@ -38,6 +38,8 @@ if (files.length === 0) {
   process.exit(1);
 }
 
+// A browser test file starts a real server and Chromium: minutes, not seconds, on a loaded machine.
+const browserTests = files.some((file) => file.startsWith(e2eDir + path.sep));
 const reporters = ['--test-reporter=spec', '--test-reporter-destination=stdout'];
 if (tapFile) reporters.push('--test-reporter=tap', `--test-reporter-destination=${tapFile}`);
 
@@ -48,7 +50,7 @@ const result = spawnSync(
     'tsx',
     '--test',
     '--test-concurrency=2',
-    `--test-timeout=${e2e ? 300_000 : 120_000}`,
+    `--test-timeout=${browserTests ? 300_000 : 120_000}`,
     ...reporters,
     ...files,
   ],
