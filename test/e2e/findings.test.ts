@@ -176,6 +176,18 @@ test('the list shows responsibility, gaps and owners, and quick filters go into 
   await page().waitForURL('**/admin/t/contoso/findings');
 });
 
+test('a long list pages with Load more', async () => {
+  await page().goto('/admin/t/fabrikam/findings');
+  await heading('Findings');
+  await page().waitForFunction(() => document.querySelectorAll('table tbody tr').length === 25);
+  await page().getByRole('button', { name: 'Load more' }).click();
+  await page().waitForFunction(() => document.querySelectorAll('table tbody tr').length === 31);
+  await page().getByText('Showing all 31 findings').waitFor();
+  assert.equal(await page().getByRole('button', { name: 'Load more' }).count(), 0);
+  await page().goto('/admin/t/contoso/findings');
+  await heading('Findings');
+});
+
 test('a manager assigns owner and assignee, then clears them, and sees the state follow', async () => {
   await page().getByRole('link', { name: 'MFA not enforced for administrators' }).click();
   await page().waitForURL(`**/admin/t/contoso/findings/${findingId('contoso-mfa')}`);
