@@ -246,7 +246,15 @@ test('an operator requests an exception; the owner stays, and a second request i
   await modal
     .getByRole('textbox', { name: 'Reason' })
     .fill('Anyone links are needed for the press kit until May.');
-  await modal.getByLabel('Review due').fill('2030-01-15');
+  await modal.getByLabel('Review due').fill('2020-01-15');
+  await modal.getByRole('button', { name: 'Request exception' }).click();
+  const reviewDue = modal.getByLabel('Review due');
+  await page().waitForFunction(
+    (id) => document.getElementById(id ?? '')?.getAttribute('aria-invalid') === 'true',
+    await reviewDue.getAttribute('id'),
+  );
+  await screenshot(page(), 'findings-09a-exception-form-422');
+  await reviewDue.fill('2030-01-15');
   await modal.getByLabel('Expires (optional)').fill('2030-06-30');
   await screenshot(page(), 'findings-09-exception-form');
   await modal.getByRole('button', { name: 'Request exception' }).click();
@@ -359,6 +367,17 @@ test('My work lists the operator’s findings across tenants with their roles', 
   await assertAccessible(page(), 'my work');
   await screenshot(page(), 'findings-17-my-work');
 
+  await page().goto('/admin/t/contoso/findings');
+  await page().getByRole('button', { name: 'Assigned to me' }).click();
+  await page().waitForURL('**/admin/t/contoso/findings?assignee=me');
+  await page().waitForFunction(() => document.querySelectorAll('table tbody tr').length === 3);
+  assert.deepEqual(await tableTitles(), [
+    'BitLocker policy drifted from baseline',
+    'Guest access broader than baseline',
+    'Legacy authentication allowed',
+  ]);
+
+  await page().goto('/admin/my-work');
   await page().getByText('I own', { exact: true }).click();
   await page().waitForURL('**/admin/my-work?role=owner');
   await page().waitForFunction(() => document.querySelectorAll('table tbody tr').length === 1);
