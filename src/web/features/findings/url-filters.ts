@@ -16,7 +16,7 @@ function pick<T extends string>(values: readonly T[], value: string | null): T |
 /** `me`, `none` or a positive user id; anything else is dropped rather than sent to earn a 422. */
 function parsePerson(value: string | null): string | undefined {
   if (value === 'me' || value === 'none') return value;
-  return value && /^[1-9][0-9]{0,15}$/.test(value) ? value : undefined;
+  return value && /^[1-9][0-9]{0,9}$/.test(value) ? value : undefined;
 }
 
 export function parseFindingFilters(params: URLSearchParams): FindingFilters {
