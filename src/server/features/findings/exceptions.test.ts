@@ -206,6 +206,11 @@ describe('decisions: approve, reject, revoke', () => {
     assert.equal(revoked.json().responsibility.workflow_status, 'triaged');
     assert.equal(revoked.json().responsibility.exception_owner, null);
     assert.equal((await act(finding.id, id, 'revoke')).statusCode, 409);
+    const after = await request(t.app, as.owner, {
+      method: 'GET',
+      url: `/admin/t/${tenant.externalId}/findings?workflow_status=risk_accepted&limit=200`,
+    });
+    assert.ok(!after.json().items.some((item: { finding_id: number }) => item.finding_id === finding.id));
     const actions = (await eventsOf(finding.id)).map((event) => event.action);
     assert.deepEqual(actions, [
       'finding_exception.requested',

@@ -99,6 +99,17 @@ function workflowCondition(status: WorkflowStatus, now: Date): SQL {
   return sql`f.workflow_status = ${status} and (f.risk_accepted_until is null or f.risk_accepted_until <= ${at})`;
 }
 
+/**
+ * PostgreSQL treats `owner = x` as a constant for ordering, but not `owner is null`: naming the (constant) owner
+ * first lets "no owner" lists walk the (tenant_id, owner_user_id, <sort>) indexes instead of filtering another.
+ */
+function ownerlessPrefix(filter: FindingFilter, sort: FindingSort): SQL {
+  const ownerless =
+    filter.owner === null || (filter.owner === undefined && filter.responsibilityState === 'orphaned_accountability');
+  if (!ownerless) return sql``;
+  return sort === 'oldest' ? sql`f.owner_user_id desc nulls first, ` : sql`f.owner_user_id asc nulls last, `;
+}
+
 export interface ListInput {
   tenantId: number;
   filter: FindingFilter;
@@ -128,7 +139,7 @@ export function tenantFindingsPage(input: ListInput): SQL {
   if (filter.workflowStatus) conditions.push(workflowCondition(filter.workflowStatus, input.now));
   if (input.after) conditions.push(sorts[sort].after(input.after));
   return sql`select f.* from findings f where ${sql.join(conditions, sql` and `)}
-    order by ${orderOf(sort, 'f')} limit ${input.limit}`;
+    order by ${ownerlessPrefix(filter, sort)}${orderOf(sort, 'f')} limit ${input.limit}`;
 }
 
 /**

@@ -14,6 +14,7 @@ import {
   ExceptionParams,
   ExceptionRequestBody,
   ExceptionRequestResult,
+  errorResponses,
   FindingDetailSurface,
   FindingListQuery,
   FindingListSurface,
@@ -44,7 +45,7 @@ export function registerFindingRoutes(app: App, deps: { db: Db; access: Access }
         summary: "The tenant's findings with responsibility, filtered and sorted, keyset paginated",
         params: TenantParams,
         querystring: FindingListQuery,
-        response: { 200: FindingListSurface },
+        response: { 200: FindingListSurface, ...errorResponses },
       },
     },
     async (request) =>
@@ -58,7 +59,7 @@ export function registerFindingRoutes(app: App, deps: { db: Db; access: Access }
         tags,
         summary: 'One finding with owner, assignee and exceptions',
         params: FindingParams,
-        response: { 200: FindingDetailSurface },
+        response: { 200: FindingDetailSurface, ...errorResponses },
       },
     },
     async (request) => getFinding(await finding(request, request.params, 'tenant.view')),
@@ -72,7 +73,7 @@ export function registerFindingRoutes(app: App, deps: { db: Db; access: Access }
         summary: "The finding's audit events, newest first",
         params: FindingParams,
         querystring: PageQuery,
-        response: { 200: HistoryPage },
+        response: { 200: HistoryPage, ...errorResponses },
       },
     },
     async (request) =>
@@ -87,7 +88,7 @@ export function registerFindingRoutes(app: App, deps: { db: Db; access: Access }
         summary: 'Set or clear owner and assignee (absent = unchanged, null = clear)',
         params: FindingParams,
         body: ResponsibilityUpdate,
-        response: { 200: ResponsibilityResult },
+        response: { 200: ResponsibilityResult, ...errorResponses },
       },
     },
     async (request) =>
@@ -102,7 +103,7 @@ export function registerFindingRoutes(app: App, deps: { db: Db; access: Access }
         summary: 'Request a risk exception with its own exception owner; the finding owner stays',
         params: FindingParams,
         body: ExceptionRequestBody,
-        response: { 200: ExceptionRequestResult },
+        response: { 200: ExceptionRequestResult, ...errorResponses },
       },
     },
     async (request) =>
@@ -118,7 +119,7 @@ export function registerFindingRoutes(app: App, deps: { db: Db; access: Access }
           summary: `${decision[0]?.toUpperCase()}${decision.slice(1)} an exception (owner role)`,
           params: ExceptionParams,
           body: DecisionBody,
-          response: { 200: DecisionResult },
+          response: { 200: DecisionResult, ...errorResponses },
         },
         // The body is optional (a bare POST decides without a note): validate it as {} then.
         preValidation: async (request) => {
@@ -141,7 +142,7 @@ export function registerFindingRoutes(app: App, deps: { db: Db; access: Access }
         tags,
         summary: 'Findings I own or am assigned, across my tenants, newest first',
         querystring: MyWorkQuery,
-        response: { 200: MyWorkPage },
+        response: { 200: MyWorkPage, ...errorResponses },
       },
     },
     async (request) => listMyWork(db, await requireActor(db, request), request.query),

@@ -1,0 +1,2 @@
+CREATE INDEX "findings_tenant_owner_severity_idx" ON "findings" USING btree ("tenant_id","owner_user_id","severity_rank" DESC NULLS LAST,"id" DESC NULLS LAST);--> statement-breakpoint
+CREATE INDEX "findings_tenant_owner_detected_idx" ON "findings" USING btree ("tenant_id","owner_user_id","detected_at" DESC NULLS LAST,"id" DESC NULLS LAST);
