@@ -126,6 +126,13 @@ describe('POST …/exception-request', () => {
     ['owner id missing', { owner_user_id: undefined }, 'owner_user_id'],
     ['reason a number', { request_reason: 5 }, 'request_reason'],
     ['unknown field', { status: 'approved' }, 'status'],
+    ['review a number', { review_due_at: 1_900_000_000 }, 'review_due_at'],
+    ['review missing', { review_due_at: undefined }, 'review_due_at'],
+    ['review without a time zone', { review_due_at: '2030-01-01T10:00:00' }, 'review_due_at'],
+    ['review oversize', { review_due_at: `2030-01-01T10:00:00.${'0'.repeat(60)}Z` }, 'review_due_at'],
+    ['expiry a boolean', { expires_at: true }, 'expires_at'],
+    ['reason missing', { request_reason: undefined }, 'request_reason'],
+    ['finding owner smuggled in', { finding_owner_user_id: 1 }, 'finding_owner_user_id'],
   ] as const;
   for (const [name, change, field] of refusals) {
     test(`${name} → 422 naming ${field}, nothing written`, async () => {
