@@ -1,5 +1,5 @@
 import { Alert, Button, Group, Modal, Stack } from '@mantine/core';
-import type { FormEvent, ReactNode } from 'react';
+import { type FormEvent, type ReactNode, useEffect, useRef } from 'react';
 import { isApiError } from '../app/http.ts';
 
 interface ActionModalProps {
@@ -32,6 +32,13 @@ export function ActionModal({
   const close = () => {
     if (!submitting) onClose();
   };
+  // The result replaces the form and its focused submit button: move focus to Close, or keyboard
+  // users are left on nothing. Only when the result appears, not on every re-render.
+  const closeRef = useRef<HTMLButtonElement>(null);
+  const hasResult = Boolean(result);
+  useEffect(() => {
+    if (hasResult) closeRef.current?.focus();
+  }, [hasResult]);
   const submit = (event: FormEvent) => {
     event.preventDefault();
     if (!submitting) onSubmit();
@@ -50,7 +57,7 @@ export function ActionModal({
         <Stack gap="md">
           {result}
           <Group justify="flex-end">
-            <Button onClick={onClose} data-autofocus>
+            <Button onClick={onClose} data-autofocus ref={closeRef}>
               Close
             </Button>
           </Group>
