@@ -21,6 +21,29 @@ import { assertAccessible } from './helpers.ts';
 
 startFindingsWorld();
 
+/** Clears or sets the assignee without the mouse: Enter on Assign, type and pick, Enter on Save and Close. */
+async function assignByKeyboard(option: string, expected: string): Promise<void> {
+  const opener = page().getByRole('button', { name: 'Assign', exact: true });
+  await opener.focus();
+  await page().keyboard.press('Enter');
+  const modal = dialog('Assign finding');
+  await modal.waitFor();
+  await modal.getByRole('combobox', { name: 'Assignee', exact: true }).focus();
+  await page().keyboard.press('ControlOrMeta+a');
+  await page().keyboard.type(option);
+  await page().getByRole('option', { name: option, exact: true }).waitFor();
+  await page().keyboard.press('ArrowDown');
+  await page().keyboard.press('Enter');
+  await modal.getByRole('button', { name: 'Save' }).focus();
+  await page().keyboard.press('Enter');
+  await modal.getByText(expected, { exact: true }).waitFor();
+  await screenshot(page(), 'findings-06-assignee-cleared');
+  // The result's Close button takes focus, so Enter closes the modal and focus returns to Assign.
+  await page().keyboard.press('Enter');
+  await modal.waitFor({ state: 'hidden' });
+  await page().waitForFunction(() => document.activeElement?.textContent === 'Assign');
+}
+
 test('a manager assigns owner and assignee, then clears them, and sees the state follow', async () => {
   await signInFresh(users.manager);
   await page().goto(`/admin/t/contoso/findings/${findingId('contoso-mfa')}`);
@@ -38,7 +61,7 @@ test('a manager assigns owner and assignee, then clears them, and sees the state
   await waitForSummary(/Responsibility Assigned Owner Owen Owner Assignee Olivia Operator/);
   assert.doesNotMatch(await summaryText(), /Accountability gap/);
 
-  await assign(null, 'Unassigned', 'Assignee cleared', '06-assignee-cleared');
+  await assignByKeyboard('Unassigned', 'Assignee cleared');
   await waitForSummary(/Responsibility Owned, unassigned Owner Owen Owner Assignee Unassigned/);
 
   await assign('No owner', null, 'Owner cleared', '07-owner-cleared');
@@ -95,6 +118,7 @@ test('an operator requests an exception; the owner stays, and a second request i
     .waitFor();
   await screenshot(page(), 'findings-10-exception-requested');
   await modal.getByRole('button', { name: 'Close', exact: true }).click();
+  await modal.waitFor({ state: 'hidden' });
 
   await waitForSummary(/Owner Mia Manager Assignee Unassigned Exception owner Owen Owner/);
   await page().getByText('Exception pending').first().waitFor();
@@ -134,6 +158,7 @@ test('an owner approves the exception and the finding reads risk accepted', asyn
   await modal.getByRole('button', { name: 'Approve exception' }).click();
   await modal.getByText('Exception approved').waitFor();
   await modal.getByRole('button', { name: 'Close', exact: true }).click();
+  await modal.waitFor({ state: 'hidden' });
 
   await waitForSummary(/Workflow status Risk accepted.*Owner Mia Manager.*Exception owner Owen Owner/);
   await page().getByText('Exception approved').first().waitFor();
@@ -150,6 +175,7 @@ test('an owner approves the exception and the finding reads risk accepted', asyn
   await revoke.getByRole('button', { name: 'Revoke exception' }).click();
   await revoke.getByText('Exception revoked').waitFor();
   await revoke.getByRole('button', { name: 'Close', exact: true }).click();
+  await revoke.waitFor({ state: 'hidden' });
   await waitForSummary(/Workflow status New .*Exception owner No current exception/);
   await page().getByRole('button', { name: 'Request exception' }).waitFor();
   await screenshot(page(), 'findings-14b-revoked');

@@ -12,6 +12,7 @@ import {
 import { ResponsibilityBadge } from './badges.tsx';
 import { PersonName } from './columns.tsx';
 import { MemberPicker, toPickerValue, toUserId } from './member-picker.tsx';
+import { useResetOnOpen } from './use-reset-on-open.ts';
 
 export const classificationLabels: Record<ChangeClassification, string> = {
   owner_only: 'Owner changed',
@@ -55,16 +56,23 @@ function AssignResult({ result }: { result: ResponsibilityResult }) {
 interface AssignModalProps {
   tenant: string;
   finding: FindingDetail;
+  opened: boolean;
   onClose: () => void;
 }
 
-/** Mounted while open, so each opening starts from the finding's current owner and assignee. */
-export function AssignModal({ tenant, finding, onClose }: AssignModalProps) {
+export function AssignModal({ tenant, finding, opened, onClose }: AssignModalProps) {
   const members = useTenantMembers(tenant);
   const update = useUpdateResponsibility(tenant, String(finding.finding_id));
   const [owner, setOwner] = useState(toPickerValue(finding.owner));
   const [assignee, setAssignee] = useState(toPickerValue(finding.assignee));
   const [unchanged, setUnchanged] = useState(false);
+  // Each opening starts from the finding's current owner and assignee.
+  useResetOnOpen(opened, () => {
+    setOwner(toPickerValue(finding.owner));
+    setAssignee(toPickerValue(finding.assignee));
+    setUnchanged(false);
+    update.reset();
+  });
   const memberList = members.data?.items ?? [];
 
   const submit = () => {
@@ -76,7 +84,7 @@ export function AssignModal({ tenant, finding, onClose }: AssignModalProps) {
   return (
     <ActionModal
       title="Assign finding"
-      opened
+      opened={opened}
       onClose={onClose}
       onSubmit={submit}
       submitLabel="Save"

@@ -3,6 +3,7 @@ import { isApiError } from '../../app/http.ts';
 import { ActionModal } from '../../ui/action-modal.tsx';
 import { formatDateTime, humanize } from '../../ui/format.ts';
 import { type ExceptionDecision, type ExceptionView, useDecideException } from './api.ts';
+import { useResetOnOpen } from './use-reset-on-open.ts';
 
 const decisionCopy: Record<ExceptionDecision, { button: string; title: string; done: string }> = {
   approve: { button: 'Approve', title: 'Approve exception', done: 'Exception approved' },
@@ -24,11 +25,20 @@ interface DecisionModalProps {
   findingId: number;
   exception: ExceptionView;
   decision: ExceptionDecision;
+  opened: boolean;
   onClose: () => void;
 }
 
-export function DecisionModal({ tenant, findingId, exception, decision, onClose }: DecisionModalProps) {
+export function DecisionModal({
+  tenant,
+  findingId,
+  exception,
+  decision,
+  opened,
+  onClose,
+}: DecisionModalProps) {
   const decide = useDecideException(tenant, String(findingId));
+  useResetOnOpen(opened, () => decide.reset());
   const copy = decisionCopy[decision];
   const error = isApiError(decide.error, 409)
     ? new Error(
@@ -38,7 +48,7 @@ export function DecisionModal({ tenant, findingId, exception, decision, onClose 
   return (
     <ActionModal
       title={copy.title}
-      opened
+      opened={opened}
       onClose={onClose}
       onSubmit={() => decide.mutate({ exception: exception.id, decision })}
       submitLabel={`${copy.button} exception`}

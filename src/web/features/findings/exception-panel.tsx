@@ -115,14 +115,20 @@ const exceptionColumns: Column<ExceptionView>[] = [
 
 /** The current exception with its decisions, then every exception the finding has had. */
 export function ExceptionPanel({ finding, tenant }: { finding: FindingDetail; tenant: string }) {
+  // The last decision asked for stays after closing, so the modal can close (and return focus) in place.
   const [pending, setPending] = useState<PendingDecision | null>(null);
+  const [opened, setOpened] = useState(false);
+  const decide = (next: PendingDecision) => {
+    setPending(next);
+    setOpened(true);
+  };
   return (
     <Stack gap="sm" component="section" aria-labelledby="exception-heading">
       <Title order={2} fz="h4" id="exception-heading">
         Current exception
       </Title>
       <Paper withBorder radius="md" p="lg">
-        <CurrentException finding={finding} onDecide={setPending} />
+        <CurrentException finding={finding} onDecide={decide} />
       </Paper>
       {finding.exceptions.length > 0 ? (
         <>
@@ -142,11 +148,12 @@ export function ExceptionPanel({ finding, tenant }: { finding: FindingDetail; te
       ) : null}
       {pending ? (
         <DecisionModal
+          opened={opened}
           tenant={tenant}
           findingId={finding.finding_id}
           exception={pending.exception}
           decision={pending.decision}
-          onClose={() => setPending(null)}
+          onClose={() => setOpened(false)}
         />
       ) : null}
     </Stack>

@@ -9,6 +9,7 @@ import {
   useTenantMembers,
 } from './api.ts';
 import { MemberPicker, toUserId } from './member-picker.tsx';
+import { useResetOnOpen } from './use-reset-on-open.ts';
 
 export const PENDING_CONFLICT_MESSAGE = 'This finding already has a pending exception request.';
 
@@ -48,10 +49,11 @@ function describeError(error: unknown, local: string | null): unknown {
 interface ExceptionRequestModalProps {
   tenant: string;
   finding: FindingDetail;
+  opened: boolean;
   onClose: () => void;
 }
 
-export function ExceptionRequestModal({ tenant, finding, onClose }: ExceptionRequestModalProps) {
+export function ExceptionRequestModal({ tenant, finding, opened, onClose }: ExceptionRequestModalProps) {
   const members = useTenantMembers(tenant);
   const requestException = useRequestException(tenant, String(finding.finding_id));
   const [owner, setOwner] = useState('');
@@ -59,6 +61,11 @@ export function ExceptionRequestModal({ tenant, finding, onClose }: ExceptionReq
   const [reviewDate, setReviewDate] = useState('');
   const [expiryDate, setExpiryDate] = useState('');
   const [localError, setLocalError] = useState<string | null>(null);
+  useResetOnOpen(opened, () => {
+    for (const clear of [setOwner, setReason, setReviewDate, setExpiryDate]) clear('');
+    setLocalError(null);
+    requestException.reset();
+  });
 
   const submit = () => {
     const reviewDueAt = endOfDay(reviewDate);
@@ -80,7 +87,7 @@ export function ExceptionRequestModal({ tenant, finding, onClose }: ExceptionReq
   return (
     <ActionModal
       title="Request exception"
-      opened
+      opened={opened}
       onClose={onClose}
       onSubmit={submit}
       submitLabel="Request exception"

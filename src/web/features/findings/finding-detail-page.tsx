@@ -107,6 +107,7 @@ export function FindingDetailPage() {
   const query = useFinding(tenant, findingId);
   const members = useTenantMembers(tenant, query.isSuccess);
   const [modal, setModal] = useState<OpenModal>(null);
+
   const finding = query.data;
   useDocumentTitle(finding ? `${finding.title} · Findings · TenantPilot` : 'Finding · TenantPilot');
 
@@ -140,12 +141,18 @@ export function FindingDetailPage() {
           book={nameBook(finding, members.data?.items ?? [])}
         />
       </Stack>
-      {modal === 'assign' ? (
-        <AssignModal tenant={tenant} finding={finding} onClose={() => setModal(null)} />
-      ) : null}
-      {modal === 'exception' ? (
-        <ExceptionRequestModal tenant={tenant} finding={finding} onClose={() => setModal(null)} />
-      ) : null}
+      <AssignModal
+        tenant={tenant}
+        finding={finding}
+        opened={modal === 'assign'}
+        onClose={() => setModal(null)}
+      />
+      <ExceptionRequestModal
+        tenant={tenant}
+        finding={finding}
+        opened={modal === 'exception'}
+        onClose={() => setModal(null)}
+      />
     </>
   );
 }
