@@ -105,7 +105,8 @@ function workflowCondition(status: WorkflowStatus, now: Date): SQL {
  */
 function ownerlessPrefix(filter: FindingFilter, sort: FindingSort): SQL {
   const ownerless =
-    filter.owner === null || (filter.owner === undefined && filter.responsibilityState === 'orphaned_accountability');
+    filter.owner === null ||
+    (filter.owner === undefined && filter.responsibilityState === 'orphaned_accountability');
   if (!ownerless) return sql``;
   return sort === 'oldest' ? sql`f.owner_user_id desc nulls first, ` : sql`f.owner_user_id asc nulls last, `;
 }

@@ -57,8 +57,18 @@ export const findings = pgTable(
     index('findings_tenant_severity_rank_idx').on(t.tenantId, t.severityRank.desc(), t.id.desc()),
     index('findings_tenant_detected_idx').on(t.tenantId, t.detectedAt.desc(), t.id.desc()),
     // "My findings" and "orphaned accountability" (owner = me / none) sorted by severity or detection time.
-    index('findings_tenant_owner_severity_idx').on(t.tenantId, t.ownerUserId, t.severityRank.desc(), t.id.desc()),
-    index('findings_tenant_owner_detected_idx').on(t.tenantId, t.ownerUserId, t.detectedAt.desc(), t.id.desc()),
+    index('findings_tenant_owner_severity_idx').on(
+      t.tenantId,
+      t.ownerUserId,
+      t.severityRank.desc(),
+      t.id.desc(),
+    ),
+    index('findings_tenant_owner_detected_idx').on(
+      t.tenantId,
+      t.ownerUserId,
+      t.detectedAt.desc(),
+      t.id.desc(),
+    ),
     index('findings_tenant_risk_accepted_idx')
       .on(t.tenantId, t.id.desc())
       .where(sql`${t.riskAcceptedUntil} is not null`),
