@@ -1,5 +1,6 @@
-import { and, desc, eq, type SQL, sql } from 'drizzle-orm';
+import { and, eq, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
+import { newestFirst } from '../../db/order.ts';
 import { tenants, workspaces } from '../tenancy/tables.ts';
 import { operationRuns, type RunOutcome, type RunStatus } from './tables.ts';
 
@@ -56,6 +57,6 @@ export function listTenantRuns(
   if (afterId !== null) conditions.push(sql`${operationRuns.id} < ${afterId}`);
   return selectRuns(db)
     .where(and(...conditions))
-    .orderBy(desc(operationRuns.id))
+    .orderBy(newestFirst(operationRuns.id))
     .limit(limit);
 }

@@ -1,5 +1,6 @@
-import { and, desc, eq, isNull, type SQL, sql } from 'drizzle-orm';
+import { and, eq, isNull, type SQL, sql } from 'drizzle-orm';
 import { type Db, queryRows } from '../../db/client.ts';
+import { newestFirst } from '../../db/order.ts';
 import { operationRuns } from '../operation-runs/tables.ts';
 import { users } from '../tenancy/tables.ts';
 import type { HandoffFields } from './rules.ts';
@@ -88,7 +89,7 @@ export function listSupportRequestRows(db: Db, tenantId: number, beforeId: numbe
   if (beforeId !== null) conditions.push(sql`${supportRequests.id} < ${beforeId}`);
   return selectRequests(db)
     .where(and(...conditions))
-    .orderBy(desc(supportRequests.id))
+    .orderBy(newestFirst(supportRequests.id))
     .limit(limit);
 }
 
@@ -103,7 +104,7 @@ export async function findLatestRow(db: Db, tenantId: number, context: PrimaryCo
     context.type === 'tenant'
       ? and(eq(supportRequests.tenantId, tenantId), eq(supportRequests.primaryContextType, 'tenant'))
       : and(eq(supportRequests.operationRunId, context.runId), eq(supportRequests.tenantId, tenantId));
-  const [row] = await selectRequests(db).where(where).orderBy(desc(supportRequests.id)).limit(1);
+  const [row] = await selectRequests(db).where(where).orderBy(newestFirst(supportRequests.id)).limit(1);
   return row;
 }
 
