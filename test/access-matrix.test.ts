@@ -27,6 +27,7 @@ const ids = {
   otherRun: 0,
   workspaceRun: 0,
   otherWorkspaceRun: 0,
+  finding: 0,
 };
 
 before(async () => {
@@ -43,6 +44,7 @@ before(async () => {
     otherRun: (await make.createRun(db, { workspaceId: other.id, tenantId: otherTenant.id })).id,
     workspaceRun: (await make.createRun(db, { workspaceId: workspace.id, tenantId: null })).id,
     otherWorkspaceRun: (await make.createRun(db, { workspaceId: other.id, tenantId: null })).id,
+    finding: (await make.createFinding(db, tenant.id)).id,
   });
 });
 
@@ -146,4 +148,104 @@ describe('nothing about existence leaks: every out-of-reach case answers the sam
       assert.deepEqual(response.json(), NOT_FOUND);
     });
   }
+});
+
+describe('access is decided before input is judged: 401, 404 and 403 come before 422', () => {
+  const tenantPath = () => `/admin/t/${ids.tenant}`;
+  const findingPath = () => `${tenantPath()}/findings/${ids.finding}`;
+  const badInputs = [
+    {
+      name: 'runs list, limit 0',
+      method: 'GET',
+      url: () => `${tenantPath()}/operations?limit=0`,
+      capability: 'view',
+    },
+    {
+      name: 'findings list, bad sort',
+      method: 'GET',
+      url: () => `${tenantPath()}/findings?sort=sideways`,
+      capability: 'view',
+    },
+    {
+      name: 'finding history, limit 0',
+      method: 'GET',
+      url: () => `${findingPath()}/history?limit=0`,
+      capability: 'view',
+    },
+    {
+      name: 'members, limit 0',
+      method: 'GET',
+      url: () => `${tenantPath()}/members?limit=0`,
+      capability: 'view',
+    },
+    {
+      name: 'support requests list, limit 0',
+      method: 'GET',
+      url: () => `${tenantPath()}/support-requests?limit=0`,
+      capability: 'view',
+    },
+    {
+      name: 'support request, empty body',
+      method: 'POST',
+      url: () => `${tenantPath()}/support-requests/actions/submit`,
+      payload: {},
+      capability: 'act',
+    },
+    {
+      name: 'run support request, empty body',
+      method: 'POST',
+      url: () => `/admin/operations/${ids.run}/support-requests/actions/submit`,
+      payload: {},
+      capability: 'act',
+    },
+    {
+      name: 'responsibility, owner as text',
+      method: 'POST',
+      url: () => `${findingPath()}/responsibility`,
+      payload: { owner_user_id: 'me' },
+      capability: 'act',
+    },
+    {
+      name: 'exception request, empty body',
+      method: 'POST',
+      url: () => `${findingPath()}/exception-request`,
+      payload: {},
+      capability: 'act',
+    },
+  ] as const;
+  const kinds: ActorKind[] = [
+    'anonymous',
+    'other workspace',
+    'member of a sibling tenant only',
+    'readonly',
+    'owner',
+  ];
+  for (const input of badInputs) {
+    for (const kind of kinds) {
+      test(`${input.name} × ${kind}`, async () => {
+        const allowed = input.capability === 'view' ? roles : (['owner'] as const);
+        const expected = expectedStatus(kind, allowed, 422);
+        for (const [name, credential] of credentialsOf(kind)) {
+          const response = await request(t.app, credential, {
+            method: input.method,
+            url: input.url(),
+            ...('payload' in input ? { payload: input.payload } : {}),
+          });
+          assert.equal(response.statusCode, expected, `${name}: ${response.body}`);
+          if (expected === 404) assert.deepEqual(response.json(), NOT_FOUND);
+        }
+      });
+    }
+  }
+
+  test('My work: signed out is 401 whatever the query, signed in a bad role is 422', async () => {
+    const anonymous = await request(t.app, null, { method: 'GET', url: '/admin/my-work?role=boss' });
+    assert.equal(anonymous.statusCode, 401);
+    const owner = await request(t.app, world.token('owner'), {
+      method: 'GET',
+      url: '/admin/my-work?role=boss',
+    });
+    assert.equal(owner.statusCode, 422);
+    assert.ok(owner.json().error.fields.role, owner.body);
+  });
 });

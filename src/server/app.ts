@@ -21,7 +21,7 @@ import { findActor } from './http/auth.ts';
 import { registerErrorHandling } from './http/errors.ts';
 import { databaseRateLimitStore } from './http/rate-limit-store.ts';
 import type { App } from './http/types.ts';
-import { validatorCompiler } from './http/validation.ts';
+import { deferValidationUnderAdmin, validatorCompiler } from './http/validation.ts';
 import { registerWeb } from './http/web.ts';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -63,6 +63,7 @@ export async function buildApp({ config, database, logStream }: AppDeps): Promis
   const { db } = database;
 
   registerErrorHandling(app);
+  deferValidationUnderAdmin(app);
   await app.register(fastifyHelmet, {
     contentSecurityPolicy: {
       directives: {
@@ -127,6 +128,6 @@ export async function buildApp({ config, database, logStream }: AppDeps): Promis
   registerFindingRoutes(app, { db, access });
   registerMemberRoutes(app, access);
   const desk = config.desk ? createSupportDesk(config.desk) : null;
-  registerSupportRequestRoutes(app, { db, access, config, desk });
+  registerSupportRequestRoutes(app, { access, config, desk });
   return app;
 }

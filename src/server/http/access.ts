@@ -12,6 +12,7 @@ import {
 } from '../features/tenancy/tables.ts';
 import { type Actor, requireActor } from './auth.ts';
 import { AppError, notFound } from './errors.ts';
+import { assertValidRequest } from './validation.ts';
 
 export const capabilities = [
   'tenant.view',
@@ -155,13 +156,23 @@ async function workspaceRunScope(
 /**
  * PRODUCT.md section 2, the one path for every tenant-, run- and finding-scoped request:
  * 401 when nobody is signed in, then 404 for anything out of the actor's reach, then 403 for a missing
- * capability. Routes never check memberships themselves.
+ * capability, and only then 422 for the request's schema errors (deferred by deferValidationUnderAdmin).
+ * Routes never check memberships themselves.
  */
 export function createAccess(db: Db) {
   return {
+    /** For /admin routes scoped to the signed-in user alone (My work, the desk's availability). */
+    async actor(request: FastifyRequest): Promise<Actor> {
+      const actor = await requireActor(db, request);
+      assertValidRequest(request);
+      return actor;
+    },
+
     async tenant(request: FastifyRequest, tenantParam: string, capability: Capability): Promise<TenantScope> {
       const actor = await requireActor(db, request);
-      return tenantScope(db, actor, eq(tenants.externalId, tenantParam), capability);
+      const scope = await tenantScope(db, actor, eq(tenants.externalId, tenantParam), capability);
+      assertValidRequest(request);
+      return scope;
     },
 
     async run(request: FastifyRequest, runParam: string, capability: Capability): Promise<RunScope> {
@@ -177,9 +188,12 @@ export function createAccess(db: Db) {
       if (run.tenantId === null) {
         // A workspace-level run can be looked at, never acted on (it can't be a support request's context).
         if (capability !== 'tenant.view') throw notFound();
-        return workspaceRunScope(db, actor, runId, run.workspaceId);
+        const scope = await workspaceRunScope(db, actor, runId, run.workspaceId);
+        assertValidRequest(request);
+        return scope;
       }
       const scope = await tenantScope(db, actor, eq(tenants.id, run.tenantId), capability);
+      assertValidRequest(request);
       return { ...scope, runId };
     },
 
@@ -203,7 +217,9 @@ export function createAccess(db: Db) {
         .where(and(eq(findings.id, findingId), eq(findings.tenantId, row.tenantId)))
         .limit(1);
       if (!finding) throw notFound();
-      return { ...scopeOf(db, actor, row, capability), findingId };
+      const scope = scopeOf(db, actor, row, capability);
+      assertValidRequest(request);
+      return { ...scope, findingId };
     },
   };
 }

@@ -44,8 +44,9 @@ export function errorBody(code: string, message: string, fields?: Record<string,
   return { error: fields && Object.keys(fields).length > 0 ? { code, message, fields } : { code, message } };
 }
 
-interface ValidationIssue {
+export interface ValidationIssue {
   instancePath?: string;
+  schemaPath?: string;
   keyword?: string;
   message?: string;
   params?: Record<string, unknown>;
@@ -63,6 +64,8 @@ const formatMessages: Record<string, string> = {
 export function validationFields(issues: ValidationIssue[], context?: string): Record<string, string> {
   const fields: Record<string, string> = {};
   for (const issue of issues) {
+    // TypeBox reports an unknown field twice; the "schema is false" half would hide "is not a known field".
+    if (issue.keyword === 'boolean' && issue.schemaPath?.endsWith('/additionalProperties')) continue;
     let field = (issue.instancePath ?? '').replace(/^\//, '').replaceAll('/', '.');
     const params = issue.params ?? {};
     const extra = (params.additionalProperty ?? (params.additionalProperties as string[] | undefined)?.[0]) as

@@ -1,6 +1,5 @@
 import type { Db } from '../../db/client.ts';
 import { type Access, parseId } from '../../http/access.ts';
-import { requireActor } from '../../http/auth.ts';
 import { notFound } from '../../http/errors.ts';
 import { PageQuery } from '../../http/pagination.ts';
 import type { App } from '../../http/types.ts';
@@ -145,6 +144,6 @@ export function registerFindingRoutes(app: App, deps: { db: Db; access: Access }
         response: { 200: MyWorkPage, ...errorResponses },
       },
     },
-    async (request) => listMyWork(db, await requireActor(db, request), request.query),
+    async (request) => listMyWork(db, await access.actor(request), request.query),
   );
 }

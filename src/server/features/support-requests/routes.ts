@@ -1,10 +1,8 @@
 import type { FastifyRequest } from 'fastify';
 import type { Config } from '../../config.ts';
-import type { Db } from '../../db/client.ts';
 import type { SupportDesk } from '../../desks/desk.ts';
 import { type Access, parseId, type RunScope, type TenantScope } from '../../http/access.ts';
-import { requireActor } from '../../http/auth.ts';
-import { AppError, notFound, validationFields } from '../../http/errors.ts';
+import { notFound } from '../../http/errors.ts';
 import type { App } from '../../http/types.ts';
 import { RunParams } from '../operation-runs/schemas.ts';
 import { TenantParams } from '../tenancy/schemas.ts';
@@ -29,14 +27,11 @@ import {
 } from './service.ts';
 
 export interface SupportRequestRouteDeps {
-  db: Db;
   access: Access;
   config: Config;
   /** The installation's one desk, or null when none is configured. */
   desk: SupportDesk | null;
 }
-
-type ValidationIssue = Parameters<typeof validationFields>[0][number] & { schemaPath?: string };
 
 const tags = ['support requests'];
 
@@ -54,25 +49,8 @@ function runContext(scope: RunScope): SupportContext {
   };
 }
 
-/**
- * Validation errors are attached rather than answered at once, so that 401/404/403 come first
- * (PRODUCT.md section 2); then schema and rule failures are reported together, one message a field.
- */
-function throwIfInvalid(request: FastifyRequest, ruleFields: Record<string, string> = {}): void {
-  const failure = request.validationError as
-    | (Error & { validation?: ValidationIssue[]; validationContext?: string })
-    | undefined;
-  // TypeBox reports an unknown field twice; the "schema is false" half would hide "is not a known field".
-  const issues = (failure?.validation ?? []).filter(
-    (issue) => !(issue.keyword === 'boolean' && issue.schemaPath?.endsWith('/additionalProperties')),
-  );
-  const schemaFields = issues.length > 0 ? validationFields(issues, failure?.validationContext) : {};
-  const fields = { ...ruleFields, ...schemaFields };
-  if (Object.keys(fields).length > 0) throw new AppError('invalid', 'The request has invalid fields', fields);
-}
-
 export function registerSupportRequestRoutes(app: App, deps: SupportRequestRouteDeps): void {
-  const { db, access, config, desk } = deps;
+  const { access, config, desk } = deps;
   const budgetMs = config.desk?.timeoutMs ?? config.deskTimeoutMs;
   const handoffDeps = (request: FastifyRequest): HandoffDeps => {
     const base = config.publicUrl ?? `${request.protocol}://${request.host}`;
@@ -89,11 +67,10 @@ export function registerSupportRequestRoutes(app: App, deps: SupportRequestRoute
     '/admin/t/:tenant/support-requests/actions/submit',
     {
       schema: { tags, summary: 'Submit a tenant-context support request', params: TenantParams, ...submit },
-      attachValidation: true,
+      config: { bodyRules: submissionRuleFields },
     },
     async (request) => {
       const scope = await access.tenant(request, request.params.tenant, 'support_requests.create');
-      throwIfInvalid(request, submissionRuleFields(request.body));
       return submitSupportRequest(tenantContext(scope), handoffDeps(request), request.body);
     },
   );
@@ -102,11 +79,10 @@ export function registerSupportRequestRoutes(app: App, deps: SupportRequestRoute
     '/admin/operations/:run/support-requests/actions/submit',
     {
       schema: { tags, summary: 'Submit a run-context support request', params: RunParams, ...submit },
-      attachValidation: true,
+      config: { bodyRules: submissionRuleFields },
     },
     async (request) => {
       const scope = await access.run(request, request.params.run, 'support_requests.create');
-      throwIfInvalid(request, submissionRuleFields(request.body));
       return submitSupportRequest(runContext(scope), handoffDeps(request), request.body);
     },
   );
@@ -121,11 +97,9 @@ export function registerSupportRequestRoutes(app: App, deps: SupportRequestRoute
         querystring: SupportRequestListQuery,
         response: { 200: SupportRequestPage },
       },
-      attachValidation: true,
     },
     async (request) => {
       const scope = await access.tenant(request, request.params.tenant, 'tenant.view');
-      throwIfInvalid(request);
       return listSupportRequests(tenantContext(scope), request.query);
     },
   );
@@ -186,7 +160,7 @@ export function registerSupportRequestRoutes(app: App, deps: SupportRequestRoute
       },
     },
     async (request) => {
-      await requireActor(db, request);
+      await access.actor(request);
       return {
         // Offered only when it can be called at all; missing credentials are for `tenantpilot desk check`.
         target_available: desk !== null && Boolean(config.desk?.url),
