@@ -1,15 +1,14 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { after, before } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
 import {
   assertAccessible,
-  launchBrowser,
+  definitionListText,
   type RunningBrowser,
-  type RunningServer,
+  type ServerAndBrowser,
   screenshot as saveScreenshot,
   signInAs,
-  startServer,
+  withServerAndBrowser,
 } from './helpers.ts';
 
 /** Shared by the findings browser tests: one server on findings.fixture.json and one browser per file. */
@@ -21,39 +20,29 @@ export const users = {
   readonly: { email: 'rita.readonly@acme.test', password: 'readonly-password-1234' },
 };
 
-let server: RunningServer | undefined;
-let browser: RunningBrowser | undefined;
+let world: ServerAndBrowser | undefined;
 
 /** Call once at the top of a test file: starts the server and browser before its tests, stops them after. */
 export function startFindingsWorld(): void {
-  before(async () => {
-    server = await startServer(fixture);
-    browser = await launchBrowser(server.baseUrl);
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  world = withServerAndBrowser(fixture);
 }
 
-export function runningBrowser(): RunningBrowser {
-  assert.ok(browser, 'browser not started');
-  return browser;
+function started(): ServerAndBrowser {
+  assert.ok(world, 'call startFindingsWorld() first');
+  return world;
 }
 
-export function page(): Page {
-  assert.ok(browser, 'browser not started');
-  return browser.page;
-}
+export const runningBrowser = (): RunningBrowser => started().browser();
+export const page = (): Page => started().page();
 
 export function findingId(key: string): number {
-  const id = server?.ids.findings?.[key];
+  const id = started().server().ids.findings?.[key];
   assert.ok(id, `fixture finding ${key} has no id in the fixtures load output`);
   return id;
 }
 
 export async function signInFresh(user: { email: string; password: string }): Promise<void> {
-  await browser?.context.clearCookies();
+  await runningBrowser().context.clearCookies();
   await page().goto('/sign-in');
   await signInAs(page(), user.email, user.password);
 }
@@ -63,13 +52,7 @@ export async function heading(name: string, level = 1) {
 }
 
 /** The finding's summary as "Label value Label value …". */
-export async function summaryText(): Promise<string> {
-  const parts = await page()
-    .locator('dl')
-    .first()
-    .evaluate((list) => Array.from(list.querySelectorAll('dt, dd'), (node) => node.textContent ?? ''));
-  return parts.join(' ').replace(/\s+/g, ' ').trim();
-}
+export const summaryText = (): Promise<string> => definitionListText(page());
 
 export async function waitForSummary(pattern: RegExp): Promise<void> {
   const deadline = Date.now() + 10_000;

@@ -4,6 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
 import { promisify } from 'node:util';
 import { AxeBuilder } from '@axe-core/playwright';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
@@ -140,6 +141,54 @@ export async function launchBrowser(baseURL: string): Promise<RunningBrowser> {
 }
 
 /** Signs in through the form; the page ends wherever the app sends the user (`next` or their first tenant). */
+export interface ServerAndBrowser {
+  server(): RunningServer;
+  browser(): RunningBrowser;
+  page(): Page;
+}
+
+/**
+ * Call at the top of a browser test file: the real server on `fixturePath` and a browser start before
+ * its tests and stop after them. `env` runs in the start-up hook, so it can start what the server must
+ * reach first (a fake desk) and name it.
+ */
+export function withServerAndBrowser(
+  fixturePath: string,
+  options: { env?: () => NodeJS.ProcessEnv | Promise<NodeJS.ProcessEnv> } = {},
+): ServerAndBrowser {
+  let server: RunningServer | undefined;
+  let browser: RunningBrowser | undefined;
+  before(async () => {
+    server = await startServer(fixturePath, { env: await options.env?.() });
+    browser = await launchBrowser(server.baseUrl);
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+  const started = {
+    server() {
+      assert.ok(server, 'server not started');
+      return server;
+    },
+    browser() {
+      assert.ok(browser, 'browser not started');
+      return browser;
+    },
+    page: () => started.browser().page,
+  };
+  return started;
+}
+
+/** The page's first definition list as "Label value Label value …", one space between the parts. */
+export async function definitionListText(page: Page): Promise<string> {
+  const parts = await page
+    .locator('dl')
+    .first()
+    .evaluate((list) => Array.from(list.querySelectorAll('dt, dd'), (node) => node.textContent ?? ''));
+  return parts.join(' ').replace(/\s+/g, ' ').trim();
+}
+
 export async function signInAs(page: Page, email: string, password: string): Promise<void> {
   if (!new URL(page.url()).pathname.startsWith('/sign-in')) await page.goto('/sign-in');
   await page.getByRole('textbox', { name: 'Email', exact: true }).fill(email);

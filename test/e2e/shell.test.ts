@@ -1,41 +1,23 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import type { Page } from 'playwright-core';
+import { test } from 'node:test';
 import {
   assertAccessible,
-  launchBrowser,
-  type RunningBrowser,
-  type RunningServer,
+  definitionListText,
   screenshot,
   signInAs,
-  startServer,
+  withServerAndBrowser,
 } from './helpers.ts';
 
 const fixture = join(import.meta.dirname, 'fixture.json');
 const operator = { email: 'olivia.operator@acme.test', password: 'correct-horse-battery-staple' };
 const NOT_FOUND = 'This page does not exist, or you do not have access to it.';
 
-let server: RunningServer | undefined;
-let browser: RunningBrowser | undefined;
-
-before(async () => {
-  server = await startServer(fixture);
-  browser = await launchBrowser(server.baseUrl);
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
-
-function page(): Page {
-  assert.ok(browser, 'browser not started');
-  return browser.page;
-}
+const world = withServerAndBrowser(fixture);
+const page = () => world.page();
 
 function runId(key: string): number {
-  const id = server?.ids.operation_runs?.[key];
+  const id = world.server().ids.operation_runs?.[key];
   assert.ok(id, `fixture run ${key} has no id in the fixtures load output`);
   return id;
 }
@@ -44,14 +26,8 @@ async function heading(name: string, level = 1) {
   await page().getByRole('heading', { name, level, exact: true }).waitFor();
 }
 
-/** The run's details as "Label value Label value …", one space between the parts. */
-async function detailsText(): Promise<string> {
-  const parts = await page()
-    .locator('dl')
-    .first()
-    .evaluate((list) => Array.from(list.querySelectorAll('dt, dd'), (node) => node.textContent ?? ''));
-  return parts.join(' ').replace(/\s+/g, ' ').trim();
-}
+/** The run's details as "Label value Label value …". */
+const detailsText = (): Promise<string> => definitionListText(page());
 
 test('sign-in page explains a wrong password and passes axe', async () => {
   await page().goto('/sign-in');

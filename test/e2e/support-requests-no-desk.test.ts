@@ -1,38 +1,18 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import {
-  assertAccessible,
-  launchBrowser,
-  type RunningBrowser,
-  type RunningServer,
-  screenshot,
-  signInAs,
-  startServer,
-} from './helpers.ts';
+import { test } from 'node:test';
+import { assertAccessible, screenshot, signInAs, withServerAndBrowser } from './helpers.ts';
 import { openModal, readResult } from './support-request-steps.ts';
 
 // An installation without a desk: its own server, because the desk is configured per process.
 const fixture = join(import.meta.dirname, 'support-requests.fixture.json');
 const operator = { email: 'olivia.operator@acme.test', password: 'correct-horse-battery-staple' };
 
-let server: RunningServer | undefined;
-let browser: RunningBrowser | undefined;
-
-before(async () => {
-  // No desk settings: the test process's own environment carries none.
-  server = await startServer(fixture);
-  browser = await launchBrowser(server.baseUrl);
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+// No desk settings: the test process's own environment carries none.
+const world = withServerAndBrowser(fixture);
 
 test('without a configured desk the create choice is disabled and says why; internal still works', async () => {
-  assert.ok(browser);
-  const page = browser.page;
+  const page = world.page();
   await signInAs(page, operator.email, operator.password);
   await page.goto('/admin/t/contoso');
   // The first page of a fresh server on a busy machine can take longer than the default 10 s.
@@ -55,8 +35,7 @@ test('without a configured desk the create choice is disabled and says why; inte
 });
 
 test('the modal works from the keyboard: opens on Enter, starts at the summary, Escape returns focus', async () => {
-  assert.ok(browser);
-  const page = browser.page;
+  const page = world.page();
   await page.goto('/admin/t/contoso');
   const button = page.getByRole('button', { name: 'Request support' });
   await button.focus();

@@ -1,17 +1,9 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import type { Locator, Page } from 'playwright-core';
+import { after, test } from 'node:test';
+import type { Locator } from 'playwright-core';
 import { answer, type FakeDesk, startFakeDesk } from '../helpers/fake-desk.ts';
-import {
-  assertAccessible,
-  launchBrowser,
-  type RunningBrowser,
-  type RunningServer,
-  screenshot,
-  signInAs,
-  startServer,
-} from './helpers.ts';
+import { assertAccessible, screenshot, signInAs, withServerAndBrowser } from './helpers.ts';
 import {
   closeModal,
   expectCardShows,
@@ -28,33 +20,23 @@ const operator = { email: 'olivia.operator@acme.test', password: 'correct-horse-
 const readonly = { email: 'rita.readonly@acme.test', password: 'readonly-password-1234' };
 
 let desk: FakeDesk | undefined;
-let server: RunningServer | undefined;
-let browser: RunningBrowser | undefined;
 let deskName = '';
 
-before(async () => {
-  desk = await startFakeDesk();
-  server = await startServer(fixture, {
-    env: {
+const world = withServerAndBrowser(fixture, {
+  env: async () => {
+    desk = await startFakeDesk();
+    return {
       SUPPORT_DESK_PROVIDER: 'webhook',
       SUPPORT_DESK_URL: desk.url,
       SUPPORT_DESK_SECRET: 'e2e-webhook-secret',
       SUPPORT_DESK_TIMEOUT_MS: '3000',
-    },
-  });
-  browser = await launchBrowser(server.baseUrl);
+    };
+  },
 });
-
 after(async () => {
-  await browser?.close();
-  await server?.stop();
   await desk?.close();
 });
-
-function page(): Page {
-  assert.ok(browser, 'browser not started');
-  return browser.page;
-}
+const page = () => world.page();
 
 function fakeDesk(): FakeDesk {
   assert.ok(desk, 'fake desk not started');
@@ -62,7 +44,7 @@ function fakeDesk(): FakeDesk {
 }
 
 function runId(): number {
-  const id = server?.ids.operation_runs?.['contoso-backup'];
+  const id = world.server().ids.operation_runs?.['contoso-backup'];
   assert.ok(id, 'fixture run contoso-backup has no id');
   return id;
 }

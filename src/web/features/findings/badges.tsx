@@ -1,5 +1,6 @@
 import { Badge, type MantineColor } from '@mantine/core';
 import { humanize } from '../../ui/format.ts';
+import { DotBadge } from '../../ui/status-badge.tsx';
 import type { ExceptionStatus, ResponsibilityState, Severity, WorkflowStatus } from './api.ts';
 
 /** The product's names for the responsibility states (PRODUCT.md section 4). */
@@ -39,23 +40,6 @@ const exceptionColors: Record<ExceptionStatus, MantineColor> = {
   expired: 'gray',
   revoked: 'gray',
 };
-
-/** A coloured dot beside dark text, as the run badges do: the label always says the state. */
-function DotBadge({ color, label, compact }: { color: MantineColor; label: string; compact?: boolean }) {
-  return (
-    <Badge
-      variant="dot"
-      color={color}
-      radius="sm"
-      tt="none"
-      fw={600}
-      size={compact ? 'md' : 'lg'}
-      miw="max-content"
-    >
-      {label}
-    </Badge>
-  );
-}
 
 /** `compact` for table cells, where a row carries several badges side by side. */
 interface BadgeSize {

@@ -1,4 +1,5 @@
-import { Badge, type MantineColor } from '@mantine/core';
+import type { MantineColor } from '@mantine/core';
+import { DotBadge, PendingBadge } from '../../ui/status-badge.tsx';
 import type { HandoffMode, HandoffOutcome, Severity } from './api.ts';
 
 export const outcomeLabels: Record<HandoffOutcome, string> = {
@@ -36,32 +37,8 @@ const severityColors: Record<Severity, MantineColor> = {
   blocking: 'red',
 };
 
-/** Same look as the run badges: a coloured dot beside dark text keeps the contrast readable. */
-function DotBadge({ color, label }: { color: MantineColor; label: string }) {
-  return (
-    <Badge variant="dot" color={color} radius="sm" tt="none" fw={600} size="lg" miw="max-content">
-      {label}
-    </Badge>
-  );
-}
-
 export function HandoffOutcomeBadge({ outcome }: { outcome: HandoffOutcome | null }) {
-  if (outcome === null) {
-    return (
-      <Badge
-        variant="outline"
-        color="gray"
-        c="gray.7"
-        radius="sm"
-        tt="none"
-        fw={500}
-        size="lg"
-        miw="max-content"
-      >
-        Handoff in progress
-      </Badge>
-    );
-  }
+  if (outcome === null) return <PendingBadge label="Handoff in progress" />;
   return <DotBadge color={outcomeColors[outcome]} label={outcomeLabels[outcome]} />;
 }
 
