@@ -187,7 +187,7 @@ async function handOff(deps: HandoffDeps, ticket: TicketRequest): Promise<Ticket
       () =>
         resolve({
           kind: 'failed',
-          summary: `The desk did not confirm a ticket within ${budgetMs} ms; it may still have created one — search it for ${ticket.internalReference}`,
+          summary: `Not confirmed within ${budgetMs / 1000} s — the desk may still have created it; search it for ${ticket.internalReference}`,
         }),
       budgetMs + BACKSTOP_MS,
     );
