@@ -1,12 +1,9 @@
 // Support-request throughput and the handoff's effect on other requests, against the real app over HTTP.
 // Run: npm run bench -- support-requests. On the embedded database, and also on PostgreSQL when
 // BENCH_DATABASE_URL or TEST_DATABASE_URL names a server (a fresh database is created there and dropped).
-import type { AddressInfo } from 'node:net';
-import { buildApp } from '../src/server/app.ts';
-import { loadConfig } from '../src/server/config.ts';
-import { createTestDatabase } from '../test/helpers/db.ts';
-import * as make from '../test/helpers/factories.ts';
+import { Worker } from 'node:worker_threads';
 import { answer, type FakeDesk, startFakeDesk } from '../test/helpers/fake-desk.ts';
+import type { BenchServer } from './support-requests-server.ts';
 
 interface Row {
   database: string;
@@ -53,38 +50,34 @@ async function load(
   };
 }
 
-async function freshDatabase(serverUrl: string | undefined) {
-  const saved = process.env.TEST_DATABASE_URL;
-  if (serverUrl) process.env.TEST_DATABASE_URL = serverUrl;
-  else delete process.env.TEST_DATABASE_URL;
-  try {
-    return await createTestDatabase();
-  } finally {
-    if (saved === undefined) delete process.env.TEST_DATABASE_URL;
-    else process.env.TEST_DATABASE_URL = saved;
-  }
+/** Starts the app in its own worker thread on a fresh database, with one operator and their token. */
+async function startServer(serverUrl: string | undefined, desk: FakeDesk) {
+  const entry = new URL('./support-requests-server.ts', import.meta.url).href;
+  // Module hooks are per thread on Node 20: the worker registers tsx itself before loading TypeScript.
+  const bootstrap = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(entry)}); })`;
+  const worker = new Worker(bootstrap, {
+    eval: true,
+    workerData: { serverUrl: serverUrl ?? null, deskUrl: desk.url },
+  });
+  const server = await new Promise<BenchServer>((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+  });
+  const stop = async () => {
+    const closed = new Promise((resolve) => worker.once('message', resolve));
+    worker.postMessage('close');
+    await closed;
+    await worker.terminate();
+  };
+  return { ...server, stop };
 }
 
 async function benchOn(label: string, serverUrl: string | undefined, desk: FakeDesk): Promise<Row[]> {
-  const database = await freshDatabase(serverUrl);
-  const config = loadConfig({
-    LOG_LEVEL: 'silent',
-    SUPPORT_DESK_PROVIDER: 'webhook',
-    SUPPORT_DESK_URL: desk.url,
-  });
-  const app = await buildApp({ config, database });
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  const server = await startServer(serverUrl, desk);
+  const base = server.base;
   try {
-    const workspace = await make.createWorkspace(database.db);
-    const tenant = await make.createTenant(database.db, workspace.id);
-    const user = await make.createUser(database.db);
-    await make.addTenantMember(database.db, tenant, user.id, 'operator');
-    const headers = {
-      authorization: `Bearer ${await make.createApiToken(database.db, user.id)}`,
-      'content-type': 'application/json',
-    };
-    const submitUrl = `${base}/admin/t/${tenant.externalId}/support-requests/actions/submit`;
+    const headers = { authorization: `Bearer ${server.token}`, 'content-type': 'application/json' };
+    const submitUrl = `${base}/admin/t/${server.tenant}/support-requests/actions/submit`;
     const outcomes = new Map<string, number>();
     const submit = (handoff_mode: string) => async () => {
       const response = await fetch(submitUrl, {
@@ -113,7 +106,7 @@ async function benchOn(label: string, serverUrl: string | undefined, desk: FakeD
     row('internal_only submit', internal, `16 concurrent, 3 s; ${takeOutcomes()}`);
 
     desk.respondWith(answer.delayed(200, answer.json(201, { reference: 'BENCH-1', url: null })));
-    const created = await load(100, submit('create_external_ticket'), { total: 300, forMs: 10_000 });
+    const created = await load(100, submit('create_external_ticket'), { total: 1000, forMs: 15_000 });
     row('create_external_ticket, desk 200 ms', created, `100 concurrent, ideal 500/s; ${takeOutcomes()}`);
 
     desk.respondWith(answer.hang());
@@ -144,8 +137,7 @@ async function benchOn(label: string, serverUrl: string | undefined, desk: FakeD
     });
     return rows;
   } finally {
-    await app.close();
-    await database.close();
+    await server.stop();
   }
 }
 

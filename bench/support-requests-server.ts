@@ -1,0 +1,43 @@
+// The app under test for support-requests.bench.ts, in a worker thread of its own: the load generator
+// and the fake desk then don't share the server's event loop, as they wouldn't in production.
+import type { AddressInfo } from 'node:net';
+import { parentPort, workerData } from 'node:worker_threads';
+import { buildApp } from '../src/server/app.ts';
+import { loadConfig } from '../src/server/config.ts';
+import { createTestDatabase } from '../test/helpers/db.ts';
+import * as make from '../test/helpers/factories.ts';
+
+export interface BenchServer {
+  base: string;
+  token: string;
+  tenant: string;
+}
+
+const { serverUrl, deskUrl } = workerData as { serverUrl: string | null; deskUrl: string };
+if (serverUrl) process.env.TEST_DATABASE_URL = serverUrl;
+else delete process.env.TEST_DATABASE_URL;
+
+const database = await createTestDatabase();
+const config = loadConfig({
+  LOG_LEVEL: 'silent',
+  SUPPORT_DESK_PROVIDER: 'webhook',
+  SUPPORT_DESK_URL: deskUrl,
+});
+const app = await buildApp({ config, database });
+await app.listen({ host: '127.0.0.1', port: 0 });
+
+const workspace = await make.createWorkspace(database.db);
+const tenant = await make.createTenant(database.db, workspace.id);
+const user = await make.createUser(database.db);
+await make.addTenantMember(database.db, tenant, user.id, 'operator');
+const ready: BenchServer = {
+  base: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`,
+  token: await make.createApiToken(database.db, user.id),
+  tenant: tenant.externalId,
+};
+parentPort?.postMessage(ready);
+parentPort?.once('message', async () => {
+  await app.close();
+  await database.close();
+  parentPort?.postMessage('closed');
+});
