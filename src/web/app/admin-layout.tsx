@@ -55,51 +55,36 @@ function Navigation({ tenant, tenantName, onRunPage }: NavigationProps) {
   if (!tenant) {
     return (
       <Text size="sm" c="dimmed" px="sm">
-        Choose a tenant to see its dashboard and operation runs.
+        Choose a tenant to see its dashboard, operations, findings and support requests.
       </Text>
     );
   }
-  const dashboard = paths.tenantDashboard(tenant);
+  const under = (base: string) => pathname === base || pathname.startsWith(`${base}/`);
   const operations = paths.tenantOperations(tenant);
-  const dashboardActive = pathname === dashboard;
-  const operationsActive = pathname === operations || onRunPage;
-  const findings = paths.tenantFindings(tenant);
-  const findingsActive = pathname === findings || pathname.startsWith(`${findings}/`);
-  const supportRequests = paths.tenantSupportRequests(tenant);
-  const supportRequestsActive = pathname === supportRequests || pathname.startsWith(`${supportRequests}/`);
+  const links = [
+    { label: 'Dashboard', to: paths.tenantDashboard(tenant), exact: true },
+    { label: 'Operations', to: operations, active: pathname === operations || onRunPage },
+    { label: 'Findings', to: paths.tenantFindings(tenant) },
+    { label: 'Support requests', to: paths.tenantSupportRequests(tenant) },
+  ].map((link) => ({
+    ...link,
+    active: link.active ?? (link.exact ? pathname === link.to : under(link.to)),
+  }));
   return (
     <Stack gap={2}>
       <Text size="xs" fw={700} c="dimmed" px="sm" pb={6} truncate="end">
         {tenantName}
       </Text>
-      <NavLink
-        component={Link}
-        to={dashboard}
-        label="Dashboard"
-        active={dashboardActive}
-        aria-current={dashboardActive ? 'page' : undefined}
-      />
-      <NavLink
-        component={Link}
-        to={operations}
-        label="Operations"
-        active={operationsActive}
-        aria-current={operationsActive ? 'page' : undefined}
-      />
-      <NavLink
-        component={Link}
-        to={findings}
-        label="Findings"
-        active={findingsActive}
-        aria-current={findingsActive ? 'page' : undefined}
-      />
-      <NavLink
-        component={Link}
-        to={supportRequests}
-        label="Support requests"
-        active={supportRequestsActive}
-        aria-current={supportRequestsActive ? 'page' : undefined}
-      />
+      {links.map((link) => (
+        <NavLink
+          key={link.label}
+          component={Link}
+          to={link.to}
+          label={link.label}
+          active={link.active}
+          aria-current={link.active ? 'page' : undefined}
+        />
+      ))}
     </Stack>
   );
 }
