@@ -176,6 +176,8 @@ test('an owner approves the exception and the finding reads risk accepted', asyn
   await revoke.getByText('Exception revoked').waitFor();
   await revoke.getByRole('button', { name: 'Close', exact: true }).click();
   await revoke.waitFor({ state: 'hidden' });
+  // The Revoke button is gone with the approval: focus must land on the page, not fall to the document.
+  await page().waitForFunction(() => document.activeElement?.id === 'main-content');
   await waitForSummary(/Workflow status New .*Exception owner No current exception/);
   await page().getByRole('button', { name: 'Request exception' }).waitFor();
   await screenshot(page(), 'findings-14b-revoked');

@@ -17,6 +17,19 @@ interface ActionModalProps {
   children: ReactNode;
 }
 
+/**
+ * Focus goes back to the button that opened the modal; when the action removed that button (an
+ * exception decided, a request made), it would fall to the document: the page's main region takes it.
+ */
+function keepFocusOnPage() {
+  // After the modal's own focus return, which runs once its content has unmounted.
+  window.setTimeout(() => {
+    if (document.activeElement === null || document.activeElement === document.body) {
+      document.getElementById('main-content')?.focus();
+    }
+  }, 50);
+}
+
 /** The one way an action asks for input: a modal form with Cancel and a submit button. */
 export function ActionModal({
   title,
@@ -52,6 +65,7 @@ export function ActionModal({
       closeOnClickOutside={!submitting}
       // Mantine's close button is an icon only: give it a name.
       closeButtonProps={{ 'aria-label': 'Close dialog' }}
+      onExitTransitionEnd={keepFocusOnPage}
     >
       {result ? (
         <Stack gap="md">
