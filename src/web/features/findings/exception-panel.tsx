@@ -1,19 +1,11 @@
 import { DataList, Group, Paper, Stack, Text, Title } from '@mantine/core';
-import { type ReactNode, useState } from 'react';
+import { useState } from 'react';
 import { type Column, DataTable } from '../../ui/data-table.tsx';
 import { DateTime } from '../../ui/date-time.tsx';
+import { Field, Prose } from '../../ui/detail-list.tsx';
 import type { ExceptionView, FindingDetail } from './api.ts';
 import { ExceptionStatusBadge, ReviewOverdueBadge } from './badges.tsx';
 import { DecisionModal, ExceptionDecisions, type PendingDecision } from './exception-decisions.tsx';
-
-export function Field({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <DataList.Item>
-      <DataList.ItemLabel>{label}</DataList.ItemLabel>
-      <DataList.ItemValue>{children}</DataList.ItemValue>
-    </DataList.Item>
-  );
-}
 
 function ReviewDue({ exception }: { exception: ExceptionView }) {
   return (
@@ -50,9 +42,7 @@ function CurrentException({ finding, onDecide }: CurrentExceptionProps) {
           {exception.requested_by.display_name}, <DateTime value={exception.requested_at} />
         </Field>
         <Field label="Reason">
-          <Text size="sm" style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>
-            {exception.request_reason}
-          </Text>
+          <Prose value={exception.request_reason} />
         </Field>
         <Field label="Review due">
           <ReviewDue exception={exception} />

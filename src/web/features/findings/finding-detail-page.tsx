@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { useParams } from 'react-router';
 import { paths } from '../../app/paths.ts';
 import { DateTime } from '../../ui/date-time.tsx';
+import { Field } from '../../ui/detail-list.tsx';
 import { ErrorState } from '../../ui/error-state.tsx';
 import { formatDateTime } from '../../ui/format.ts';
 import { Loading } from '../../ui/loading.tsx';
@@ -12,7 +13,7 @@ import { type FindingDetail, type Member, useFinding, useTenantMembers } from '.
 import { AssignModal } from './assign-modal.tsx';
 import { GapMarker, ResponsibilityBadge, SeverityBadge, WorkflowBadge } from './badges.tsx';
 import { PersonName } from './columns.tsx';
-import { ExceptionPanel, Field } from './exception-panel.tsx';
+import { ExceptionPanel } from './exception-panel.tsx';
 import { ExceptionRequestModal } from './exception-request-modal.tsx';
 import { HistoryTimeline, type NameBook } from './history-timeline.tsx';
 

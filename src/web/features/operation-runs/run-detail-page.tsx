@@ -1,9 +1,9 @@
 import { Anchor, DataList, Group, Paper, Stack, Text } from '@mantine/core';
 import { useDocumentTitle } from '@mantine/hooks';
-import type { ReactNode } from 'react';
 import { Link, useParams } from 'react-router';
 import { paths } from '../../app/paths.ts';
 import { DateTime } from '../../ui/date-time.tsx';
+import { Field, Prose } from '../../ui/detail-list.tsx';
 import { ErrorState } from '../../ui/error-state.tsx';
 import { formatDuration, humanize } from '../../ui/format.ts';
 import { Loading } from '../../ui/loading.tsx';
@@ -20,15 +20,6 @@ function breadcrumbsOf(run: RunDetail): Crumb[] {
     { label: 'Operations', to: paths.tenantOperations(run.tenant.external_id) },
     self,
   ];
-}
-
-function Field({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <DataList.Item>
-      <DataList.ItemLabel>{label}</DataList.ItemLabel>
-      <DataList.ItemValue>{children}</DataList.ItemValue>
-    </DataList.Item>
-  );
 }
 
 export function RunDetailPage() {
@@ -61,9 +52,7 @@ export function RunDetailPage() {
               <OutcomeBadge outcome={run.outcome} />
             </Field>
             <Field label="Summary">
-              <Text size="sm" style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>
-                {run.summary ?? '—'}
-              </Text>
+              <Prose value={run.summary} />
             </Field>
             <Field label="Started">
               <DateTime value={run.started_at} />

@@ -1,9 +1,9 @@
-import { Anchor, DataList, Paper, Text } from '@mantine/core';
+import { Anchor, DataList, Paper } from '@mantine/core';
 import { useDocumentTitle } from '@mantine/hooks';
-import type { ReactNode } from 'react';
 import { useParams } from 'react-router';
 import { paths } from '../../app/paths.ts';
 import { DateTime } from '../../ui/date-time.tsx';
+import { Field, Prose } from '../../ui/detail-list.tsx';
 import { ErrorState } from '../../ui/error-state.tsx';
 import { Loading } from '../../ui/loading.tsx';
 import { PageHeader } from '../../ui/page-header.tsx';
@@ -11,24 +11,6 @@ import { findTenant, useSession } from '../tenancy/api.ts';
 import { type SupportRequest, useSupportRequest } from './api.ts';
 import { HandoffOutcomeBadge, modeLabels, SeverityBadge } from './badges.tsx';
 import { ContextLink, ExternalTicket } from './columns.tsx';
-
-function Field({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <DataList.Item>
-      <DataList.ItemLabel>{label}</DataList.ItemLabel>
-      <DataList.ItemValue>{children}</DataList.ItemValue>
-    </DataList.Item>
-  );
-}
-
-/** Free text exactly as stored: line breaks kept, long words wrapped. */
-function Prose({ value }: { value: string | null }) {
-  return (
-    <Text size="sm" style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>
-      {value || '—'}
-    </Text>
-  );
-}
 
 function SupportRequestFields({ request }: { request: SupportRequest }) {
   return (
