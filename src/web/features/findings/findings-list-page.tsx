@@ -5,13 +5,13 @@ import { paths } from '../../app/paths.ts';
 import { DataTable } from '../../ui/data-table.tsx';
 import { EmptyState } from '../../ui/empty-state.tsx';
 import { ErrorState } from '../../ui/error-state.tsx';
+import { LoadMore } from '../../ui/load-more.tsx';
 import { Loading } from '../../ui/loading.tsx';
 import { PageHeader } from '../../ui/page-header.tsx';
 import { findTenant, useSession } from '../tenancy/api.ts';
 import { type FindingFilters, useFindings, useTenantMembers } from './api.ts';
 import { findingColumns } from './columns.tsx';
 import { FindingFiltersBar } from './finding-filters.tsx';
-import { LoadMore } from './load-more.tsx';
 import { compactFilters, parseFindingFilters } from './url-filters.ts';
 
 export function FindingsListPage() {

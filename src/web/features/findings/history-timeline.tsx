@@ -3,9 +3,9 @@ import { DateTime } from '../../ui/date-time.tsx';
 import { EmptyState } from '../../ui/empty-state.tsx';
 import { ErrorState } from '../../ui/error-state.tsx';
 import { humanize } from '../../ui/format.ts';
+import { LoadMore } from '../../ui/load-more.tsx';
 import { Loading } from '../../ui/loading.tsx';
 import { type HistoryEvent, type UserRef, useFindingHistory } from './api.ts';
-import { LoadMore } from './load-more.tsx';
 
 /** Names for the user ids an event mentions: the people the page already knows about. */
 export type NameBook = Map<number, string>;

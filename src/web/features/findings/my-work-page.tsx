@@ -4,11 +4,11 @@ import { useSearchParams } from 'react-router';
 import { DataTable } from '../../ui/data-table.tsx';
 import { EmptyState } from '../../ui/empty-state.tsx';
 import { ErrorState } from '../../ui/error-state.tsx';
+import { LoadMore } from '../../ui/load-more.tsx';
 import { Loading } from '../../ui/loading.tsx';
 import { PageHeader } from '../../ui/page-header.tsx';
 import { type MyWorkRole, useMyWork } from './api.ts';
 import { myWorkColumns } from './columns.tsx';
-import { LoadMore } from './load-more.tsx';
 import { parseMyWorkRole } from './url-filters.ts';
 
 const roleOptions = [

@@ -1,10 +1,11 @@
-import { Button, Center, Paper, Stack, Text } from '@mantine/core';
+import { Button, Paper } from '@mantine/core';
 import { useDocumentTitle } from '@mantine/hooks';
 import { useParams, useSearchParams } from 'react-router';
 import { paths } from '../../app/paths.ts';
 import { DataTable } from '../../ui/data-table.tsx';
 import { EmptyState } from '../../ui/empty-state.tsx';
 import { ErrorState } from '../../ui/error-state.tsx';
+import { LoadMore } from '../../ui/load-more.tsx';
 import { Loading } from '../../ui/loading.tsx';
 import { PageHeader } from '../../ui/page-header.tsx';
 import { type RunFilters as Filters, parseOutcome, parseStatus, useRuns } from './api.ts';
@@ -81,21 +82,13 @@ export function RunsListPage({ tenantName }: RunsListPageProps) {
       {runs.isError ? (
         <ErrorState error={runs.error} onRetry={() => runs.fetchNextPage()} pageLevel={false} />
       ) : null}
-      {items.length > 0 ? (
-        <Stack align="center" gap="xs" mt="md">
-          {runs.hasNextPage ? (
-            <Button variant="default" onClick={() => runs.fetchNextPage()} loading={runs.isFetchingNextPage}>
-              Load more
-            </Button>
-          ) : (
-            <Center>
-              <Text size="sm" c="dimmed">
-                {items.length === 1 ? 'Showing the only run' : `Showing all ${items.length} runs`}
-              </Text>
-            </Center>
-          )}
-        </Stack>
-      ) : null}
+      <LoadMore
+        count={items.length}
+        hasMore={runs.hasNextPage}
+        loading={runs.isFetchingNextPage}
+        onLoadMore={() => runs.fetchNextPage()}
+        noun="run"
+      />
     </>
   );
 }

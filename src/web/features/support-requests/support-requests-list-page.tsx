@@ -1,10 +1,11 @@
-import { Button, Center, Paper, Stack, Text } from '@mantine/core';
+import { Paper } from '@mantine/core';
 import { useDocumentTitle } from '@mantine/hooks';
 import { useParams } from 'react-router';
 import { paths } from '../../app/paths.ts';
 import { DataTable } from '../../ui/data-table.tsx';
 import { EmptyState } from '../../ui/empty-state.tsx';
 import { ErrorState } from '../../ui/error-state.tsx';
+import { LoadMore } from '../../ui/load-more.tsx';
 import { Loading } from '../../ui/loading.tsx';
 import { PageHeader } from '../../ui/page-header.tsx';
 import { findTenant, useSession } from '../tenancy/api.ts';
@@ -55,25 +56,13 @@ export function SupportRequestsListPage() {
       {requests.isError ? (
         <ErrorState error={requests.error} onRetry={() => requests.fetchNextPage()} pageLevel={false} />
       ) : null}
-      {items.length > 0 ? (
-        <Stack align="center" gap="xs" mt="md">
-          {requests.hasNextPage ? (
-            <Button
-              variant="default"
-              onClick={() => requests.fetchNextPage()}
-              loading={requests.isFetchingNextPage}
-            >
-              Load more
-            </Button>
-          ) : (
-            <Center>
-              <Text size="sm" c="dimmed">
-                {items.length === 1 ? 'Showing the only request' : `Showing all ${items.length} requests`}
-              </Text>
-            </Center>
-          )}
-        </Stack>
-      ) : null}
+      <LoadMore
+        count={items.length}
+        hasMore={requests.hasNextPage}
+        loading={requests.isFetchingNextPage}
+        onLoadMore={() => requests.fetchNextPage()}
+        noun="request"
+      />
     </>
   );
 }
