@@ -106,11 +106,6 @@ export async function decideException(
   decision: Decision,
   note: string | undefined,
 ) {
-  if (note?.includes('\u0000')) {
-    throw new AppError('invalid', 'The request has invalid fields', {
-      note: 'must not contain a NUL character',
-    });
-  }
   const now = new Date();
   return scope.db.transaction(async (tx) => {
     await lockFinding(tx, scope.tenant.id, scope.findingId);

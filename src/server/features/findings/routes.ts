@@ -3,6 +3,7 @@ import { type Access, parseId } from '../../http/access.ts';
 import { notFound } from '../../http/errors.ts';
 import { PageQuery } from '../../http/pagination.ts';
 import type { App } from '../../http/types.ts';
+import { nulCharacterFields } from '../../http/validation.ts';
 import { TenantParams } from '../tenancy/schemas.ts';
 import { decideException, requestException } from './exceptions.ts';
 import { updateResponsibility } from './responsibility.ts';
@@ -124,6 +125,7 @@ export function registerFindingRoutes(app: App, deps: { db: Db; access: Access }
         preValidation: async (request) => {
           request.body ??= {};
         },
+        config: { bodyRules: (body) => nulCharacterFields(body, ['note']) },
       },
       async (request) => {
         const scope = await finding(request, request.params, 'finding_exceptions.decide');

@@ -1,4 +1,5 @@
 import type { TicketResult } from '../../desks/desk.ts';
+import { nulCharacterFields } from '../../http/validation.ts';
 import type { handoffModes, handoffOutcomes } from './tables.ts';
 
 export type HandoffMode = (typeof handoffModes)[number];
@@ -47,12 +48,7 @@ function isHttpUrl(value: string): boolean {
 export function submissionRuleFields(body: unknown): Record<string, string> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return {};
   const input = body as Record<string, unknown>;
-  const fields: Record<string, string> = {};
-  for (const name of TEXT_FIELDS) {
-    const value = input[name];
-    if (typeof value === 'string' && value.includes('\u0000'))
-      fields[name] = 'must not contain a NUL character';
-  }
+  const fields = nulCharacterFields(input, TEXT_FIELDS);
   if (isBlank(input.summary)) fields.summary ??= 'must not be blank';
 
   const mode = input.handoff_mode;
