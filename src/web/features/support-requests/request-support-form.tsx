@@ -1,4 +1,5 @@
 import { NativeSelect, Radio, Stack, Textarea, TextInput } from '@mantine/core';
+import type { ChangeEvent } from 'react';
 import { fieldError } from '../../ui/action-modal.tsx';
 import {
   type HandoffMode,
@@ -22,6 +23,8 @@ export interface SupportRequestForm {
   external_ticket_reference: string;
   external_ticket_url: string;
 }
+
+type TextFieldName = Exclude<keyof SupportRequestForm, 'severity' | 'handoff_mode'>;
 
 export const emptyForm: SupportRequestForm = {
   severity: 'normal',
@@ -88,6 +91,14 @@ export function RequestSupportFields({
   const set = <K extends keyof SupportRequestForm>(key: K, value: SupportRequestForm[K]) =>
     onChange({ ...form, [key]: value });
   const errorOf = (field: keyof SupportRequestForm) => clientErrors[field] ?? fieldError(serverError, field);
+  /** The value, change handler, error and disabled state every text field of the form takes. */
+  const textField = (key: TextFieldName) => ({
+    value: form[key],
+    onChange: (event: ChangeEvent<HTMLInputElement | HTMLTextAreaElement>) =>
+      set(key, event.currentTarget.value),
+    error: errorOf(key),
+    disabled,
+  });
   const deskAvailable = desk?.target_available === true;
 
   return (
@@ -104,42 +115,21 @@ export function RequestSupportFields({
       <TextInput
         label="Summary"
         description={`${form.summary.length} / ${SUMMARY_LIMIT} characters`}
-        value={form.summary}
-        onChange={(event) => set('summary', event.currentTarget.value)}
+        {...textField('summary')}
         maxLength={SUMMARY_LIMIT}
-        error={errorOf('summary')}
-        disabled={disabled}
         withAsterisk
         data-autofocus
       />
       <Textarea
         label="Reproduction notes"
         description="What happened, what you expected, and the steps to see it again."
-        value={form.reproduction_notes}
-        onChange={(event) => set('reproduction_notes', event.currentTarget.value)}
-        error={errorOf('reproduction_notes')}
-        disabled={disabled}
+        {...textField('reproduction_notes')}
         autosize
         minRows={3}
         maxRows={8}
       />
-      <TextInput
-        label="Contact name"
-        value={form.contact_name}
-        onChange={(event) => set('contact_name', event.currentTarget.value)}
-        error={errorOf('contact_name')}
-        disabled={disabled}
-        autoComplete="name"
-      />
-      <TextInput
-        label="Contact email"
-        type="email"
-        value={form.contact_email}
-        onChange={(event) => set('contact_email', event.currentTarget.value)}
-        error={errorOf('contact_email')}
-        disabled={disabled}
-        autoComplete="email"
-      />
+      <TextInput label="Contact name" {...textField('contact_name')} autoComplete="name" />
+      <TextInput label="Contact email" type="email" {...textField('contact_email')} autoComplete="email" />
       <Radio.Group
         label="Handoff"
         value={form.handoff_mode}
@@ -162,20 +152,14 @@ export function RequestSupportFields({
         <>
           <TextInput
             label="External ticket reference"
-            value={form.external_ticket_reference}
-            onChange={(event) => set('external_ticket_reference', event.currentTarget.value)}
-            error={errorOf('external_ticket_reference')}
-            disabled={disabled}
+            {...textField('external_ticket_reference')}
             withAsterisk
           />
           <TextInput
             label="External ticket URL"
             type="url"
             placeholder="https://"
-            value={form.external_ticket_url}
-            onChange={(event) => set('external_ticket_url', event.currentTarget.value)}
-            error={errorOf('external_ticket_url')}
-            disabled={disabled}
+            {...textField('external_ticket_url')}
           />
         </>
       ) : null}
