@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { Role } from '../src/server/features/tenancy/tables.ts';
-import { type Capability, capabilities, createAccess } from '../src/server/http/access.ts';
+import { type Role, type TenantCapability, tenantCapabilities } from '../src/server/core/capabilities.ts';
+import { scopeOf } from '../src/server/routing.ts';
 import { request, startTestApp, type TestApp } from './helpers/app.ts';
 import * as make from './helpers/factories.ts';
 
 /**
  * The capability table of PRODUCT.md section 2, proved through HTTP: a probe route per scope kind asks
- * the one resolver for each capability, as the feature routes do.
+ * the one access pipeline for each capability, declared as the feature routes declare theirs.
  */
-const table: Record<Role, Capability[]> = {
+const table: Record<Role, TenantCapability[]> = {
   readonly: ['tenant.view'],
   operator: ['tenant.view', 'support_requests.create', 'finding_exceptions.request'],
   manager: ['tenant.view', 'support_requests.create', 'finding_exceptions.request', 'findings.assign'],
@@ -35,23 +35,25 @@ before(async () => {
   t = await startTestApp(
     {},
     {
-      beforeReady(app, db) {
-        const access = createAccess(db);
-        app.get('/probe/t/:tenant/:capability', { schema: { hide: true } }, async (req) => {
-          const params = req.params as { tenant: string; capability: Capability };
-          return { role: (await access.tenant(req, params.tenant, params.capability)).role };
-        });
-        app.get('/probe/run/:run/:capability', { schema: { hide: true } }, async (req) => {
-          const params = req.params as { run: string; capability: Capability };
-          return { runId: (await access.run(req, params.run, params.capability)).runId };
-        });
-        app.get('/probe/t/:tenant/f/:finding/:capability', { schema: { hide: true } }, async (req) => {
-          const params = req.params as { tenant: string; finding: string; capability: Capability };
-          return {
-            findingId: (await access.finding(req, params.tenant, params.finding, params.capability))
-              .findingId,
-          };
-        });
+      beforeReady(app) {
+        // Probe routes declare their access like the feature routes do, one per capability and scope.
+        for (const capability of tenantCapabilities) {
+          app.get(
+            `/probe/t/:tenant/${capability}`,
+            { schema: { hide: true }, config: { access: { scope: 'tenant', capability } } },
+            async (req) => ({ role: scopeOf(req, 'tenant').role }),
+          );
+          app.get(
+            `/probe/run/:run/${capability}`,
+            { schema: { hide: true }, config: { access: { scope: 'run', capability } } },
+            async (req) => ({ runId: scopeOf(req, 'run').runId }),
+          );
+          app.get(
+            `/probe/t/:tenant/f/:finding/${capability}`,
+            { schema: { hide: true }, config: { access: { scope: 'finding', capability } } },
+            async (req) => ({ findingId: scopeOf(req, 'finding').findingId }),
+          );
+        }
       },
     },
   );
@@ -76,7 +78,7 @@ after(() => t.close());
 
 for (const role of Object.keys(table) as Role[]) {
   describe(`${role}`, () => {
-    for (const capability of capabilities) {
+    for (const capability of tenantCapabilities) {
       const expected = table[role].includes(capability) ? 200 : 403;
       test(`${capability} → ${expected} on tenant, run and finding scopes`, async () => {
         const bearer = tokens.get(role) ?? '';
@@ -115,7 +117,7 @@ describe('404 comes before 403', () => {
 
   test('a workspace-level run is never actionable: 404 for every capability but view', async () => {
     const bearer = tokens.get('owner') ?? '';
-    for (const capability of capabilities) {
+    for (const capability of tenantCapabilities) {
       const response = await request(
         t.app,
         { bearer },

@@ -16,13 +16,13 @@ import { registerRunRoutes } from './features/operation-runs/routes.ts';
 import { registerSupportRequestRoutes } from './features/support-requests/routes.ts';
 import { registerMemberRoutes } from './features/tenancy/members.ts';
 import { registerTenancyRoutes } from './features/tenancy/routes.ts';
-import { createAccess } from './http/access.ts';
+import { registerAccessPipeline } from './http/access.ts';
 import { findActor } from './http/auth.ts';
 import { registerErrorHandling } from './http/errors.ts';
 import { databaseRateLimitStore } from './http/rate-limit-store.ts';
-import type { App } from './http/types.ts';
-import { deferValidationUnderAdmin, validatorCompiler } from './http/validation.ts';
+import { validatorCompiler } from './http/validation.ts';
 import { registerWeb } from './http/web.ts';
+import type { App } from './routing.ts';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -63,7 +63,7 @@ export async function buildApp({ config, database, logStream }: AppDeps): Promis
   const { db } = database;
 
   registerErrorHandling(app);
-  deferValidationUnderAdmin(app);
+  registerAccessPipeline(app, db);
   await app.register(fastifyHelmet, {
     contentSecurityPolicy: {
       directives: {
@@ -106,11 +106,15 @@ export async function buildApp({ config, database, logStream }: AppDeps): Promis
   });
 
   await registerWeb(app, db);
-  app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
+  app.get('/openapi.json', { schema: { hide: true }, config: { access: { scope: 'public' } } }, () =>
+    app.swagger(),
+  );
   app.get(
     '/healthz',
     {
+      config: { access: { scope: 'public' } },
       schema: {
+        operationId: 'getHealth',
         tags: ['health'],
         summary: 'Up and able to reach the database',
         response: { 200: Type.Object({ status: Type.Literal('ok') }) },
@@ -122,12 +126,11 @@ export async function buildApp({ config, database, logStream }: AppDeps): Promis
     },
   );
 
-  const access = createAccess(db);
-  registerTenancyRoutes(app, { db, access, config });
-  registerRunRoutes(app, access);
-  registerFindingRoutes(app, { db, access });
-  registerMemberRoutes(app, access);
+  registerTenancyRoutes(app, { db, config });
+  registerRunRoutes(app);
+  registerFindingRoutes(app);
+  registerMemberRoutes(app);
   const desk = config.desk ? createSupportDesk(config.desk) : null;
-  registerSupportRequestRoutes(app, { access, config, desk });
+  registerSupportRequestRoutes(app, { config, desk });
   return app;
 }

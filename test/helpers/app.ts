@@ -2,7 +2,7 @@ import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../src/server/app.ts';
 import { type Config, loadConfig } from '../../src/server/config.ts';
 import type { Database, Db } from '../../src/server/db/client.ts';
-import type { App } from '../../src/server/http/types.ts';
+import type { App } from '../../src/server/routing.ts';
 import { createTestDatabase } from './db.ts';
 import { TEST_PASSWORD } from './factories.ts';
 

@@ -1,14 +1,5 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
-
-export type ErrorCode =
-  | 'unauthenticated'
-  | 'not_found'
-  | 'forbidden'
-  | 'invalid'
-  | 'conflict'
-  | 'payload_too_large'
-  | 'rate_limited'
-  | 'bad_request';
+import { AppError, type ErrorCode } from '../core/errors.ts';
 
 const statusOf: Record<ErrorCode, number> = {
   bad_request: 400,
@@ -16,25 +7,12 @@ const statusOf: Record<ErrorCode, number> = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  gone: 410,
   payload_too_large: 413,
+  unsupported_media_type: 415,
   invalid: 422,
   rate_limited: 429,
 };
-
-/** Everything the application refuses. Mapped to an HTTP status and the error body in one place, below. */
-export class AppError extends Error {
-  constructor(
-    readonly code: ErrorCode,
-    message: string,
-    readonly fields?: Record<string, string>,
-  ) {
-    super(message);
-    this.name = 'AppError';
-  }
-}
-
-/** One body for every "not yours or not there": nothing about existence leaks. */
-export const notFound = () => new AppError('not_found', 'Not found');
 
 export interface ErrorBody {
   error: { code: string; message: string; fields?: Record<string, string> };

@@ -3,8 +3,8 @@ import path from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Db } from '../db/client.ts';
+import type { App } from '../routing.ts';
 import { findActor } from './auth.ts';
-import type { App } from './types.ts';
 
 const webRoot = path.resolve(import.meta.dirname, '../../../dist/web');
 
@@ -51,6 +51,7 @@ export async function registerWeb(app: App, db: Db): Promise<void> {
     return sendIndex(reply);
   });
 
-  app.get('/', { schema: { hide: true } }, (_request, reply) => reply.redirect('/admin', 302));
-  app.get('/sign-in', { schema: { hide: true } }, (_request, reply) => sendIndex(reply));
+  const page = { schema: { hide: true }, config: { access: { scope: 'public' } } } as const;
+  app.get('/', page, (_request, reply) => reply.redirect('/admin', 302));
+  app.get('/sign-in', page, (_request, reply) => sendIndex(reply));
 }

@@ -1,5 +1,5 @@
-import type { FindingScope } from '../../http/access.ts';
-import { AppError } from '../../http/errors.ts';
+import { AppError } from '../../core/errors.ts';
+import type { FindingScope } from '../../core/scopes.ts';
 import { recordAuditEvent } from '../audit/record.ts';
 import { getExceptionRow, getFindingRow } from './item-queries.ts';
 import { type Decision, decide, effectiveExceptionStatus, validateExceptionRequest } from './rules.ts';

@@ -1,4 +1,4 @@
-import { inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { listGapOwnerIds } from './list-queries.ts';
 import { findings } from './tables.ts';
@@ -29,4 +29,14 @@ export async function countFindingsByResponsibility(db: Db, tenantId: number) {
   return (
     row ?? { orphaned_accountability: 0, owned_unassigned: 0, assigned: 0, accountability_gap: 0, total: 0 }
   );
+}
+
+/** Whether the finding exists in this tenant: a finding of another tenant is as absent as a missing one. */
+export async function findingIsInTenant(db: Db, tenantId: number, findingId: number): Promise<boolean> {
+  const [row] = await db
+    .select({ id: findings.id })
+    .from(findings)
+    .where(and(eq(findings.id, findingId), eq(findings.tenantId, tenantId)))
+    .limit(1);
+  return row !== undefined;
 }

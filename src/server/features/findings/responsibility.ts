@@ -1,4 +1,4 @@
-import type { FindingScope } from '../../http/access.ts';
+import type { FindingScope } from '../../core/scopes.ts';
 import { recordAuditEvent } from '../audit/record.ts';
 import { getFindingRow } from './item-queries.ts';
 import {

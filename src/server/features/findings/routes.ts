@@ -1,9 +1,8 @@
-import type { Db } from '../../db/client.ts';
-import { type Access, parseId } from '../../http/access.ts';
-import { notFound } from '../../http/errors.ts';
-import { PageQuery } from '../../http/pagination.ts';
-import type { App } from '../../http/types.ts';
-import { nulCharacterFields } from '../../http/validation.ts';
+import { notFound } from '../../core/errors.ts';
+import { parseId } from '../../core/ids.ts';
+import { PageQuery } from '../../core/pagination.ts';
+import { nulCharacterFields } from '../../core/text-rules.ts';
+import { type App, scopeOf } from '../../routing.ts';
 import { TenantParams } from '../tenancy/schemas.ts';
 import { decideException, requestException } from './exceptions.ts';
 import { updateResponsibility } from './responsibility.ts';
@@ -29,85 +28,84 @@ import { getFinding, getFindingHistory, listFindings, listMyWork } from './servi
 
 const tags = ['findings'];
 
-export function registerFindingRoutes(app: App, deps: { db: Db; access: Access }): void {
-  const { db, access } = deps;
-  const finding = (
-    request: Parameters<Access['finding']>[0],
-    params: { tenant: string; finding: string },
-    capability: Parameters<Access['finding']>[3],
-  ) => access.finding(request, params.tenant, params.finding, capability);
-
+export function registerFindingRoutes(app: App): void {
   app.get(
     '/admin/t/:tenant/findings',
     {
       schema: {
+        operationId: 'listFindings',
         tags,
         summary: "The tenant's findings with responsibility, filtered and sorted, keyset paginated",
         params: TenantParams,
         querystring: FindingListQuery,
         response: { 200: FindingListSurface, ...errorResponses },
       },
+      config: { access: { scope: 'tenant', capability: 'tenant.view' } },
     },
-    async (request) =>
-      listFindings(await access.tenant(request, request.params.tenant, 'tenant.view'), request.query),
+    async (request) => listFindings(scopeOf(request, 'tenant'), request.query),
   );
 
   app.get(
     '/admin/t/:tenant/findings/:finding',
     {
       schema: {
+        operationId: 'getFinding',
         tags,
         summary: 'One finding with owner, assignee and exceptions',
         params: FindingParams,
         response: { 200: FindingDetailSurface, ...errorResponses },
       },
+      config: { access: { scope: 'finding', capability: 'tenant.view' } },
     },
-    async (request) => getFinding(await finding(request, request.params, 'tenant.view')),
+    async (request) => getFinding(scopeOf(request, 'finding')),
   );
 
   app.get(
     '/admin/t/:tenant/findings/:finding/history',
     {
       schema: {
+        operationId: 'getFindingHistory',
         tags,
         summary: "The finding's audit events, newest first",
         params: FindingParams,
         querystring: PageQuery,
         response: { 200: HistoryPage, ...errorResponses },
       },
+      config: { access: { scope: 'finding', capability: 'tenant.view' } },
     },
-    async (request) =>
-      getFindingHistory(await finding(request, request.params, 'tenant.view'), request.query),
+    async (request) => getFindingHistory(scopeOf(request, 'finding'), request.query),
   );
 
   app.post(
     '/admin/t/:tenant/findings/:finding/responsibility',
     {
       schema: {
+        operationId: 'updateFindingResponsibility',
         tags,
         summary: 'Set or clear owner and assignee (absent = unchanged, null = clear)',
         params: FindingParams,
         body: ResponsibilityUpdate,
         response: { 200: ResponsibilityResult, ...errorResponses },
       },
+      config: { access: { scope: 'finding', capability: 'findings.assign' } },
     },
-    async (request) =>
-      updateResponsibility(await finding(request, request.params, 'findings.assign'), request.body),
+    async (request) => updateResponsibility(scopeOf(request, 'finding'), request.body),
   );
 
   app.post(
     '/admin/t/:tenant/findings/:finding/exception-request',
     {
       schema: {
+        operationId: 'requestFindingException',
         tags,
         summary: 'Request a risk exception with its own exception owner; the finding owner stays',
         params: FindingParams,
         body: ExceptionRequestBody,
         response: { 200: ExceptionRequestResult, ...errorResponses },
       },
+      config: { access: { scope: 'finding', capability: 'finding_exceptions.request' } },
     },
-    async (request) =>
-      requestException(await finding(request, request.params, 'finding_exceptions.request'), request.body),
+    async (request) => requestException(scopeOf(request, 'finding'), request.body),
   );
 
   for (const decision of ['approve', 'reject', 'revoke'] as const satisfies readonly Decision[]) {
@@ -115,6 +113,7 @@ export function registerFindingRoutes(app: App, deps: { db: Db; access: Access }
       `/admin/t/:tenant/findings/:finding/exceptions/:exception/actions/${decision}`,
       {
         schema: {
+          operationId: `${decision}FindingException`,
           tags,
           summary: `${decision[0]?.toUpperCase()}${decision.slice(1)} an exception (owner role)`,
           params: ExceptionParams,
@@ -125,10 +124,13 @@ export function registerFindingRoutes(app: App, deps: { db: Db; access: Access }
         preValidation: async (request) => {
           request.body ??= {};
         },
-        config: { bodyRules: (body) => nulCharacterFields(body, ['note']) },
+        config: {
+          access: { scope: 'finding', capability: 'finding_exceptions.decide' },
+          bodyRules: (body) => nulCharacterFields(body, ['note']),
+        },
       },
       async (request) => {
-        const scope = await finding(request, request.params, 'finding_exceptions.decide');
+        const scope = scopeOf(request, 'finding');
         const exceptionId = parseId(request.params.exception);
         if (exceptionId === null) throw notFound();
         return decideException(scope, exceptionId, decision, request.body?.note);
@@ -140,12 +142,17 @@ export function registerFindingRoutes(app: App, deps: { db: Db; access: Access }
     '/admin/my-work',
     {
       schema: {
+        operationId: 'listMyWork',
         tags,
         summary: 'Findings I own or am assigned, across my tenants, newest first',
         querystring: MyWorkQuery,
         response: { 200: MyWorkPage, ...errorResponses },
       },
+      config: { access: { scope: 'actor' } },
     },
-    async (request) => listMyWork(db, await access.actor(request), request.query),
+    async (request) => {
+      const { db, actor } = scopeOf(request, 'actor');
+      return listMyWork(db, actor, request.query);
+    },
   );
 }

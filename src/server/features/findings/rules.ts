@@ -1,4 +1,4 @@
-import { AppError } from '../../http/errors.ts';
+import { AppError } from '../../core/errors.ts';
 import type { ExceptionStatus, WorkflowStatus } from './tables.ts';
 
 /** PRODUCT.md section 4. Pure functions: every rule here has its table in rules.test.ts. */

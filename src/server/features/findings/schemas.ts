@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { nextCursorSchema, PageQuery } from '../../http/pagination.ts';
+import { nextCursorSchema, PageQuery } from '../../core/pagination.ts';
 import { CapabilityList } from '../tenancy/schemas.ts';
 import { exceptionStatuses, severities, workflowStatuses } from './tables.ts';
 

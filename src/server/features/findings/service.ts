@@ -1,9 +1,8 @@
 import { sql } from 'drizzle-orm';
+import { AppError } from '../../core/errors.ts';
+import { DEFAULT_PAGE_SIZE, decodeCursor, encodeCursor, toPage } from '../../core/pagination.ts';
+import type { Actor, FindingScope, TenantScope } from '../../core/scopes.ts';
 import { type Db, queryRows } from '../../db/client.ts';
-import type { FindingScope, TenantScope } from '../../http/access.ts';
-import type { Actor } from '../../http/auth.ts';
-import { AppError } from '../../http/errors.ts';
-import { DEFAULT_PAGE_SIZE, decodeCursor, encodeCursor, toPage } from '../../http/pagination.ts';
 import { type FindingRow, getFindingRow, hydrateFindings, iso, listExceptionRows } from './item-queries.ts';
 import {
   type FindingFilter,

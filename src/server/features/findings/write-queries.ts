@@ -1,6 +1,6 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
+import { AppError } from '../../core/errors.ts';
 import type { Db } from '../../db/client.ts';
-import { AppError } from '../../http/errors.ts';
 import { tenantMemberships, users } from '../tenancy/tables.ts';
 import { NOT_AN_ACTIVE_MEMBER, type Responsibility } from './rules.ts';
 import { findingExceptions, findings } from './tables.ts';

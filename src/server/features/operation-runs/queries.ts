@@ -60,3 +60,13 @@ export function listTenantRuns(
     .orderBy(newestFirst(operationRuns.id))
     .limit(limit);
 }
+
+/** The run's workspace and tenant (null for a workspace-level run), for resolving access to it. */
+export async function findRunPlacement(db: Db, runId: number) {
+  const [row] = await db
+    .select({ tenantId: operationRuns.tenantId, workspaceId: operationRuns.workspaceId })
+    .from(operationRuns)
+    .where(eq(operationRuns.id, runId))
+    .limit(1);
+  return row;
+}

@@ -1,5 +1,5 @@
-import type { RunScope, TenantScope } from '../../http/access.ts';
-import { DEFAULT_PAGE_SIZE, decodeCursor, encodeCursor, toPage } from '../../http/pagination.ts';
+import { DEFAULT_PAGE_SIZE, decodeCursor, encodeCursor, toPage } from '../../core/pagination.ts';
+import type { RunScope, TenantScope } from '../../core/scopes.ts';
 import { getRunRow, listTenantRuns, type RunFilter, type RunRow } from './queries.ts';
 
 export function toRunView(row: RunRow) {

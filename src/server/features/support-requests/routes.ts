@@ -1,9 +1,10 @@
 import type { FastifyRequest } from 'fastify';
 import type { Config } from '../../config.ts';
+import { notFound } from '../../core/errors.ts';
+import { parseId } from '../../core/ids.ts';
+import type { RunScope, TenantScope } from '../../core/scopes.ts';
 import type { SupportDesk } from '../../desks/desk.ts';
-import { type Access, parseId, type RunScope, type TenantScope } from '../../http/access.ts';
-import { notFound } from '../../http/errors.ts';
-import type { App } from '../../http/types.ts';
+import { type App, scopeOf } from '../../routing.ts';
 import { RunParams } from '../operation-runs/schemas.ts';
 import { TenantParams } from '../tenancy/schemas.ts';
 import { submissionRuleFields } from './rules.ts';
@@ -27,7 +28,6 @@ import {
 } from './service.ts';
 
 export interface SupportRequestRouteDeps {
-  access: Access;
   config: Config;
   /** The installation's one desk, or null when none is configured. */
   desk: SupportDesk | null;
@@ -50,7 +50,7 @@ function runContext(scope: RunScope): SupportContext {
 }
 
 export function registerSupportRequestRoutes(app: App, deps: SupportRequestRouteDeps): void {
-  const { access, config, desk } = deps;
+  const { config, desk } = deps;
   const budgetMs = config.desk?.timeoutMs ?? config.deskTimeoutMs;
   const handoffDeps = (request: FastifyRequest): HandoffDeps => {
     const base = config.publicUrl ?? `${request.protocol}://${request.host}`;
@@ -66,101 +66,115 @@ export function registerSupportRequestRoutes(app: App, deps: SupportRequestRoute
   app.post(
     '/admin/t/:tenant/support-requests/actions/submit',
     {
-      schema: { tags, summary: 'Submit a tenant-context support request', params: TenantParams, ...submit },
-      config: { bodyRules: submissionRuleFields },
+      schema: {
+        operationId: 'submitTenantSupportRequest',
+        tags,
+        summary: 'Submit a tenant-context support request',
+        params: TenantParams,
+        ...submit,
+      },
+      config: {
+        access: { scope: 'tenant', capability: 'support_requests.create' },
+        bodyRules: submissionRuleFields,
+      },
     },
-    async (request) => {
-      const scope = await access.tenant(request, request.params.tenant, 'support_requests.create');
-      return submitSupportRequest(tenantContext(scope), handoffDeps(request), request.body);
-    },
+    async (request) =>
+      submitSupportRequest(tenantContext(scopeOf(request, 'tenant')), handoffDeps(request), request.body),
   );
 
   app.post(
     '/admin/operations/:run/support-requests/actions/submit',
     {
-      schema: { tags, summary: 'Submit a run-context support request', params: RunParams, ...submit },
-      config: { bodyRules: submissionRuleFields },
+      schema: {
+        operationId: 'submitRunSupportRequest',
+        tags,
+        summary: 'Submit a run-context support request',
+        params: RunParams,
+        ...submit,
+      },
+      config: {
+        access: { scope: 'run', capability: 'support_requests.create' },
+        bodyRules: submissionRuleFields,
+      },
     },
-    async (request) => {
-      const scope = await access.run(request, request.params.run, 'support_requests.create');
-      return submitSupportRequest(runContext(scope), handoffDeps(request), request.body);
-    },
+    async (request) =>
+      submitSupportRequest(runContext(scopeOf(request, 'run')), handoffDeps(request), request.body),
   );
 
   app.get(
     '/admin/t/:tenant/support-requests',
     {
       schema: {
+        operationId: 'listSupportRequests',
         tags,
         summary: "A tenant's support requests, both contexts, newest first",
         params: TenantParams,
         querystring: SupportRequestListQuery,
         response: { 200: SupportRequestPage },
       },
+      config: { access: { scope: 'tenant', capability: 'tenant.view' } },
     },
-    async (request) => {
-      const scope = await access.tenant(request, request.params.tenant, 'tenant.view');
-      return listSupportRequests(tenantContext(scope), request.query);
-    },
+    async (request) => listSupportRequests(tenantContext(scopeOf(request, 'tenant')), request.query),
   );
 
   app.get(
     '/admin/t/:tenant/support-requests/latest',
     {
       schema: {
+        operationId: 'getLatestTenantSupportRequest',
         tags,
         summary: "The newest tenant-context support request's summary, or null",
         params: TenantParams,
         response: { 200: LatestSummaryOrNull },
       },
+      config: { access: { scope: 'tenant', capability: 'tenant.view' } },
     },
-    async (request) =>
-      getLatestSupportRequest(
-        tenantContext(await access.tenant(request, request.params.tenant, 'tenant.view')),
-      ),
+    async (request) => getLatestSupportRequest(tenantContext(scopeOf(request, 'tenant'))),
   );
 
   app.get(
     '/admin/t/:tenant/support-requests/:id',
     {
       schema: {
+        operationId: 'getSupportRequest',
         tags,
         summary: 'One support request',
         params: SupportRequestParams,
         response: { 200: SupportRequestView },
       },
+      config: { access: { scope: 'tenant', capability: 'tenant.view' } },
     },
-    async (request) => {
-      const scope = await access.tenant(request, request.params.tenant, 'tenant.view');
-      return getSupportRequest(tenantContext(scope), parseId(request.params.id));
-    },
+    async (request) =>
+      getSupportRequest(tenantContext(scopeOf(request, 'tenant')), parseId(request.params.id)),
   );
 
   app.get(
     '/admin/operations/:run/support-requests/latest',
     {
       schema: {
+        operationId: 'getLatestRunSupportRequest',
         tags,
         summary: "The newest support request's summary for this run, or null",
         params: RunParams,
         response: { 200: LatestSummaryOrNull },
       },
+      config: { access: { scope: 'run', capability: 'tenant.view' } },
     },
-    async (request) =>
-      getLatestSupportRequest(runContext(await access.run(request, request.params.run, 'tenant.view'))),
+    async (request) => getLatestSupportRequest(runContext(scopeOf(request, 'run'))),
   );
 
   app.get(
     '/admin/support-desk',
     {
       schema: {
+        operationId: 'getSupportDesk',
         tags,
         summary: 'Whether an external desk can take tickets, and which',
         response: { 200: SupportDeskView },
       },
+      config: { access: { scope: 'actor' } },
     },
-    async (request) => {
-      await access.actor(request);
+    async () => {
       return {
         // Offered only when it can be called at all; missing credentials are for `tenantpilot desk check`.
         target_available: desk !== null && Boolean(config.desk?.url),

@@ -1,5 +1,5 @@
+import { nulCharacterFields } from '../../core/text-rules.ts';
 import type { TicketResult } from '../../desks/desk.ts';
-import { nulCharacterFields } from '../../http/validation.ts';
 import type { handoffModes, handoffOutcomes } from './tables.ts';
 
 export type HandoffMode = (typeof handoffModes)[number];

@@ -1,6 +1,6 @@
 import { type Static, Type } from 'typebox';
 import { deskProviders } from '../../config.ts';
-import { nextCursorSchema, PageQuery } from '../../http/pagination.ts';
+import { nextCursorSchema, PageQuery } from '../../core/pagination.ts';
 import { RunOutcome, RunStatus } from '../operation-runs/schemas.ts';
 import { contextTypes, handoffModes, handoffOutcomes, supportSeverities } from './tables.ts';
 

@@ -1,9 +1,8 @@
+import { notFound } from '../../core/errors.ts';
+import { DEFAULT_PAGE_SIZE, decodeCursor, encodeCursor, toPage } from '../../core/pagination.ts';
+import type { Actor, TenantRef, WorkspaceRef } from '../../core/scopes.ts';
 import type { Db } from '../../db/client.ts';
 import type { SupportDesk, TicketRequest, TicketResult } from '../../desks/desk.ts';
-import type { TenantRef, WorkspaceRef } from '../../http/access.ts';
-import type { Actor } from '../../http/auth.ts';
-import { notFound } from '../../http/errors.ts';
-import { DEFAULT_PAGE_SIZE, decodeCursor, encodeCursor, toPage } from '../../http/pagination.ts';
 import { recordAuditEvent } from '../audit/record.ts';
 import {
   findLatestRow,

@@ -1,4 +1,4 @@
-import type { TenantScope } from '../../http/access.ts';
+import type { TenantScope } from '../../core/scopes.ts';
 import { countFindingsByResponsibility } from '../findings/queries.ts';
 import { listRecentRuns } from '../operation-runs/service.ts';
 

@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import { inArray, sql } from 'drizzle-orm';
+import { AppError } from '../../core/errors.ts';
 import type { Db } from '../../db/client.ts';
-import { AppError } from '../../http/errors.ts';
 import { findingExceptions, findings } from '../findings/tables.ts';
 import { operationRuns } from '../operation-runs/tables.ts';
 import { digestSecret, hashPassword } from './credentials.ts';

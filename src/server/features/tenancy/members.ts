@@ -1,7 +1,5 @@
 import { sql } from 'drizzle-orm';
 import { Type } from 'typebox';
-import { type Db, queryRows } from '../../db/client.ts';
-import type { Access } from '../../http/access.ts';
 import {
   DEFAULT_PAGE_SIZE,
   decodeCursor,
@@ -9,8 +7,9 @@ import {
   nextCursorSchema,
   PageQuery,
   toPage,
-} from '../../http/pagination.ts';
-import type { App } from '../../http/types.ts';
+} from '../../core/pagination.ts';
+import { type Db, queryRows } from '../../db/client.ts';
+import { type App, scopeOf } from '../../routing.ts';
 import { Role, TenantParams } from './schemas.ts';
 
 const MemberQuery = Type.Intersect([
@@ -64,20 +63,22 @@ export async function listTenantMembers(
   return { items: page.items.map(({ name_key: _, ...member }) => member), next_cursor: page.next_cursor };
 }
 
-export function registerMemberRoutes(app: App, access: Access): void {
+export function registerMemberRoutes(app: App): void {
   app.get(
     '/admin/t/:tenant/members',
     {
       schema: {
+        operationId: 'listTenantMembers',
         tags: ['tenancy'],
         summary: "The tenant's active members, by name (for people pickers)",
         params: TenantParams,
         querystring: MemberQuery,
         response: { 200: MemberPage },
       },
+      config: { access: { scope: 'tenant', capability: 'tenant.view' } },
     },
     async (request) => {
-      const scope = await access.tenant(request, request.params.tenant, 'tenant.view');
+      const scope = scopeOf(request, 'tenant');
       return listTenantMembers(scope.db, scope.tenant.id, request.query);
     },
   );

@@ -1,9 +1,7 @@
 import { Type } from 'typebox';
 import type { Config } from '../../config.ts';
 import type { Db } from '../../db/client.ts';
-import type { Access } from '../../http/access.ts';
-import { endSession, requireActor } from '../../http/auth.ts';
-import type { App } from '../../http/types.ts';
+import { type App, scopeOf } from '../../routing.ts';
 import { RunView } from '../operation-runs/schemas.ts';
 import { getTenantDashboard } from './dashboard.ts';
 import {
@@ -16,7 +14,8 @@ import {
   TenantView,
   WorkspaceView,
 } from './schemas.ts';
-import { describeSession, signIn } from './service.ts';
+import { describeSession, signIn, signOut } from './service.ts';
+import { clearSessionCookie, setSessionCookie } from './session-cookie.ts';
 
 const Count = Type.Integer({ minimum: 0 });
 const DashboardView = Type.Object({
@@ -34,19 +33,21 @@ const DashboardView = Type.Object({
   }),
 });
 
-export function registerTenancyRoutes(app: App, deps: { db: Db; access: Access; config: Config }): void {
-  const { db, access, config } = deps;
+export function registerTenancyRoutes(app: App, deps: { db: Db; config: Config }): void {
+  const { db, config } = deps;
 
   app.post(
     '/api/session',
     {
       schema: {
+        operationId: 'signIn',
         tags: ['session'],
         summary: 'Sign in with email and password',
         body: SignInBody,
         response: { 200: SignInResult },
       },
       config: {
+        access: { scope: 'public' },
         rateLimit: {
           max: config.signInRateLimit.max,
           timeWindow: config.signInRateLimit.windowMs,
@@ -56,29 +57,39 @@ export function registerTenancyRoutes(app: App, deps: { db: Db; access: Access; 
         },
       },
     },
-    (request, reply) => signIn(db, reply, request.body, config.sessionTtlHours),
+    async (request, reply) => {
+      const { session, view } = await signIn(db, request.body, config.sessionTtlHours);
+      setSessionCookie(reply, session);
+      return view;
+    },
   );
 
   app.get(
     '/api/session',
     {
       schema: {
+        operationId: 'getSession',
         tags: ['session'],
         summary: 'The signed-in user, a CSRF token and their workspaces and tenants',
         response: { 200: SessionView },
       },
+      config: { access: { scope: 'actor' } },
     },
     async (request, reply) => {
-      const actor = await requireActor(db, request);
+      const { actor } = scopeOf(request, 'actor');
       return { ...(await describeSession(db, actor)), csrf_token: reply.generateCsrf() };
     },
   );
 
   app.delete(
     '/api/session',
-    { schema: { tags: ['session'], summary: 'Sign out' } },
+    {
+      schema: { operationId: 'signOut', tags: ['session'], summary: 'Sign out' },
+      config: { access: { scope: 'actor' } },
+    },
     async (request, reply) => {
-      await endSession(db, reply, await requireActor(db, request));
+      await signOut(db, scopeOf(request, 'actor').actor);
+      clearSessionCookie(reply);
       return reply.status(204).send();
     },
   );
@@ -87,12 +98,14 @@ export function registerTenancyRoutes(app: App, deps: { db: Db; access: Access; 
     '/admin/t/:tenant',
     {
       schema: {
+        operationId: 'getTenantDashboard',
         tags: ['tenants'],
         summary: 'Tenant dashboard',
         params: TenantParams,
         response: { 200: DashboardView },
       },
+      config: { access: { scope: 'tenant', capability: 'tenant.view' } },
     },
-    async (request) => getTenantDashboard(await access.tenant(request, request.params.tenant, 'tenant.view')),
+    async (request) => getTenantDashboard(scopeOf(request, 'tenant')),
   );
 }

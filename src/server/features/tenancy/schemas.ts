@@ -1,9 +1,8 @@
 import { Type } from 'typebox';
-import { capabilities } from '../../http/access.ts';
-import { roles } from './tables.ts';
+import { roles, tenantCapabilities } from '../../core/capabilities.ts';
 
 export const Role = Type.Enum(roles);
-export const CapabilityList = Type.Array(Type.Enum(capabilities));
+export const CapabilityList = Type.Array(Type.Enum(tenantCapabilities));
 
 export const SignInBody = Type.Object(
   {

@@ -1,20 +1,20 @@
-import type { FastifyReply } from 'fastify';
+import { tenantCapabilitiesOf } from '../../core/capabilities.ts';
+import { AppError } from '../../core/errors.ts';
+import type { Actor } from '../../core/scopes.ts';
 import type { Db } from '../../db/client.ts';
-import { capabilitiesOf } from '../../http/access.ts';
-import { type Actor, startSession } from '../../http/auth.ts';
-import { AppError } from '../../http/errors.ts';
 import { hashPassword, verifyPassword } from './credentials.ts';
 import { deleteExpiredSessions, findUserByEmail, listMemberships } from './queries.ts';
+import { createSession, deleteSession, type NewSession } from './sessions.ts';
 
 // Verifying against a real hash when the email is unknown keeps both answers equally slow.
 let decoyHash: Promise<string> | undefined;
 
+/** Checks the password and opens a session; the caller hands the session's cookie to the browser. */
 export async function signIn(
   db: Db,
-  reply: FastifyReply,
   input: { email: string; password: string },
   ttlHours: number,
-) {
+): Promise<{ session: NewSession; view: { user: { id: number; email: string; display_name: string } } }> {
   const user = await findUserByEmail(db, input.email.trim());
   decoyHash ??= hashPassword('decoy password that matches nothing');
   const valid = await verifyPassword(user?.passwordHash ?? (await decoyHash), input.password);
@@ -22,8 +22,12 @@ export async function signIn(
     throw new AppError('unauthenticated', 'Email or password is incorrect');
   }
   await deleteExpiredSessions(db, user.id);
-  await startSession(db, reply, user.id, ttlHours);
-  return { user: { id: user.id, email: user.email, display_name: user.displayName } };
+  const session = await createSession(db, user.id, ttlHours);
+  return { session, view: { user: { id: user.id, email: user.email, display_name: user.displayName } } };
+}
+
+export async function signOut(db: Db, actor: Actor): Promise<void> {
+  if (actor.sessionId) await deleteSession(db, actor.sessionId);
 }
 
 export async function describeSession(db: Db, actor: Actor) {
@@ -42,7 +46,7 @@ export async function describeSession(db: Db, actor: Actor) {
           external_id: tenant.externalId,
           name: tenant.name,
           role: tenant.role,
-          capabilities: [...capabilitiesOf[tenant.role]],
+          capabilities: [...tenantCapabilitiesOf[tenant.role]],
         })),
     })),
   };

@@ -13,10 +13,10 @@ import {
   unique,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
+import { roles } from '../../core/capabilities.ts';
 import { oneOf } from '../../db/checks.ts';
 
-export const roles = ['owner', 'manager', 'operator', 'readonly'] as const;
-export type Role = (typeof roles)[number];
+export { type Role, roles } from '../../core/capabilities.ts';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
+import { AppError } from '../../core/errors.ts';
 import type { Db } from '../../db/client.ts';
-import { AppError } from '../../http/errors.ts';
 import { recordAuditEvent } from '../audit/record.ts';
 import { API_TOKEN_PREFIX, digestSecret, hashPassword, newSecret } from './credentials.ts';
 import { isEmail } from './fixture-schema.ts';

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { AppError } from './errors.ts';
+import { invalidFields } from './errors.ts';
 
 export const DEFAULT_PAGE_SIZE = 50;
 
@@ -27,9 +27,7 @@ export function decodeCursor<K extends Record<string, 'string' | 'number'>>(
   shape: K,
 ): { [P in keyof K]: K[P] extends 'number' ? number : string } | null {
   if (cursor === undefined) return null;
-  const invalid = new AppError('invalid', 'The request has invalid fields', {
-    cursor: 'is not a valid cursor',
-  });
+  const invalid = invalidFields({ cursor: 'is not a valid cursor' });
   let parsed: unknown;
   try {
     parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));

@@ -1,0 +1,37 @@
+/** The four roles, used both for a workspace membership and for a tenant membership. */
+export const roles = ['owner', 'manager', 'operator', 'readonly'] as const;
+export type Role = (typeof roles)[number];
+
+export const tenantCapabilities = [
+  'tenant.view',
+  'support_requests.create',
+  'finding_exceptions.request',
+  'findings.assign',
+  'finding_exceptions.decide',
+] as const;
+export type TenantCapability = (typeof tenantCapabilities)[number];
+
+/** docs/rules.md "Access": a tenant capability comes only from the tenant membership role. */
+export const tenantCapabilitiesOf: Record<Role, readonly TenantCapability[]> = {
+  readonly: ['tenant.view'],
+  operator: ['tenant.view', 'support_requests.create', 'finding_exceptions.request'],
+  manager: ['tenant.view', 'support_requests.create', 'finding_exceptions.request', 'findings.assign'],
+  owner: tenantCapabilities,
+};
+
+export const workspaceCapabilities = [
+  'workspace.view',
+  'workspace.grant_access',
+  'workspace.administer',
+] as const;
+export type WorkspaceCapability = (typeof workspaceCapabilities)[number];
+
+/** docs/rules.md "Administration": a workspace role grants administration, never a tenant capability. */
+export const workspaceCapabilitiesOf: Record<Role, readonly WorkspaceCapability[]> = {
+  readonly: ['workspace.view'],
+  operator: ['workspace.view'],
+  manager: ['workspace.view', 'workspace.grant_access'],
+  owner: workspaceCapabilities,
+};
+
+export type Capability = TenantCapability | WorkspaceCapability;
