@@ -1,6 +1,6 @@
 import { type SQL, sql } from 'drizzle-orm';
 import { type Db, queryRows } from '../src/server/db/client.ts';
-import type { App } from '../src/server/http/types.ts';
+import type { App } from '../src/server/routing.ts';
 
 /** Timing and plan helpers for the findings benchmark. */
 
