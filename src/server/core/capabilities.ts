@@ -1,6 +1,9 @@
+import { type Static, Type } from 'typebox';
+
 /** The four roles, used both for a workspace membership and for a tenant membership. */
 export const roles = ['owner', 'manager', 'operator', 'readonly'] as const;
-export type Role = (typeof roles)[number];
+export const Role = Type.Enum(roles);
+export type Role = Static<typeof Role>;
 
 export const tenantCapabilities = [
   'tenant.view',
@@ -9,7 +12,8 @@ export const tenantCapabilities = [
   'findings.assign',
   'finding_exceptions.decide',
 ] as const;
-export type TenantCapability = (typeof tenantCapabilities)[number];
+export const TenantCapability = Type.Enum(tenantCapabilities);
+export type TenantCapability = Static<typeof TenantCapability>;
 
 /** docs/rules.md "Access": a tenant capability comes only from the tenant membership role. */
 export const tenantCapabilitiesOf: Record<Role, readonly TenantCapability[]> = {

@@ -1,8 +1,11 @@
-import { Type } from 'typebox';
-import { roles, tenantCapabilities } from '../../core/capabilities.ts';
+import { type Static, Type } from 'typebox';
+import { Role, TenantCapability } from '../../core/capabilities.ts';
 
-export const Role = Type.Enum(roles);
-export const CapabilityList = Type.Array(Type.Enum(tenantCapabilities));
+// The role and capability enums are domain words, defined once in core/capabilities.ts.
+export { Role, TenantCapability };
+
+export const CapabilityList = Type.Array(TenantCapability);
+export type CapabilityList = Static<typeof CapabilityList>;
 
 export const SignInBody = Type.Object(
   {
@@ -11,41 +14,52 @@ export const SignInBody = Type.Object(
   },
   { additionalProperties: false },
 );
+export type SignInBody = Static<typeof SignInBody>;
 
 export const SessionUser = Type.Object({
   id: Type.Integer(),
   email: Type.String(),
   display_name: Type.String(),
 });
+export type SessionUser = Static<typeof SessionUser>;
 
 export const SignInResult = Type.Object({ user: SessionUser });
+export type SignInResult = Static<typeof SignInResult>;
+
+export const SessionTenant = Type.Object({
+  id: Type.Integer(),
+  external_id: Type.String(),
+  name: Type.String(),
+  role: Role,
+  capabilities: CapabilityList,
+});
+export type SessionTenant = Static<typeof SessionTenant>;
+
+export const SessionWorkspace = Type.Object({
+  id: Type.Integer(),
+  slug: Type.String(),
+  name: Type.String(),
+  role: Role,
+  tenants: Type.Array(SessionTenant),
+});
+export type SessionWorkspace = Static<typeof SessionWorkspace>;
 
 export const SessionView = Type.Object({
   user: SessionUser,
   csrf_token: Type.String({ description: 'Send as x-csrf-token on every cookie-authenticated mutation' }),
-  workspaces: Type.Array(
-    Type.Object({
-      id: Type.Integer(),
-      slug: Type.String(),
-      name: Type.String(),
-      role: Role,
-      tenants: Type.Array(
-        Type.Object({
-          id: Type.Integer(),
-          external_id: Type.String(),
-          name: Type.String(),
-          role: Role,
-          capabilities: CapabilityList,
-        }),
-      ),
-    }),
-  ),
+  workspaces: Type.Array(SessionWorkspace),
 });
+export type SessionView = Static<typeof SessionView>;
 
 export const WorkspaceView = Type.Object({ id: Type.Integer(), slug: Type.String(), name: Type.String() });
+export type WorkspaceView = Static<typeof WorkspaceView>;
+
 export const TenantView = Type.Object({
   id: Type.Integer(),
   external_id: Type.String(),
   name: Type.String(),
 });
+export type TenantView = Static<typeof TenantView>;
+
 export const TenantParams = Type.Object({ tenant: Type.String({ description: 'The tenant external_id' }) });
+export type TenantParams = Static<typeof TenantParams>;
