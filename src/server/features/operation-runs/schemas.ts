@@ -1,4 +1,4 @@
-import { Type } from 'typebox';
+import { type Static, Type } from 'typebox';
 import { nextCursorSchema, PageQuery } from '../../core/pagination.ts';
 import { CapabilityList, TenantView, WorkspaceView } from '../tenancy/schemas.ts';
 import { runOutcomes, runStatuses } from './tables.ts';
@@ -7,7 +7,9 @@ const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T)
   Type.Union([schema, Type.Null()]);
 
 export const RunStatus = Type.Enum(runStatuses);
+export type RunStatus = Static<typeof RunStatus>;
 export const RunOutcome = Type.Enum(runOutcomes);
+export type RunOutcome = Static<typeof RunOutcome>;
 
 export const RunView = Type.Object({
   id: Type.Integer(),
@@ -20,10 +22,13 @@ export const RunView = Type.Object({
   workspace: WorkspaceView,
   tenant: Nullable(TenantView),
 });
+export type RunView = Static<typeof RunView>;
 
 export const RunDetailView = Type.Intersect([RunView, Type.Object({ capabilities: CapabilityList })]);
+export type RunDetailView = Static<typeof RunDetailView>;
 
 export const RunParams = Type.Object({ run: Type.String({ description: 'The operation run id' }) });
+export type RunParams = Static<typeof RunParams>;
 
 export const RunListQuery = Type.Intersect([
   PageQuery,
@@ -33,5 +38,7 @@ export const RunListQuery = Type.Intersect([
     type: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
   }),
 ]);
+export type RunListQuery = Static<typeof RunListQuery>;
 
 export const RunPage = Type.Object({ items: Type.Array(RunView), next_cursor: nextCursorSchema });
+export type RunPage = Static<typeof RunPage>;

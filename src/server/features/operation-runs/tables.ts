@@ -5,8 +5,8 @@ import { tenants, workspaces } from '../tenancy/tables.ts';
 
 export const runStatuses = ['queued', 'running', 'completed'] as const;
 export const runOutcomes = ['succeeded', 'partially_succeeded', 'failed'] as const;
-export type RunStatus = (typeof runStatuses)[number];
-export type RunOutcome = (typeof runOutcomes)[number];
+// The enums' types are their schemas' types; named here too for the code that reads these rows.
+export type { RunOutcome, RunStatus } from './schemas.ts';
 
 export const operationRuns = pgTable(
   'operation_runs',
