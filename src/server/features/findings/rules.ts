@@ -1,25 +1,27 @@
 import { AppError } from '../../core/errors.ts';
-import type { ExceptionStatus, WorkflowStatus } from './tables.ts';
+import type {
+  ChangeClassification,
+  ExceptionDecision,
+  ExceptionRequestBody,
+  ExceptionStatus,
+  ResponsibilityState,
+  ResponsibilityUpdate,
+  WorkflowStatus,
+} from './schemas.ts';
 
 /** PRODUCT.md section 4. Pure functions: every rule here has its table in rules.test.ts. */
 
-export type ResponsibilityState = 'orphaned_accountability' | 'owned_unassigned' | 'assigned';
-export type ChangeClassification =
-  | 'owner_only'
-  | 'assignee_only'
-  | 'owner_and_assignee'
-  | 'clear_owner'
-  | 'clear_assignee';
+// The contract's types are their schemas' types (schemas.ts); the rules' callers know some by these names.
+export type {
+  ChangeClassification,
+  ExceptionDecision as Decision,
+  ResponsibilityState,
+  ResponsibilityUpdate as ResponsibilityChange,
+} from './schemas.ts';
 
 export interface Responsibility {
   ownerUserId: number | null;
   assigneeUserId: number | null;
-}
-
-/** The request body: absent leaves a field as it is, null clears it, a number sets it. */
-export interface ResponsibilityChange {
-  owner_user_id?: number | null;
-  assignee_user_id?: number | null;
 }
 
 export function responsibilityState({ ownerUserId, assigneeUserId }: Responsibility): ResponsibilityState {
@@ -32,9 +34,10 @@ export function accountabilityGap(ownerUserId: number | null, ownerIsActiveMembe
   return ownerUserId === null || !ownerIsActiveMember;
 }
 
+/** The request body: absent leaves a field as it is, null clears it, a number sets it. */
 export function applyResponsibilityChange(
   current: Responsibility,
-  change: ResponsibilityChange,
+  change: ResponsibilityUpdate,
 ): Responsibility {
   return {
     ownerUserId: change.owner_user_id === undefined ? current.ownerUserId : change.owner_user_id,
@@ -97,12 +100,6 @@ export function reviewOverdue(exception: ExceptionTiming & { reviewDueAt: Date }
 
 export const REASON_MAX = 2000;
 
-export interface ExceptionRequestInput {
-  request_reason: string;
-  review_due_at: string;
-  expires_at?: string | null | undefined;
-}
-
 export function parseTimestamp(value: string): Date | null {
   // The schema checks the date-time format; this guards calendar nonsense such as 2026-02-31.
   const date = new Date(value);
@@ -110,7 +107,10 @@ export function parseTimestamp(value: string): Date | null {
 }
 
 /** Field-by-field refusals for an exception request, or the parsed dates. */
-export function validateExceptionRequest(input: ExceptionRequestInput, now: Date) {
+export function validateExceptionRequest(
+  input: Pick<ExceptionRequestBody, 'request_reason' | 'review_due_at' | 'expires_at'>,
+  now: Date,
+) {
   const fields: Record<string, string> = {};
   const reason = input.request_reason;
   if (reason.trim() === '') fields.request_reason = 'must not be blank';
@@ -127,16 +127,15 @@ export function validateExceptionRequest(input: ExceptionRequestInput, now: Date
   return { reviewDueAt: reviewDueAt as Date, expiresAt };
 }
 
-export type Decision = 'approve' | 'reject' | 'revoke';
-export type DecidedStatus = 'approved' | 'rejected' | 'revoked';
-const decidedStatus: Record<Decision, DecidedStatus> = {
+export type DecidedStatus = Extract<ExceptionStatus, 'approved' | 'rejected' | 'revoked'>;
+const decidedStatus: Record<ExceptionDecision, DecidedStatus> = {
   approve: 'approved',
   reject: 'rejected',
   revoke: 'revoked',
 };
 
 /** approve/reject need a pending exception; revoke an approved, unexpired one. Else 409. */
-export function decide(decision: Decision, exception: ExceptionTiming, now: Date): DecidedStatus {
+export function decide(decision: ExceptionDecision, exception: ExceptionTiming, now: Date): DecidedStatus {
   const status = effectiveExceptionStatus(exception, now);
   const allowed = decision === 'revoke' ? status === 'approved' : status === 'pending';
   if (!allowed) {

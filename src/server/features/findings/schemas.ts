@@ -1,4 +1,4 @@
-import { Type } from 'typebox';
+import { type Static, Type } from 'typebox';
 import { nextCursorSchema, PageQuery } from '../../core/pagination.ts';
 import { CapabilityList } from '../tenancy/schemas.ts';
 import { exceptionStatuses, severities, workflowStatuses } from './tables.ts';
@@ -14,24 +14,33 @@ export const FINDING_DETAIL_SURFACE = 'finding_detail' as const;
 export const FINDING_DETAIL_ROUTE = '/admin/t/{tenant}/findings/{finding}' as const;
 
 export const UserRef = Type.Object({ id: Type.Integer(), display_name: Type.String() });
-export const ResponsibilityStateSchema = Type.Enum([
-  'orphaned_accountability',
-  'owned_unassigned',
-  'assigned',
-]);
-export const SeveritySchema = Type.Enum(severities);
-export const WorkflowStatusSchema = Type.Enum(workflowStatuses);
-export const ChangeClassificationSchema = Type.Enum([
+export type UserRef = Static<typeof UserRef>;
+
+export const ResponsibilityState = Type.Enum(['orphaned_accountability', 'owned_unassigned', 'assigned']);
+export type ResponsibilityState = Static<typeof ResponsibilityState>;
+export const Severity = Type.Enum(severities);
+export type Severity = Static<typeof Severity>;
+export const WorkflowStatus = Type.Enum(workflowStatuses);
+export type WorkflowStatus = Static<typeof WorkflowStatus>;
+export const ExceptionStatus = Type.Enum(exceptionStatuses);
+export type ExceptionStatus = Static<typeof ExceptionStatus>;
+export const ChangeClassification = Type.Enum([
   'owner_only',
   'assignee_only',
   'owner_and_assignee',
   'clear_owner',
   'clear_assignee',
 ]);
+export type ChangeClassification = Static<typeof ChangeClassification>;
+/** The last segment of an exception action's path: /exceptions/{exception}/actions/{decision}. */
+export const ExceptionDecision = Type.Enum(['approve', 'reject', 'revoke']);
+export type ExceptionDecision = Static<typeof ExceptionDecision>;
+export const MyWorkRole = Type.Enum(['owner', 'assignee']);
+export type MyWorkRole = Static<typeof MyWorkRole>;
 
 export const ExceptionView = Type.Object({
   id: Type.Integer(),
-  status: Type.Enum(exceptionStatuses),
+  status: ExceptionStatus,
   owner: UserRef,
   requested_by: UserRef,
   request_reason: Type.String(),
@@ -42,21 +51,23 @@ export const ExceptionView = Type.Object({
   decided_at: Nullable(DateTime),
   review_overdue: Type.Boolean(),
 });
+export type ExceptionView = Static<typeof ExceptionView>;
 
 /** The contract's FindingResponsibilitySummary, plus title, severity, detected_at and the current exception. */
 export const FindingItem = Type.Object({
   finding_id: Type.Integer(),
-  workflow_status: WorkflowStatusSchema,
+  workflow_status: WorkflowStatus,
   owner: Nullable(UserRef),
   assignee: Nullable(UserRef),
-  responsibility_state: ResponsibilityStateSchema,
+  responsibility_state: ResponsibilityState,
   accountability_gap: Type.Boolean(),
   exception_owner: Nullable(UserRef),
   title: Type.String(),
-  severity: SeveritySchema,
+  severity: Severity,
   detected_at: DateTime,
   exception: Nullable(ExceptionView),
 });
+export type FindingItem = Static<typeof FindingItem>;
 
 const TenantRefView = Type.Object({ external_id: Type.String(), name: Type.String() });
 
@@ -67,6 +78,7 @@ export const FindingListSurface = Type.Object({
   items: Type.Array(FindingItem),
   next_cursor: nextCursorSchema,
 });
+export type FindingListSurface = Static<typeof FindingListSurface>;
 
 export const FindingDetailSurface = Type.Intersect([
   FindingItem,
@@ -78,8 +90,10 @@ export const FindingDetailSurface = Type.Intersect([
     capabilities: CapabilityList,
   }),
 ]);
+export type FindingDetailSurface = Static<typeof FindingDetailSurface>;
 
 export const FindingSort = Type.Enum(['newest', 'oldest', 'severity', 'detected']);
+export type FindingSort = Static<typeof FindingSort>;
 const PersonFilter = Type.String({
   pattern: '^(me|none|[1-9][0-9]{0,9})$',
   description: 'A user id, `me` or `none`',
@@ -89,23 +103,26 @@ export const FindingListQuery = Type.Intersect([
   PageQuery,
   Type.Object({
     sort: Type.Optional(FindingSort),
-    responsibility_state: Type.Optional(ResponsibilityStateSchema),
+    responsibility_state: Type.Optional(ResponsibilityState),
     accountability_gap: Type.Optional(Type.Enum(['true', 'false'])),
     owner: Type.Optional(PersonFilter),
     assignee: Type.Optional(PersonFilter),
-    severity: Type.Optional(SeveritySchema),
-    workflow_status: Type.Optional(WorkflowStatusSchema),
+    severity: Type.Optional(Severity),
+    workflow_status: Type.Optional(WorkflowStatus),
   }),
 ]);
+export type FindingListQuery = Static<typeof FindingListQuery>;
 
 export const FindingParams = Type.Object({
   tenant: Type.String({ description: 'The tenant external_id' }),
   finding: Type.String({ description: 'The finding id' }),
 });
+export type FindingParams = Static<typeof FindingParams>;
 export const ExceptionParams = Type.Intersect([
   FindingParams,
   Type.Object({ exception: Type.String({ description: 'The exception id' }) }),
 ]);
+export type ExceptionParams = Static<typeof ExceptionParams>;
 
 export const ResponsibilityUpdate = Type.Object(
   {
@@ -114,11 +131,13 @@ export const ResponsibilityUpdate = Type.Object(
   },
   { additionalProperties: false },
 );
+export type ResponsibilityUpdate = Static<typeof ResponsibilityUpdate>;
 
 export const ResponsibilityResult = Type.Object({
-  change_classification: ChangeClassificationSchema,
+  change_classification: ChangeClassification,
   responsibility: FindingItem,
 });
+export type ResponsibilityResult = Static<typeof ResponsibilityResult>;
 
 export const ExceptionRequestBody = Type.Object(
   {
@@ -129,6 +148,7 @@ export const ExceptionRequestBody = Type.Object(
   },
   { additionalProperties: false },
 );
+export type ExceptionRequestBody = Static<typeof ExceptionRequestBody>;
 
 export const ExceptionRequestResult = Type.Object({
   finding_owner_preserved: Type.Literal(true),
@@ -136,12 +156,15 @@ export const ExceptionRequestResult = Type.Object({
   exception: ExceptionView,
   responsibility: FindingItem,
 });
+export type ExceptionRequestResult = Static<typeof ExceptionRequestResult>;
 
 export const DecisionBody = Type.Object(
   { note: Type.Optional(Type.String({ maxLength: 2000 })) },
   { additionalProperties: false },
 );
+export type DecisionBody = Static<typeof DecisionBody>;
 export const DecisionResult = Type.Object({ exception: ExceptionView, responsibility: FindingItem });
+export type DecisionResult = Static<typeof DecisionResult>;
 
 export const HistoryEvent = Type.Object({
   id: Type.Integer(),
@@ -151,20 +174,22 @@ export const HistoryEvent = Type.Object({
   after: Type.Unknown(),
   at: DateTime,
 });
+export type HistoryEvent = Static<typeof HistoryEvent>;
 export const HistoryPage = Type.Object({ items: Type.Array(HistoryEvent), next_cursor: nextCursorSchema });
+export type HistoryPage = Static<typeof HistoryPage>;
 
-export const MyWorkQuery = Type.Intersect([
-  PageQuery,
-  Type.Object({ role: Type.Optional(Type.Enum(['owner', 'assignee'])) }),
-]);
+export const MyWorkQuery = Type.Intersect([PageQuery, Type.Object({ role: Type.Optional(MyWorkRole) })]);
+export type MyWorkQuery = Static<typeof MyWorkQuery>;
 export const MyWorkItem = Type.Intersect([
   FindingItem,
   Type.Object({
     tenant: TenantRefView,
-    my_roles: Type.Array(Type.Enum(['owner', 'assignee'])),
+    my_roles: Type.Array(MyWorkRole),
   }),
 ]);
+export type MyWorkItem = Static<typeof MyWorkItem>;
 export const MyWorkPage = Type.Object({ items: Type.Array(MyWorkItem), next_cursor: nextCursorSchema });
+export type MyWorkPage = Static<typeof MyWorkPage>;
 
 const ErrorResponse = Type.Object({
   error: Type.Object({

@@ -14,9 +14,8 @@ export const workflowStatuses = [
   'risk_accepted',
 ] as const;
 export const exceptionStatuses = ['pending', 'approved', 'rejected', 'expired', 'revoked'] as const;
-export type Severity = (typeof severities)[number];
-export type WorkflowStatus = (typeof workflowStatuses)[number];
-export type ExceptionStatus = (typeof exceptionStatuses)[number];
+// The enums' types are their schemas' types; named here too for the code that reads these rows.
+export type { ExceptionStatus, Severity, WorkflowStatus } from './schemas.ts';
 
 export const findings = pgTable(
   'findings',

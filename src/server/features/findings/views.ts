@@ -6,6 +6,7 @@ import {
   responsibilityState,
   reviewOverdue,
 } from './rules.ts';
+import type { ExceptionView, FindingItem } from './schemas.ts';
 
 const userRef = (id: number | null, name: string | null) =>
   id === null || name === null ? null : { id, display_name: name };
@@ -21,7 +22,7 @@ function timing(row: ExceptionRow) {
   };
 }
 
-export function toExceptionView(row: ExceptionRow, now: Date) {
+export function toExceptionView(row: ExceptionRow, now: Date): ExceptionView {
   const times = timing(row);
   return {
     id: row.id,
@@ -38,10 +39,8 @@ export function toExceptionView(row: ExceptionRow, now: Date) {
   };
 }
 
-export type ExceptionView = ReturnType<typeof toExceptionView>;
-
 /** The contract's FindingResponsibilitySummary plus title, severity, detected_at and the current exception. */
-export function toFindingItem(row: FindingRow, now: Date) {
+export function toFindingItem(row: FindingRow, now: Date): FindingItem {
   const responsibility = { ownerUserId: row.owner_id, assigneeUserId: row.assignee_id };
   const exception = row.x ? toExceptionView(row.x, now) : null;
   return {
@@ -58,8 +57,6 @@ export function toFindingItem(row: FindingRow, now: Date) {
     exception,
   };
 }
-
-export type FindingItemView = ReturnType<typeof toFindingItem>;
 
 export const tenantRef = (row: FindingRow) => ({
   external_id: row.tenant_external_id,
