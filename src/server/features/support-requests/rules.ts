@@ -1,9 +1,9 @@
 import { nulCharacterFields } from '../../core/text-rules.ts';
 import type { TicketResult } from '../../desks/desk.ts';
-import type { handoffModes, handoffOutcomes } from './tables.ts';
+import type { HandoffMode, HandoffOutcome } from './schemas.ts';
 
-export type HandoffMode = (typeof handoffModes)[number];
-export type HandoffOutcome = (typeof handoffOutcomes)[number];
+// The enums' types are their schemas' types; named here too for the callers of these rules.
+export type { HandoffMode, HandoffOutcome } from './schemas.ts';
 
 /**
  * How long after the handoff budget a request may still read as "in progress": the time the service

@@ -1,6 +1,7 @@
 import { type Static, Type } from 'typebox';
 import { deskProviders } from '../../config.ts';
 import { nextCursorSchema, PageQuery } from '../../core/pagination.ts';
+import { UserRef } from '../findings/schemas.ts';
 import { RunOutcome, RunStatus } from '../operation-runs/schemas.ts';
 import { contextTypes, handoffModes, handoffOutcomes, supportSeverities } from './tables.ts';
 
@@ -18,9 +19,13 @@ export const limits = {
 } as const;
 
 export const Severity = Type.Enum(supportSeverities);
+export type Severity = Static<typeof Severity>;
 export const HandoffMode = Type.Enum(handoffModes);
+export type HandoffMode = Static<typeof HandoffMode>;
 export const HandoffOutcome = Type.Enum(handoffOutcomes);
+export type HandoffOutcome = Static<typeof HandoffOutcome>;
 export const ContextType = Type.Enum(contextTypes);
+export type ContextType = Static<typeof ContextType>;
 
 /** The contract's body. Mode-specific rules (fields a mode does not use, blank text, NUL) live in rules.ts. */
 export const SupportRequestHandoffSubmission = Type.Object(
@@ -72,7 +77,9 @@ export const LatestSupportRequestHandoffSummary = Type.Object({
   summary: Type.String(),
   severity: Severity,
 });
+export type LatestSupportRequestHandoffSummary = Static<typeof LatestSupportRequestHandoffSummary>;
 export const LatestSummaryOrNull = Nullable(LatestSupportRequestHandoffSummary);
+export type LatestSummaryOrNull = Static<typeof LatestSummaryOrNull>;
 
 export const SupportRequestHandoffResult = Type.Object({
   support_request_id: Type.Integer(),
@@ -86,6 +93,7 @@ export const SupportRequestHandoffResult = Type.Object({
   failure_summary: Nullable(Type.String()),
   latest_summary: LatestSupportRequestHandoffSummary,
 });
+export type SupportRequestHandoffResult = Static<typeof SupportRequestHandoffResult>;
 
 export const SupportRequestView = Type.Object({
   support_request_id: Type.Integer(),
@@ -103,7 +111,7 @@ export const SupportRequestView = Type.Object({
   primary_context_type: ContextType,
   primary_context_id: Type.Integer(),
   submitted_at: Type.String({ format: 'date-time' }),
-  submitted_by: Type.Object({ id: Type.Integer(), display_name: Type.String() }),
+  submitted_by: UserRef,
   operation_run: Nullable(
     Type.Object({
       id: Type.Integer(),
@@ -113,21 +121,26 @@ export const SupportRequestView = Type.Object({
     }),
   ),
 });
+export type SupportRequestView = Static<typeof SupportRequestView>;
 
 export const SupportRequestPage = Type.Object({
   items: Type.Array(SupportRequestView),
   next_cursor: nextCursorSchema,
 });
+export type SupportRequestPage = Static<typeof SupportRequestPage>;
 
 export const SupportRequestListQuery = PageQuery;
+export type SupportRequestListQuery = Static<typeof SupportRequestListQuery>;
 
 export const SupportDeskView = Type.Object({
   target_available: Type.Boolean(),
   provider: Nullable(Type.Enum(deskProviders)),
   display_name: Nullable(Type.String()),
 });
+export type SupportDeskView = Static<typeof SupportDeskView>;
 
 export const SupportRequestParams = Type.Object({
   tenant: Type.String({ description: 'The tenant external_id' }),
   id: Type.String({ description: 'The support request id' }),
 });
+export type SupportRequestParams = Static<typeof SupportRequestParams>;

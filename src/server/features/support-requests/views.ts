@@ -1,5 +1,6 @@
 import type { SupportRequestRow } from './queries.ts';
 import { readBackHandoff, summaryFlags } from './rules.ts';
+import type { LatestSupportRequestHandoffSummary, SupportRequestView } from './schemas.ts';
 
 /** The run id for a run-context request, the tenant id for a tenant-context one (PRODUCT.md section 7). */
 function primaryContextId(row: SupportRequestRow): number {
@@ -8,7 +9,7 @@ function primaryContextId(row: SupportRequestRow): number {
     : row.tenantId;
 }
 
-export function toSupportRequestView(row: SupportRequestRow, now: Date) {
+export function toSupportRequestView(row: SupportRequestRow, now: Date): SupportRequestView {
   const handoff = readBackHandoff(row, now);
   return {
     support_request_id: row.id,
@@ -34,9 +35,7 @@ export function toSupportRequestView(row: SupportRequestRow, now: Date) {
   };
 }
 
-export type SupportRequestView = ReturnType<typeof toSupportRequestView>;
-
-export function toLatestSummary(row: SupportRequestRow, now: Date) {
+export function toLatestSummary(row: SupportRequestRow, now: Date): LatestSupportRequestHandoffSummary {
   const view = toSupportRequestView(row, now);
   return {
     support_request_id: view.support_request_id,
