@@ -6,7 +6,7 @@ import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import { registerAjvFormats, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { sql } from 'drizzle-orm';
-import Fastify, { type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyServerOptions, type RouteOptions } from 'fastify';
 import { Type } from 'typebox';
 import type { Config } from './config.ts';
 import type { Database } from './db/client.ts';
@@ -32,6 +32,8 @@ export interface AppDeps {
   database: Database;
   /** Where request logs go (stdout by default); tests read them to prove no secret is written. */
   logStream?: NodeJS.WritableStream;
+  /** Sees every route as it is registered: the route-walk test reads each route's access declaration. */
+  onRoute?: (route: RouteOptions) => void;
 }
 
 function loggerOptions(config: Config, stream?: NodeJS.WritableStream): FastifyServerOptions['logger'] {
@@ -51,7 +53,7 @@ function loggerOptions(config: Config, stream?: NodeJS.WritableStream): FastifyS
 registerAjvFormats();
 
 /** Registers every plugin and route by hand. Never listens: main.ts and the tests do that. */
-export async function buildApp({ config, database, logStream }: AppDeps): Promise<App> {
+export async function buildApp({ config, database, logStream, onRoute }: AppDeps): Promise<App> {
   const app = Fastify({
     logger: loggerOptions(config, logStream),
     bodyLimit: BODY_LIMIT_BYTES,
@@ -63,6 +65,7 @@ export async function buildApp({ config, database, logStream }: AppDeps): Promis
   const { db } = database;
 
   registerErrorHandling(app);
+  if (onRoute) app.addHook('onRoute', onRoute);
   registerAccessPipeline(app, db);
   await app.register(fastifyHelmet, {
     contentSecurityPolicy: {
