@@ -1,134 +1,60 @@
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type {
+  DecisionResult,
+  ExceptionDecision,
+  ExceptionRequestBody,
+  ExceptionRequestResult,
+  FindingDetailSurface,
+  FindingListQuery,
+  FindingListSurface,
+  HistoryPage,
+  MyWorkPage,
+  MyWorkRole,
+  ResponsibilityResult,
+  ResponsibilityUpdate,
+} from '../../../server/features/findings/schemas.ts';
+import type { Role } from '../../../server/features/tenancy/schemas.ts';
 import { request } from '../../app/http.ts';
 
-export const RESPONSIBILITY_STATES = ['orphaned_accountability', 'owned_unassigned', 'assigned'] as const;
-export const SEVERITIES = ['critical', 'high', 'medium', 'low'] as const;
-export const WORKFLOW_STATUSES = [
-  'new',
-  'triaged',
-  'in_progress',
-  'reopened',
-  'resolved',
-  'closed',
-  'risk_accepted',
-] as const;
-export const SORTS = ['newest', 'oldest', 'severity', 'detected'] as const;
-export const MY_WORK_ROLES = ['owner', 'assignee'] as const;
+// The contract's shapes are the server's schema types: a change the UI does not follow fails tsc.
+export type {
+  ChangeClassification,
+  ExceptionDecision,
+  ExceptionRequestResult,
+  ExceptionStatus,
+  ExceptionView,
+  FindingDetailSurface,
+  FindingItem,
+  FindingSort,
+  HistoryEvent,
+  MyWorkItem,
+  MyWorkRole,
+  ResponsibilityResult,
+  ResponsibilityState,
+  ResponsibilityUpdate,
+  Severity,
+  UserRef,
+  WorkflowStatus,
+} from '../../../server/features/findings/schemas.ts';
 
-export type ResponsibilityState = (typeof RESPONSIBILITY_STATES)[number];
-export type Severity = (typeof SEVERITIES)[number];
-export type WorkflowStatus = (typeof WORKFLOW_STATUSES)[number];
-export type FindingSort = (typeof SORTS)[number];
-export type MyWorkRole = (typeof MY_WORK_ROLES)[number];
-export type ExceptionStatus = 'pending' | 'approved' | 'rejected' | 'expired' | 'revoked';
-export type ChangeClassification =
-  | 'owner_only'
-  | 'assignee_only'
-  | 'owner_and_assignee'
-  | 'clear_owner'
-  | 'clear_assignee';
-
-export interface UserRef {
-  id: number;
-  display_name: string;
-}
-
-export interface ExceptionView {
-  id: number;
-  status: ExceptionStatus;
-  owner: UserRef;
-  requested_by: UserRef;
-  request_reason: string;
-  review_due_at: string;
-  expires_at: string | null;
-  requested_at: string;
-  decided_by: UserRef | null;
-  decided_at: string | null;
-  review_overdue: boolean;
-}
-
-export interface FindingItem {
-  finding_id: number;
-  title: string;
-  severity: Severity;
-  workflow_status: WorkflowStatus;
-  detected_at: string | null;
-  owner: UserRef | null;
-  assignee: UserRef | null;
-  responsibility_state: ResponsibilityState;
-  accountability_gap: boolean;
-  exception_owner: UserRef | null;
-  exception: ExceptionView | null;
-}
-
-export interface FindingDetail extends FindingItem {
-  tenant: { external_id: string; name: string };
-  exceptions: ExceptionView[];
-  capabilities: string[];
-}
-
-export interface MyWorkItem extends FindingItem {
-  tenant: { external_id: string; name: string };
-  my_roles: MyWorkRole[];
-}
-
-export interface Page<Item> {
-  items: Item[];
-  next_cursor: string | null;
-}
-
-export interface HistoryEvent {
-  id: number;
-  action: string;
-  actor: UserRef | null;
-  before: Record<string, unknown> | null;
-  after: Record<string, unknown> | null;
-  at: string;
-}
-
+/**
+ * A tenant member for the pickers. Written here because the server's MemberView is not exported yet
+ * (src/server/features/tenancy/members.ts); its role is the server's Role.
+ */
 export interface Member {
   id: number;
   display_name: string;
   email: string;
-  role: string;
+  role: Role;
+}
+
+interface MemberPage {
+  items: Member[];
+  next_cursor: string | null;
 }
 
 /** The list's filters as the API names them; `owner`/`assignee` are a user id, `me` or `none`. */
-export interface FindingFilters {
-  responsibility_state?: ResponsibilityState;
-  accountability_gap?: 'true' | 'false';
-  owner?: string;
-  assignee?: string;
-  severity?: Severity;
-  workflow_status?: WorkflowStatus;
-  sort?: FindingSort;
-}
-
-export interface ResponsibilityChange {
-  owner_user_id?: number | null;
-  assignee_user_id?: number | null;
-}
-
-export interface ResponsibilityResult {
-  change_classification: ChangeClassification;
-  responsibility: FindingItem;
-}
-
-export interface ExceptionRequestInput {
-  owner_user_id: number;
-  request_reason: string;
-  review_due_at: string;
-  expires_at?: string | null;
-}
-
-export interface ExceptionRequestResult {
-  finding_owner_preserved: true;
-  exception_owner: UserRef;
-  exception: ExceptionView;
-  responsibility: FindingItem;
-}
-
-export type ExceptionDecision = 'approve' | 'reject' | 'revoke';
+export type FindingFilters = Omit<FindingListQuery, 'limit' | 'cursor'>;
 
 export const FINDINGS_PAGE_SIZE = 25;
 
@@ -149,7 +75,7 @@ export function useFindings(tenant: string, filters: FindingFilters) {
   return useInfiniteQuery({
     queryKey: findingKeys.list(tenant, filters),
     queryFn: ({ pageParam, signal }) =>
-      request<Page<FindingItem>>(`${tenantBase(tenant)}/findings`, {
+      request<FindingListSurface>(`${tenantBase(tenant)}/findings`, {
         query: { ...filters, limit: FINDINGS_PAGE_SIZE, cursor: pageParam },
         signal,
       }),
@@ -161,7 +87,7 @@ export function useFindings(tenant: string, filters: FindingFilters) {
 export function useFinding(tenant: string, finding: string) {
   return useQuery({
     queryKey: findingKeys.detail(tenant, finding),
-    queryFn: ({ signal }) => request<FindingDetail>(findingBase(tenant, finding), { signal }),
+    queryFn: ({ signal }) => request<FindingDetailSurface>(findingBase(tenant, finding), { signal }),
   });
 }
 
@@ -169,7 +95,7 @@ export function useFindingHistory(tenant: string, finding: string) {
   return useInfiniteQuery({
     queryKey: findingKeys.history(tenant, finding),
     queryFn: ({ pageParam, signal }) =>
-      request<Page<HistoryEvent>>(`${findingBase(tenant, finding)}/history`, {
+      request<HistoryPage>(`${findingBase(tenant, finding)}/history`, {
         query: { limit: 20, cursor: pageParam },
         signal,
       }),
@@ -182,7 +108,7 @@ export function useMyWork(role: MyWorkRole | undefined) {
   return useInfiniteQuery({
     queryKey: findingKeys.myWork(role),
     queryFn: ({ pageParam, signal }) =>
-      request<Page<MyWorkItem>>('/admin/my-work', {
+      request<MyWorkPage>('/admin/my-work', {
         query: { role, limit: FINDINGS_PAGE_SIZE, cursor: pageParam },
         signal,
       }),
@@ -196,7 +122,7 @@ export function useTenantMembers(tenant: string, enabled = true) {
   return useQuery({
     queryKey: findingKeys.members(tenant),
     queryFn: ({ signal }) =>
-      request<Page<Member>>(`${tenantBase(tenant)}/members`, { query: { limit: 200 }, signal }),
+      request<MemberPage>(`${tenantBase(tenant)}/members`, { query: { limit: 200 }, signal }),
     enabled,
   });
 }
@@ -210,7 +136,7 @@ function useInvalidateFindings() {
 export function useUpdateResponsibility(tenant: string, finding: string) {
   const invalidate = useInvalidateFindings();
   return useMutation({
-    mutationFn: (change: ResponsibilityChange) =>
+    mutationFn: (change: ResponsibilityUpdate) =>
       request<ResponsibilityResult>(`${findingBase(tenant, finding)}/responsibility`, {
         method: 'POST',
         body: change,
@@ -222,7 +148,7 @@ export function useUpdateResponsibility(tenant: string, finding: string) {
 export function useRequestException(tenant: string, finding: string) {
   const invalidate = useInvalidateFindings();
   return useMutation({
-    mutationFn: (input: ExceptionRequestInput) =>
+    mutationFn: (input: ExceptionRequestBody) =>
       request<ExceptionRequestResult>(`${findingBase(tenant, finding)}/exception-request`, {
         method: 'POST',
         body: input,
@@ -235,10 +161,10 @@ export function useDecideException(tenant: string, finding: string) {
   const invalidate = useInvalidateFindings();
   return useMutation({
     mutationFn: ({ exception, decision }: { exception: number; decision: ExceptionDecision }) =>
-      request<{ exception: ExceptionView; responsibility: FindingItem }>(
-        `${findingBase(tenant, finding)}/exceptions/${exception}/actions/${decision}`,
-        { method: 'POST', body: {} },
-      ),
+      request<DecisionResult>(`${findingBase(tenant, finding)}/exceptions/${exception}/actions/${decision}`, {
+        method: 'POST',
+        body: {},
+      }),
     onSuccess: invalidate,
   });
 }

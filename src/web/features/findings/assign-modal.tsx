@@ -3,9 +3,9 @@ import { useState } from 'react';
 import { ActionModal, fieldError } from '../../ui/action-modal.tsx';
 import {
   type ChangeClassification,
-  type FindingDetail,
-  type ResponsibilityChange,
+  type FindingDetailSurface,
   type ResponsibilityResult,
+  type ResponsibilityUpdate,
   useTenantMembers,
   useUpdateResponsibility,
 } from './api.ts';
@@ -23,8 +23,8 @@ export const classificationLabels: Record<ChangeClassification, string> = {
 };
 
 /** Only the fields the user changed: absent means "leave as it is" to the server. */
-function changedFields(finding: FindingDetail, owner: string, assignee: string): ResponsibilityChange {
-  const change: ResponsibilityChange = {};
+function changedFields(finding: FindingDetailSurface, owner: string, assignee: string): ResponsibilityUpdate {
+  const change: ResponsibilityUpdate = {};
   if (owner !== toPickerValue(finding.owner)) change.owner_user_id = toUserId(owner);
   if (assignee !== toPickerValue(finding.assignee)) change.assignee_user_id = toUserId(assignee);
   return change;
@@ -55,7 +55,7 @@ function AssignResult({ result }: { result: ResponsibilityResult }) {
 
 interface AssignModalProps {
   tenant: string;
-  finding: FindingDetail;
+  finding: FindingDetailSurface;
   opened: boolean;
   onClose: () => void;
 }

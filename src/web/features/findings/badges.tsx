@@ -1,14 +1,7 @@
 import { Badge, type MantineColor } from '@mantine/core';
-import { humanize } from '../../ui/format.ts';
 import { DotBadge } from '../../ui/status-badge.tsx';
 import type { ExceptionStatus, ResponsibilityState, Severity, WorkflowStatus } from './api.ts';
-
-/** The product's names for the responsibility states (PRODUCT.md section 4). */
-export const responsibilityLabels: Record<ResponsibilityState, string> = {
-  orphaned_accountability: 'Orphaned accountability',
-  owned_unassigned: 'Owned, unassigned',
-  assigned: 'Assigned',
-};
+import { responsibilityLabels, severityLabels, workflowStatusLabels } from './labels.ts';
 
 const responsibilityColors: Record<ResponsibilityState, MantineColor> = {
   orphaned_accountability: 'red',
@@ -23,7 +16,7 @@ const severityColors: Record<Severity, MantineColor> = {
   low: 'gray',
 };
 
-const workflowColors: Partial<Record<WorkflowStatus, MantineColor>> = {
+const workflowColors: Record<WorkflowStatus, MantineColor> = {
   new: 'blue',
   triaged: 'cyan',
   in_progress: 'indigo',
@@ -53,11 +46,11 @@ export function ResponsibilityBadge({ state, compact }: { state: ResponsibilityS
 }
 
 export function SeverityBadge({ severity, compact }: { severity: Severity } & BadgeSize) {
-  return <DotBadge color={severityColors[severity]} label={humanize(severity)} compact={compact} />;
+  return <DotBadge color={severityColors[severity]} label={severityLabels[severity]} compact={compact} />;
 }
 
 export function WorkflowBadge({ status, compact }: { status: WorkflowStatus } & BadgeSize) {
-  return <DotBadge color={workflowColors[status] ?? 'gray'} label={humanize(status)} compact={compact} />;
+  return <DotBadge color={workflowColors[status]} label={workflowStatusLabels[status]} compact={compact} />;
 }
 
 export function ExceptionStatusBadge({ status }: { status: ExceptionStatus }) {

@@ -5,6 +5,7 @@ import type { Column } from '../../ui/data-table.tsx';
 import { DateTime } from '../../ui/date-time.tsx';
 import type { FindingItem, MyWorkItem, UserRef } from './api.ts';
 import { GapMarker, ResponsibilityBadge, SeverityBadge, WorkflowBadge } from './badges.tsx';
+import { myWorkRoleLabels } from './labels.ts';
 
 /** A person's name, or a dimmed word saying nobody holds the role. */
 export function PersonName({ user, none = 'Nobody' }: { user: UserRef | null; none?: string }) {
@@ -96,8 +97,6 @@ export function findingColumns(tenant: string): Column<FindingItem>[] {
   return [titleColumn(() => tenant), ...sharedColumns()];
 }
 
-const roleLabels = { owner: 'Owner', assignee: 'Assignee' } as const;
-
 /** My work: the same columns, plus the tenant and the signed-in user's roles on each finding. */
 export const myWorkColumns: Column<MyWorkItem>[] = [
   titleColumn((item) => item.tenant.external_id),
@@ -120,7 +119,7 @@ export const myWorkColumns: Column<MyWorkItem>[] = [
               size="sm"
               miw="max-content"
             >
-              {roleLabels[role]}
+              {myWorkRoleLabels[role]}
             </Badge>
           ))}
         </Group>

@@ -1,8 +1,9 @@
 import { Alert, Button, Group, Text } from '@mantine/core';
 import { isApiError } from '../../app/http.ts';
 import { ActionModal } from '../../ui/action-modal.tsx';
-import { formatDateTime, humanize } from '../../ui/format.ts';
+import { formatDateTime } from '../../ui/format.ts';
 import { type ExceptionDecision, type ExceptionView, useDecideException } from './api.ts';
+import { workflowStatusLabels } from './labels.ts';
 import { useResetOnOpen } from './use-reset-on-open.ts';
 
 const decisionCopy: Record<ExceptionDecision, { button: string; title: string; done: string }> = {
@@ -57,7 +58,8 @@ export function DecisionModal({
       result={
         decide.data ? (
           <Alert color="green" variant="light" role="status" title={copy.done}>
-            The finding's workflow status is now “{humanize(decide.data.responsibility.workflow_status)}”.
+            The finding's workflow status is now “
+            {workflowStatusLabels[decide.data.responsibility.workflow_status]}”.
           </Alert>
         ) : undefined
       }

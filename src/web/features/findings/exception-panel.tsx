@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { type Column, DataTable } from '../../ui/data-table.tsx';
 import { DateTime } from '../../ui/date-time.tsx';
 import { Field, Prose } from '../../ui/detail-list.tsx';
-import type { ExceptionView, FindingDetail } from './api.ts';
+import type { ExceptionView, FindingDetailSurface } from './api.ts';
 import { ExceptionStatusBadge, ReviewOverdueBadge } from './badges.tsx';
 import { DecisionModal, ExceptionDecisions, type PendingDecision } from './exception-decisions.tsx';
 
@@ -17,7 +17,7 @@ function ReviewDue({ exception }: { exception: ExceptionView }) {
 }
 
 interface CurrentExceptionProps {
-  finding: FindingDetail;
+  finding: FindingDetailSurface;
   onDecide: (pending: PendingDecision) => void;
 }
 
@@ -104,7 +104,7 @@ const exceptionColumns: Column<ExceptionView>[] = [
 ];
 
 /** The current exception with its decisions, then every exception the finding has had. */
-export function ExceptionPanel({ finding, tenant }: { finding: FindingDetail; tenant: string }) {
+export function ExceptionPanel({ finding, tenant }: { finding: FindingDetailSurface; tenant: string }) {
   // The last decision asked for stays after closing, so the modal can close (and return focus) in place.
   const [pending, setPending] = useState<PendingDecision | null>(null);
   const [opened, setOpened] = useState(false);

@@ -4,7 +4,7 @@ import { isApiError } from '../../app/http.ts';
 import { ActionModal, fieldError } from '../../ui/action-modal.tsx';
 import {
   type ExceptionRequestResult,
-  type FindingDetail,
+  type FindingDetailSurface,
   useRequestException,
   useTenantMembers,
 } from './api.ts';
@@ -26,7 +26,13 @@ function tomorrow(): string {
   return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
 }
 
-function RequestResult({ result, finding }: { result: ExceptionRequestResult; finding: FindingDetail }) {
+function RequestResult({
+  result,
+  finding,
+}: {
+  result: ExceptionRequestResult;
+  finding: FindingDetailSurface;
+}) {
   const owner = result.responsibility.owner ?? finding.owner;
   return (
     <Alert color="green" variant="light" role="status" title="Exception requested">
@@ -48,7 +54,7 @@ function describeError(error: unknown, local: string | null): unknown {
 
 interface ExceptionRequestModalProps {
   tenant: string;
-  finding: FindingDetail;
+  finding: FindingDetailSurface;
   opened: boolean;
   onClose: () => void;
 }

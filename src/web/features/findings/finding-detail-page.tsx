@@ -9,7 +9,7 @@ import { ErrorState } from '../../ui/error-state.tsx';
 import { formatDateTime } from '../../ui/format.ts';
 import { Loading } from '../../ui/loading.tsx';
 import { PageHeader } from '../../ui/page-header.tsx';
-import { type FindingDetail, type Member, useFinding, useTenantMembers } from './api.ts';
+import { type FindingDetailSurface, type Member, useFinding, useTenantMembers } from './api.ts';
 import { AssignModal } from './assign-modal.tsx';
 import { GapMarker, ResponsibilityBadge, SeverityBadge, WorkflowBadge } from './badges.tsx';
 import { PersonName } from './columns.tsx';
@@ -17,7 +17,7 @@ import { ExceptionPanel } from './exception-panel.tsx';
 import { ExceptionRequestModal } from './exception-request-modal.tsx';
 import { HistoryTimeline, type NameBook } from './history-timeline.tsx';
 
-function nameBook(finding: FindingDetail, members: Member[]): NameBook {
+function nameBook(finding: FindingDetailSurface, members: Member[]): NameBook {
   const book: NameBook = new Map(members.map((member) => [member.id, member.display_name]));
   const people = [finding.owner, finding.assignee, finding.exception_owner];
   for (const exception of finding.exceptions)
@@ -26,13 +26,13 @@ function nameBook(finding: FindingDetail, members: Member[]): NameBook {
   return book;
 }
 
-function gapExplanation(finding: FindingDetail): string {
+function gapExplanation(finding: FindingDetailSurface): string {
   return finding.owner
     ? `${finding.owner.display_name} is no longer an active member of this tenant: choose a new owner.`
     : 'Nobody is accountable for this finding: choose an owner.';
 }
 
-function Summary({ finding }: { finding: FindingDetail }) {
+function Summary({ finding }: { finding: FindingDetailSurface }) {
   const accepted = finding.workflow_status === 'risk_accepted' && finding.exception?.status === 'approved';
   return (
     <Paper withBorder radius="md" p="lg">
@@ -86,7 +86,7 @@ function Summary({ finding }: { finding: FindingDetail }) {
 
 type OpenModal = 'assign' | 'exception' | null;
 
-function Actions({ finding, onOpen }: { finding: FindingDetail; onOpen: (modal: OpenModal) => void }) {
+function Actions({ finding, onOpen }: { finding: FindingDetailSurface; onOpen: (modal: OpenModal) => void }) {
   const canAssign = finding.capabilities.includes('findings.assign');
   const canRequest = finding.capabilities.includes('finding_exceptions.request');
   const pending = finding.exception?.status === 'pending';

@@ -1,15 +1,7 @@
 import { Button, Group, Select, Stack } from '@mantine/core';
-import { humanize } from '../../ui/format.ts';
-import {
-  type FindingFilters,
-  type FindingSort,
-  type Member,
-  RESPONSIBILITY_STATES,
-  SEVERITIES,
-  SORTS,
-  WORKFLOW_STATUSES,
-} from './api.ts';
-import { responsibilityLabels } from './badges.tsx';
+import { optionsOf, parseKey } from '../../ui/options.ts';
+import type { FindingFilters, Member } from './api.ts';
+import { responsibilityLabels, severityLabels, sortLabels, workflowStatusLabels } from './labels.ts';
 
 /** Saved filters: each replaces the current filters with its own (the sort stays). */
 export const quickFilters: { label: string; filters: FindingFilters }[] = [
@@ -19,17 +11,10 @@ export const quickFilters: { label: string; filters: FindingFilters }[] = [
   { label: 'Accountability gap', filters: { accountability_gap: 'true' } },
 ];
 
-const sortLabels: Record<FindingSort, string> = {
-  newest: 'Newest first',
-  oldest: 'Oldest first',
-  severity: 'Severity, critical first',
-  detected: 'Detected, latest first',
-};
-
-const stateOptions = RESPONSIBILITY_STATES.map((value) => ({ value, label: responsibilityLabels[value] }));
-const severityOptions = SEVERITIES.map((value) => ({ value, label: humanize(value) }));
-const statusOptions = WORKFLOW_STATUSES.map((value) => ({ value, label: humanize(value) }));
-const sortOptions = SORTS.map((value) => ({ value, label: sortLabels[value] }));
+const stateOptions = optionsOf(responsibilityLabels);
+const severityOptions = optionsOf(severityLabels);
+const statusOptions = optionsOf(workflowStatusLabels);
+const sortOptions = optionsOf(sortLabels);
 const gapOptions = [
   { value: 'true', label: 'With a gap' },
   { value: 'false', label: 'Without a gap' },
@@ -97,7 +82,7 @@ export function FindingFiltersBar({ filters, members, onChange }: FindingFilters
           placeholder="Any state"
           data={stateOptions}
           value={filters.responsibility_state ?? null}
-          onChange={(value) => set({ responsibility_state: RESPONSIBILITY_STATES.find((s) => s === value) })}
+          onChange={(value) => set({ responsibility_state: parseKey(responsibilityLabels, value) })}
           clearable
           w={220}
         />
@@ -137,7 +122,7 @@ export function FindingFiltersBar({ filters, members, onChange }: FindingFilters
           placeholder="Any severity"
           data={severityOptions}
           value={filters.severity ?? null}
-          onChange={(value) => set({ severity: SEVERITIES.find((s) => s === value) })}
+          onChange={(value) => set({ severity: parseKey(severityLabels, value) })}
           clearable
           w={150}
         />
@@ -146,7 +131,7 @@ export function FindingFiltersBar({ filters, members, onChange }: FindingFilters
           placeholder="Any status"
           data={statusOptions}
           value={filters.workflow_status ?? null}
-          onChange={(value) => set({ workflow_status: WORKFLOW_STATUSES.find((s) => s === value) })}
+          onChange={(value) => set({ workflow_status: parseKey(workflowStatusLabels, value) })}
           clearable
           w={160}
         />
@@ -154,7 +139,10 @@ export function FindingFiltersBar({ filters, members, onChange }: FindingFilters
           label="Sort"
           data={sortOptions}
           value={filters.sort ?? 'newest'}
-          onChange={(value) => set({ sort: SORTS.find((s) => s === value && s !== 'newest') })}
+          onChange={(value) => {
+            const sort = parseKey(sortLabels, value);
+            set({ sort: sort === 'newest' ? undefined : sort });
+          }}
           allowDeselect={false}
           w={210}
         />

@@ -20,9 +20,11 @@ function nameOf(book: NameBook, value: unknown): string {
 }
 
 /** An event's person field, stored either as `<role>_user_id` or as a `<role>` reference. */
-function personField(state: Record<string, unknown> | null, role: string): unknown {
-  if (!state) return undefined;
-  return role in state ? state[role] : state[`${role}_user_id`];
+function personField(state: unknown, role: string): unknown {
+  // The contract leaves an event's before/after open (each action writes its own shape).
+  if (typeof state !== 'object' || state === null) return undefined;
+  const fields = state as Record<string, unknown>;
+  return role in fields ? fields[role] : fields[`${role}_user_id`];
 }
 
 function describeChange(event: HistoryEvent, book: NameBook): string {

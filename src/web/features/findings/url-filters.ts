@@ -1,17 +1,12 @@
+import { parseKey } from '../../ui/options.ts';
+import type { FindingFilters, MyWorkRole } from './api.ts';
 import {
-  type FindingFilters,
-  MY_WORK_ROLES,
-  type MyWorkRole,
-  RESPONSIBILITY_STATES,
-  SEVERITIES,
-  SORTS,
-  WORKFLOW_STATUSES,
-} from './api.ts';
-
-/** Filters come from the URL, so they are linkable: values the API would refuse are dropped here. */
-function pick<T extends string>(values: readonly T[], value: string | null): T | undefined {
-  return values.find((candidate) => candidate === value);
-}
+  myWorkRoleLabels,
+  responsibilityLabels,
+  severityLabels,
+  sortLabels,
+  workflowStatusLabels,
+} from './labels.ts';
 
 /** `me`, `none` or a positive user id; anything else is dropped rather than sent to earn a 422. */
 function parsePerson(value: string | null): string | undefined {
@@ -19,21 +14,22 @@ function parsePerson(value: string | null): string | undefined {
   return value && /^[1-9][0-9]{0,9}$/.test(value) ? value : undefined;
 }
 
+/** Filters come from the URL, so they are linkable: values the API would refuse are dropped here. */
 export function parseFindingFilters(params: URLSearchParams): FindingFilters {
   const gap = params.get('accountability_gap');
   return {
-    responsibility_state: pick(RESPONSIBILITY_STATES, params.get('responsibility_state')),
+    responsibility_state: parseKey(responsibilityLabels, params.get('responsibility_state')),
     accountability_gap: gap === 'true' || gap === 'false' ? gap : undefined,
     owner: parsePerson(params.get('owner')),
     assignee: parsePerson(params.get('assignee')),
-    severity: pick(SEVERITIES, params.get('severity')),
-    workflow_status: pick(WORKFLOW_STATUSES, params.get('workflow_status')),
-    sort: pick(SORTS, params.get('sort')),
+    severity: parseKey(severityLabels, params.get('severity')),
+    workflow_status: parseKey(workflowStatusLabels, params.get('workflow_status')),
+    sort: parseKey(sortLabels, params.get('sort')),
   };
 }
 
 export function parseMyWorkRole(value: string | null): MyWorkRole | undefined {
-  return pick(MY_WORK_ROLES, value);
+  return parseKey(myWorkRoleLabels, value);
 }
 
 /** The filters without their empty entries: what goes into the URL and the query key. */
