@@ -13,7 +13,7 @@ import { useDisclosure, useMediaQuery } from '@mantine/hooks';
 import { useEffect } from 'react';
 import { Link, Outlet, useLocation, useMatch } from 'react-router';
 import { useRun } from '../features/operation-runs/api.ts';
-import { findTenant, type Session, useSession, useSignOut } from '../features/tenancy/api.ts';
+import { findTenant, type SessionView, useSession, useSignOut } from '../features/tenancy/api.ts';
 import { TenantSwitcher } from '../features/tenancy/tenant-switcher.tsx';
 import { ErrorState } from '../ui/error-state.tsx';
 import { Loading } from '../ui/loading.tsx';
@@ -21,7 +21,7 @@ import classes from './layout.module.css';
 import { paths, routePatterns } from './paths.ts';
 
 /** The tenant (and workspace) the current page is about: from the URL, or from the run being shown. */
-function usePageContext(session: Session | undefined) {
+function usePageContext(session: SessionView | undefined) {
   const tenantMatch = useMatch({ path: routePatterns.tenantDashboard, end: false });
   const runMatch = useMatch(routePatterns.operationRun);
   const run = useRun(runMatch?.params.run);

@@ -1,18 +1,4 @@
 import { Badge, type MantineColor } from '@mantine/core';
-import { humanize } from './format.ts';
-
-// Colour only reinforces the text; the label always says the state.
-const statusColors: Record<string, MantineColor> = {
-  queued: 'gray',
-  running: 'blue',
-  completed: 'indigo',
-};
-
-const outcomeColors: Record<string, MantineColor> = {
-  succeeded: 'green',
-  partially_succeeded: 'orange',
-  failed: 'red',
-};
 
 /**
  * The one state badge: a coloured dot beside dark text (tinted text on a tinted background stays below
@@ -58,13 +44,4 @@ export function PendingBadge({ label }: { label: string }) {
       {label}
     </Badge>
   );
-}
-
-export function StatusBadge({ status }: { status: string }) {
-  return <DotBadge color={statusColors[status] ?? 'gray'} label={humanize(status)} />;
-}
-
-export function OutcomeBadge({ outcome }: { outcome: string | null }) {
-  if (outcome === null) return <PendingBadge label="No outcome yet" />;
-  return <DotBadge color={outcomeColors[outcome] ?? 'gray'} label={humanize(outcome)} />;
 }

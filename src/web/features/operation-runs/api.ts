@@ -1,49 +1,20 @@
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import type {
+  RunDetailView,
+  RunListQuery,
+  RunPage,
+} from '../../../server/features/operation-runs/schemas.ts';
 import { request } from '../../app/http.ts';
 
-export const RUN_STATUSES = ['queued', 'running', 'completed'] as const;
-export const RUN_OUTCOMES = ['succeeded', 'partially_succeeded', 'failed'] as const;
+// The contract's shapes are the server's schema types: a change the UI does not follow fails tsc.
+export type {
+  RunDetailView,
+  RunOutcome,
+  RunStatus,
+  RunView,
+} from '../../../server/features/operation-runs/schemas.ts';
 
-export type RunStatus = (typeof RUN_STATUSES)[number];
-export type RunOutcome = (typeof RUN_OUTCOMES)[number];
-
-export interface WorkspaceRef {
-  id: number;
-  slug: string;
-  name: string;
-}
-
-export interface TenantRef {
-  id: number;
-  external_id: string;
-  name: string;
-}
-
-export interface Run {
-  id: number;
-  type: string;
-  status: RunStatus;
-  outcome: RunOutcome | null;
-  summary: string | null;
-  started_at: string | null;
-  completed_at: string | null;
-  workspace: WorkspaceRef;
-  tenant: TenantRef | null;
-}
-
-export interface RunDetail extends Run {
-  capabilities: string[];
-}
-
-export interface RunPage {
-  items: Run[];
-  next_cursor: string | null;
-}
-
-export interface RunFilters {
-  status?: RunStatus;
-  outcome?: RunOutcome;
-}
+export type RunFilters = Pick<RunListQuery, 'status' | 'outcome'>;
 
 export const RUNS_PAGE_SIZE = 25;
 
@@ -69,15 +40,7 @@ export function useRun(run: string | undefined) {
   return useQuery({
     queryKey: runKeys.detail(run ?? ''),
     queryFn: ({ signal }) =>
-      request<RunDetail>(`/admin/operations/${encodeURIComponent(run ?? '')}`, { signal }),
+      request<RunDetailView>(`/admin/operations/${encodeURIComponent(run ?? '')}`, { signal }),
     enabled: run !== undefined,
   });
-}
-
-export function parseStatus(value: string | null): RunStatus | undefined {
-  return RUN_STATUSES.find((status) => status === value);
-}
-
-export function parseOutcome(value: string | null): RunOutcome | undefined {
-  return RUN_OUTCOMES.find((outcome) => outcome === value);
 }

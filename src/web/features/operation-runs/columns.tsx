@@ -4,11 +4,11 @@ import { paths } from '../../app/paths.ts';
 import type { Column } from '../../ui/data-table.tsx';
 import { DateTime } from '../../ui/date-time.tsx';
 import { humanize } from '../../ui/format.ts';
-import { OutcomeBadge, StatusBadge } from '../../ui/status-badge.tsx';
-import type { Run } from './api.ts';
+import type { RunView } from './api.ts';
+import { RunOutcomeBadge, RunStatusBadge } from './badges.tsx';
 
 /** The run's type, linking to its detail page: the row's way in. */
-const typeColumn: Column<Run> = {
+const typeColumn: Column<RunView> = {
   key: 'type',
   nowrap: true,
   header: 'Type',
@@ -25,7 +25,7 @@ const typeColumn: Column<Run> = {
 };
 
 /** The list's first column: the type as the row's link, the run number beneath it. */
-const runColumn: Column<Run> = {
+const runColumn: Column<RunView> = {
   key: 'run',
   header: 'Run',
   nowrap: true,
@@ -39,21 +39,21 @@ const runColumn: Column<Run> = {
   ),
 };
 
-const statusColumn: Column<Run> = {
+const statusColumn: Column<RunView> = {
   key: 'status',
   nowrap: true,
   header: 'Status',
-  render: (run) => <StatusBadge status={run.status} />,
+  render: (run) => <RunStatusBadge status={run.status} />,
 };
 
-const outcomeColumn: Column<Run> = {
+const outcomeColumn: Column<RunView> = {
   key: 'outcome',
   nowrap: true,
   header: 'Outcome',
-  render: (run) => <OutcomeBadge outcome={run.outcome} />,
+  render: (run) => <RunOutcomeBadge outcome={run.outcome} />,
 };
 
-const summaryColumn: Column<Run> = {
+const summaryColumn: Column<RunView> = {
   key: 'summary',
   header: 'Summary',
   render: (run) => (
@@ -63,14 +63,14 @@ const summaryColumn: Column<Run> = {
   ),
 };
 
-const startedColumn: Column<Run> = {
+const startedColumn: Column<RunView> = {
   key: 'started_at',
   nowrap: true,
   header: 'Started',
   render: (run) => <DateTime value={run.started_at} />,
 };
 
-const completedColumn: Column<Run> = {
+const completedColumn: Column<RunView> = {
   key: 'completed_at',
   nowrap: true,
   header: 'Completed',
@@ -78,7 +78,7 @@ const completedColumn: Column<Run> = {
 };
 
 /** The dashboard's short list. */
-export const recentRunColumns: Column<Run>[] = [
+export const recentRunColumns: Column<RunView>[] = [
   typeColumn,
   statusColumn,
   outcomeColumn,
@@ -87,7 +87,7 @@ export const recentRunColumns: Column<Run>[] = [
 ];
 
 /** The operations list. */
-export const runColumns: Column<Run>[] = [
+export const runColumns: Column<RunView>[] = [
   runColumn,
   statusColumn,
   outcomeColumn,

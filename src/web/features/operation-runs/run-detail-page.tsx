@@ -8,11 +8,11 @@ import { ErrorState } from '../../ui/error-state.tsx';
 import { formatDuration, humanize } from '../../ui/format.ts';
 import { Loading } from '../../ui/loading.tsx';
 import { type Crumb, PageHeader } from '../../ui/page-header.tsx';
-import { OutcomeBadge, StatusBadge } from '../../ui/status-badge.tsx';
 import { SupportRequestsSection } from '../support-requests/support-requests-section.tsx';
-import { type RunDetail, useRun } from './api.ts';
+import { type RunDetailView, useRun } from './api.ts';
+import { RunOutcomeBadge, RunStatusBadge } from './badges.tsx';
 
-function breadcrumbsOf(run: RunDetail): Crumb[] {
+function breadcrumbsOf(run: RunDetailView): Crumb[] {
   const self = { label: `Run #${run.id}` };
   if (!run.tenant) return [{ label: run.workspace.name }, self];
   return [
@@ -46,10 +46,10 @@ export function RunDetailPage() {
           <DataList withDivider labelWidth={160} size="sm">
             <Field label="Type">{humanize(run.type)}</Field>
             <Field label="Status">
-              <StatusBadge status={run.status} />
+              <RunStatusBadge status={run.status} />
             </Field>
             <Field label="Outcome">
-              <OutcomeBadge outcome={run.outcome} />
+              <RunOutcomeBadge outcome={run.outcome} />
             </Field>
             <Field label="Summary">
               <Prose value={run.summary} />

@@ -1,9 +1,18 @@
 import { Button, Group, Select } from '@mantine/core';
-import { humanize } from '../../ui/format.ts';
-import { type RunFilters as Filters, RUN_OUTCOMES, RUN_STATUSES } from './api.ts';
+import { optionsOf, parseKey } from '../../ui/options.ts';
+import type { RunFilters as Filters } from './api.ts';
+import { runOutcomeLabels, runStatusLabels } from './labels.ts';
 
-const statusOptions = RUN_STATUSES.map((value) => ({ value, label: humanize(value) }));
-const outcomeOptions = RUN_OUTCOMES.map((value) => ({ value, label: humanize(value) }));
+const statusOptions = optionsOf(runStatusLabels);
+const outcomeOptions = optionsOf(runOutcomeLabels);
+
+/** Filters come from the URL, so they are linkable: values the API would refuse are dropped here. */
+export function parseRunFilters(params: URLSearchParams): Filters {
+  return {
+    status: parseKey(runStatusLabels, params.get('status')),
+    outcome: parseKey(runOutcomeLabels, params.get('outcome')),
+  };
+}
 
 interface RunFiltersProps {
   filters: Filters;
@@ -19,9 +28,7 @@ export function RunFilters({ filters, onChange }: RunFiltersProps) {
         placeholder="Any status"
         data={statusOptions}
         value={filters.status ?? null}
-        onChange={(value) =>
-          onChange({ ...filters, status: RUN_STATUSES.find((status) => status === value) })
-        }
+        onChange={(value) => onChange({ ...filters, status: parseKey(runStatusLabels, value) })}
         clearable
         w={200}
       />
@@ -30,9 +37,7 @@ export function RunFilters({ filters, onChange }: RunFiltersProps) {
         placeholder="Any outcome"
         data={outcomeOptions}
         value={filters.outcome ?? null}
-        onChange={(value) =>
-          onChange({ ...filters, outcome: RUN_OUTCOMES.find((outcome) => outcome === value) })
-        }
+        onChange={(value) => onChange({ ...filters, outcome: parseKey(runOutcomeLabels, value) })}
         clearable
         w={220}
       />

@@ -8,9 +8,9 @@ import { ErrorState } from '../../ui/error-state.tsx';
 import { LoadMore } from '../../ui/load-more.tsx';
 import { Loading } from '../../ui/loading.tsx';
 import { PageHeader } from '../../ui/page-header.tsx';
-import { type RunFilters as Filters, parseOutcome, parseStatus, useRuns } from './api.ts';
+import { type RunFilters as Filters, useRuns } from './api.ts';
 import { runColumns } from './columns.tsx';
-import { RunFilters } from './run-filters.tsx';
+import { parseRunFilters, RunFilters } from './run-filters.tsx';
 
 interface RunsListPageProps {
   /** The tenant's display name when the caller knows it (from the session). */
@@ -20,10 +20,7 @@ interface RunsListPageProps {
 export function RunsListPage({ tenantName }: RunsListPageProps) {
   const { tenant = '' } = useParams();
   const [searchParams, setSearchParams] = useSearchParams();
-  const filters: Filters = {
-    status: parseStatus(searchParams.get('status')),
-    outcome: parseOutcome(searchParams.get('outcome')),
-  };
+  const filters = parseRunFilters(searchParams);
   const filtered = Boolean(filters.status || filters.outcome);
   const runs = useRuns(tenant, filters);
   useDocumentTitle(`Operations · ${tenantName ?? tenant} · TenantPilot`);

@@ -1,64 +1,38 @@
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useNavigate } from 'react-router';
+import type { ResponsibilityState } from '../../../server/features/findings/schemas.ts';
+import type { RunView } from '../../../server/features/operation-runs/schemas.ts';
+import type {
+  Role,
+  SessionTenant,
+  SessionView,
+  SessionWorkspace,
+  SignInBody,
+  SignInResult,
+  TenantCapability,
+  TenantView,
+  WorkspaceView,
+} from '../../../server/features/tenancy/schemas.ts';
 import { isApiError, rememberCsrfToken, request } from '../../app/http.ts';
 import { paths } from '../../app/paths.ts';
-import type { Run, WorkspaceRef } from '../operation-runs/api.ts';
 
-export type Role = 'owner' | 'manager' | 'operator' | 'readonly';
-export type Capability =
-  | 'tenant.view'
-  | 'support_requests.create'
-  | 'finding_exceptions.request'
-  | 'findings.assign'
-  | 'finding_exceptions.decide';
+// The contract's shapes are the server's schema types: a change the UI does not follow fails tsc.
+export type { SessionView, TenantCapability } from '../../../server/features/tenancy/schemas.ts';
 
-export interface SessionUser {
-  id: number;
-  email: string;
-  display_name: string;
-}
+/** Findings by responsibility state, plus those with an accountability gap and the total. */
+export type FindingCounts = Record<ResponsibilityState | 'accountability_gap' | 'total', number>;
 
-export interface SessionTenant {
-  id: number;
-  external_id: string;
-  name: string;
-  role: Role;
-  capabilities: Capability[];
-}
-
-export interface SessionWorkspace {
-  id: number;
-  slug: string;
-  name: string;
-  role: Role;
-  tenants: SessionTenant[];
-}
-
-export interface Session {
-  user: SessionUser;
-  csrf_token: string;
-  workspaces: SessionWorkspace[];
-}
-
-export interface SignInInput {
-  email: string;
-  password: string;
-}
-
-export interface FindingCounts {
-  orphaned_accountability: number;
-  owned_unassigned: number;
-  assigned: number;
-  total: number;
-}
-
+/**
+ * Written here from the server's parts because its schema (DashboardView) is not exported yet: it sits
+ * in src/server/features/tenancy/routes.ts.
+ */
 export interface TenantDashboard {
-  tenant: { id: number; external_id: string; name: string };
-  workspace: WorkspaceRef;
+  tenant: TenantView;
+  workspace: WorkspaceView;
   role: Role;
-  capabilities: Capability[];
-  recent_runs: Run[];
+  capabilities: TenantCapability[];
+  recent_runs: RunView[];
   finding_counts: FindingCounts;
 }
 
@@ -67,8 +41,8 @@ export const tenancyKeys = {
   dashboard: (tenant: string) => ['tenant-dashboard', tenant] as const,
 };
 
-async function fetchSession(): Promise<Session> {
-  const session = await request<Session>('/api/session');
+async function fetchSession(): Promise<SessionView> {
+  const session = await request<SessionView>('/api/session');
   rememberCsrfToken(session.csrf_token);
   return session;
 }
@@ -80,8 +54,8 @@ export function useSession() {
 export function useSignIn() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (input: SignInInput) =>
-      request<{ user: SessionUser }>('/api/session', {
+    mutationFn: (input: SignInBody) =>
+      request<SignInResult>('/api/session', {
         method: 'POST',
         body: input,
         redirectOnUnauthenticated: false,
@@ -124,7 +98,7 @@ export function useTenantDashboard(tenant: string) {
 
 /** Where a tenant sits in the signed-in user's session, or undefined when they cannot see it. */
 export function findTenant(
-  session: Session | undefined,
+  session: SessionView | undefined,
   externalId: string | undefined,
 ): { workspace: SessionWorkspace; tenant: SessionTenant } | undefined {
   if (!session || !externalId) return undefined;
@@ -135,6 +109,6 @@ export function findTenant(
   return undefined;
 }
 
-export function firstTenant(session: Session | undefined): SessionTenant | undefined {
+export function firstTenant(session: SessionView | undefined): SessionTenant | undefined {
   return session?.workspaces.find((workspace) => workspace.tenants.length > 0)?.tenants[0];
 }

@@ -3,10 +3,10 @@ import { useId } from '@mantine/hooks';
 import { type ReactNode, useEffect, useState } from 'react';
 import { useLocation, useNavigate } from 'react-router';
 import { paths } from '../../app/paths.ts';
-import { findTenant, type Session } from './api.ts';
+import { findTenant, type SessionView } from './api.ts';
 
 interface TenantSwitcherProps {
-  session: Session;
+  session: SessionView;
   /** External id of the tenant the page is about, if any. */
   currentTenant?: string;
   /** Workspace of the page when it has no tenant (a workspace-level run). */
