@@ -4,13 +4,13 @@ import { paths } from '../../app/paths.ts';
 import type { Column } from '../../ui/data-table.tsx';
 import { DateTime } from '../../ui/date-time.tsx';
 import { humanize } from '../../ui/format.ts';
-import type { SupportRequest } from './api.ts';
+import type { SupportRequestView } from './api.ts';
 import { HandoffOutcomeBadge, SeverityBadge } from './badges.tsx';
 import { ExternalTicketLink } from './handoff-result.tsx';
 
 /** "Tenant" or a link to the run the request was filed from. */
-export function ContextLink({ request }: { request: SupportRequest }) {
-  if (request.primary_context_type === 'tenant' || request.primary_context_id === null) {
+export function ContextLink({ request }: { request: SupportRequestView }) {
+  if (request.primary_context_type === 'tenant') {
     return <Text size="sm">Tenant</Text>;
   }
   const run = request.operation_run;
@@ -25,7 +25,7 @@ export function ContextLink({ request }: { request: SupportRequest }) {
 }
 
 /** The desk's side of a request: its ticket, the reason the handoff failed, or nothing. */
-export function ExternalTicket({ request }: { request: SupportRequest }) {
+export function ExternalTicket({ request }: { request: SupportRequestView }) {
   if (request.external_ticket_url) {
     return (
       <ExternalTicketLink url={request.external_ticket_url}>
@@ -44,7 +44,7 @@ export function ExternalTicket({ request }: { request: SupportRequest }) {
   return <Text size="sm">—</Text>;
 }
 
-export function supportRequestColumns(tenant: string): Column<SupportRequest>[] {
+export function supportRequestColumns(tenant: string): Column<SupportRequestView>[] {
   return [
     {
       key: 'reference',

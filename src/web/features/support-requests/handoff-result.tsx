@@ -1,10 +1,10 @@
 import { Alert, Anchor, Stack, Text, VisuallyHidden } from '@mantine/core';
 import { Link } from 'react-router';
 import { paths } from '../../app/paths.ts';
-import type { HandoffResult } from './api.ts';
+import type { SupportRequestHandoffResult } from './api.ts';
 
 interface HandoffResultViewProps {
-  result: HandoffResult;
+  result: SupportRequestHandoffResult;
   tenant: string;
   deskName: string;
 }
@@ -20,7 +20,7 @@ export function ExternalTicketLink({ url, children }: { url: string; children: R
   );
 }
 
-function headline(result: HandoffResult, deskName: string): { title: string; color: string } {
+function headline(result: SupportRequestHandoffResult, deskName: string): { title: string; color: string } {
   switch (result.handoff_outcome) {
     case 'external_ticket_created':
       return { title: `Ticket ${result.external_ticket_reference} created in ${deskName}`, color: 'green' };

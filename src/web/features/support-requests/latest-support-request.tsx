@@ -5,25 +5,33 @@ import { DateTime } from '../../ui/date-time.tsx';
 import { EmptyState } from '../../ui/empty-state.tsx';
 import { ErrorState } from '../../ui/error-state.tsx';
 import { Loading } from '../../ui/loading.tsx';
-import { type LatestSummary, type SupportContext, useLatestSupportRequest } from './api.ts';
+import {
+  type LatestSupportRequestHandoffSummary,
+  type SupportContext,
+  useLatestSupportRequest,
+} from './api.ts';
 import { HandoffOutcomeBadge, SeverityBadge } from './badges.tsx';
 import { ExternalTicketLink } from './handoff-result.tsx';
 
-function LatestSummaryCard({ latest, tenant }: { latest: LatestSummary; tenant: string }) {
+function LatestSummaryCard({
+  latest,
+  tenant,
+}: {
+  latest: LatestSupportRequestHandoffSummary;
+  tenant: string;
+}) {
   return (
     <Stack gap="xs" p="lg">
       <Group gap="sm" wrap="wrap">
         <Anchor component={Link} to={paths.supportRequest(tenant, latest.support_request_id)} fw={600}>
           {latest.internal_reference}
         </Anchor>
-        {latest.severity ? <SeverityBadge severity={latest.severity} named /> : null}
+        <SeverityBadge severity={latest.severity} named />
         <HandoffOutcomeBadge outcome={latest.handoff_outcome} />
       </Group>
-      {latest.summary ? (
-        <Text size="sm" style={{ overflowWrap: 'anywhere' }}>
-          {latest.summary}
-        </Text>
-      ) : null}
+      <Text size="sm" style={{ overflowWrap: 'anywhere' }}>
+        {latest.summary}
+      </Text>
       <Text size="sm" c="dimmed">
         Submitted <DateTime value={latest.submitted_at} />
       </Text>

@@ -1,17 +1,13 @@
 import { NativeSelect, Radio, Stack, Textarea, TextInput } from '@mantine/core';
 import type { ChangeEvent } from 'react';
 import { fieldError } from '../../ui/action-modal.tsx';
-import {
-  type HandoffMode,
-  SEVERITIES,
-  type Severity,
-  type SupportDesk,
-  type SupportRequestSubmission,
-} from './api.ts';
-import { severityLabels } from './badges.tsx';
+import { optionsOf, parseKey } from '../../ui/options.ts';
+import type { HandoffMode, Severity, SupportDeskView, SupportRequestHandoffSubmission } from './api.ts';
+import { modeLabels, severityLabels } from './labels.ts';
 
 export const SUMMARY_LIMIT = 200;
 export const NO_DESK_REASON = 'No external support desk is configured for this installation';
+const severityOptions = optionsOf(severityLabels);
 
 export interface SupportRequestForm {
   severity: Severity;
@@ -50,8 +46,8 @@ export function validateForm(form: SupportRequestForm): FormErrors {
 }
 
 /** Empty optional fields are left out, and the link fields go only with the mode that uses them. */
-export function toSubmission(form: SupportRequestForm): SupportRequestSubmission {
-  const submission: SupportRequestSubmission = {
+export function toSubmission(form: SupportRequestForm): SupportRequestHandoffSubmission {
+  const submission: SupportRequestHandoffSubmission = {
     severity: form.severity,
     summary: form.summary,
     handoff_mode: form.handoff_mode,
@@ -67,7 +63,7 @@ export function toSubmission(form: SupportRequestForm): SupportRequestSubmission
   return submission;
 }
 
-export function deskName(desk: SupportDesk | undefined): string {
+export function deskName(desk: SupportDeskView | undefined): string {
   return desk?.display_name ?? 'the support desk';
 }
 
@@ -76,7 +72,7 @@ interface RequestSupportFieldsProps {
   onChange: (next: SupportRequestForm) => void;
   clientErrors: FormErrors;
   serverError: unknown;
-  desk: SupportDesk | undefined;
+  desk: SupportDeskView | undefined;
   disabled: boolean;
 }
 
@@ -105,9 +101,11 @@ export function RequestSupportFields({
     <Stack gap="sm">
       <NativeSelect
         label="Severity"
-        data={SEVERITIES.map((value) => ({ value, label: severityLabels[value] }))}
+        data={severityOptions}
         value={form.severity}
-        onChange={(event) => set('severity', event.currentTarget.value as Severity)}
+        onChange={(event) =>
+          set('severity', parseKey(severityLabels, event.currentTarget.value) ?? form.severity)
+        }
         error={errorOf('severity')}
         disabled={disabled}
         withAsterisk
@@ -133,19 +131,19 @@ export function RequestSupportFields({
       <Radio.Group
         label="Handoff"
         value={form.handoff_mode}
-        onChange={(value) => set('handoff_mode', value as HandoffMode)}
+        onChange={(value) => set('handoff_mode', parseKey(modeLabels, value) ?? form.handoff_mode)}
         error={errorOf('handoff_mode')}
         withAsterisk
       >
         <Stack gap="xs" mt="xs">
-          <Radio value="internal_only" label="Internal only" disabled={disabled} />
+          <Radio value="internal_only" label={modeLabels.internal_only} disabled={disabled} />
           <Radio
             value="create_external_ticket"
             label={`Create a ticket in ${deskName(desk)}`}
             description={desk && !deskAvailable ? NO_DESK_REASON : undefined}
             disabled={disabled || !deskAvailable}
           />
-          <Radio value="link_existing_ticket" label="Link an existing ticket" disabled={disabled} />
+          <Radio value="link_existing_ticket" label={modeLabels.link_existing_ticket} disabled={disabled} />
         </Stack>
       </Radio.Group>
       {form.handoff_mode === 'link_existing_ticket' ? (

@@ -8,11 +8,12 @@ import { ErrorState } from '../../ui/error-state.tsx';
 import { Loading } from '../../ui/loading.tsx';
 import { PageHeader } from '../../ui/page-header.tsx';
 import { findTenant, useSession } from '../tenancy/api.ts';
-import { type SupportRequest, useSupportRequest } from './api.ts';
-import { HandoffOutcomeBadge, modeLabels, SeverityBadge } from './badges.tsx';
+import { type SupportRequestView, useSupportRequest } from './api.ts';
+import { HandoffOutcomeBadge, SeverityBadge } from './badges.tsx';
 import { ContextLink, ExternalTicket } from './columns.tsx';
+import { modeLabels } from './labels.ts';
 
-function SupportRequestFields({ request }: { request: SupportRequest }) {
+function SupportRequestFields({ request }: { request: SupportRequestView }) {
   return (
     <DataList withDivider labelWidth={180} size="sm">
       <Field label="Reference">{request.internal_reference}</Field>
@@ -40,7 +41,7 @@ function SupportRequestFields({ request }: { request: SupportRequest }) {
       <Field label="Context">
         <ContextLink request={request} />
       </Field>
-      <Field label="Handoff">{modeLabels[request.handoff_mode] ?? request.handoff_mode}</Field>
+      <Field label="Handoff">{modeLabels[request.handoff_mode]}</Field>
       <Field label="Outcome">
         <HandoffOutcomeBadge outcome={request.handoff_outcome} />
       </Field>

@@ -2,6 +2,7 @@ import { Anchor, Button, Group, type MantineSpacing, Stack, Title } from '@manti
 import { useDisclosure } from '@mantine/hooks';
 import { Link } from 'react-router';
 import { paths } from '../../app/paths.ts';
+import type { TenantCapability } from '../tenancy/api.ts';
 import type { SupportContext } from './api.ts';
 import { LatestSupportRequest } from './latest-support-request.tsx';
 import { RequestSupportModal } from './request-support-modal.tsx';
@@ -9,7 +10,7 @@ import { RequestSupportModal } from './request-support-modal.tsx';
 interface SupportRequestsSectionProps {
   context: SupportContext;
   /** The caller's capabilities on the tenant, as the server returned them. */
-  capabilities: readonly string[];
+  capabilities: readonly TenantCapability[];
   /** Space below the block, for pages that place it outside their own stack. */
   mb?: MantineSpacing;
 }

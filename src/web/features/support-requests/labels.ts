@@ -1,0 +1,23 @@
+import type { HandoffMode, HandoffOutcome, Severity } from './api.ts';
+
+// Typed by the server's enums, so each map names every value; its order is the form's order.
+
+export const outcomeLabels: Record<HandoffOutcome, string> = {
+  internal_only: 'Internal only',
+  external_ticket_created: 'Ticket created',
+  external_ticket_linked: 'Ticket linked',
+  external_handoff_failed: 'Handoff failed',
+};
+
+export const modeLabels: Record<HandoffMode, string> = {
+  internal_only: 'Internal only',
+  create_external_ticket: 'Create a ticket in the support desk',
+  link_existing_ticket: 'Link an existing ticket',
+};
+
+export const severityLabels: Record<Severity, string> = {
+  low: 'Low',
+  normal: 'Normal',
+  high: 'High',
+  blocking: 'Blocking',
+};
