@@ -1,12 +1,13 @@
 import { and, eq, isNull, type SQL, sql } from 'drizzle-orm';
 import { type Db, queryRows } from '../../db/client.ts';
 import { newestFirst } from '../../db/order.ts';
-import { operationRuns } from '../operation-runs/tables.ts';
+import { operationRuns, type RunOutcome, type RunStatus } from '../operation-runs/tables.ts';
 import { users } from '../tenancy/tables.ts';
 import type { HandoffFields } from './rules.ts';
 import { supportRequests } from './tables.ts';
 
-const requestColumns = {
+/** A request's own columns: what a read selects from its table, and what its writes return. */
+const storedColumns = {
   id: supportRequests.id,
   internalReference: supportRequests.internalReference,
   tenantId: supportRequests.tenantId,
@@ -24,6 +25,10 @@ const requestColumns = {
   externalTicketReference: supportRequests.externalTicketReference,
   externalTicketUrl: supportRequests.externalTicketUrl,
   failureSummary: supportRequests.failureSummary,
+};
+
+const requestColumns = {
+  ...storedColumns,
   submittedById: users.id,
   submittedByName: users.displayName,
   runType: operationRuns.type,
@@ -33,6 +38,13 @@ const requestColumns = {
 
 export type SupportRequestRow = Awaited<ReturnType<typeof selectRequests>>[number];
 export type NewSupportRequest = typeof supportRequests.$inferInsert;
+export type StoredSupportRequest = Awaited<ReturnType<typeof insertSupportRequest>>;
+
+/** What a read joins to a request's own columns: who submitted it, and the run it is about. */
+export interface RequestJoins {
+  submittedBy: { id: number; displayName: string };
+  run: { type: string; status: RunStatus; outcome: RunOutcome | null } | null;
+}
 
 function selectRequests(db: Db) {
   return db
@@ -51,18 +63,19 @@ export async function nextSupportRequestId(db: Db): Promise<number> {
   return Number(row?.id);
 }
 
-export async function insertSupportRequest(db: Db, values: NewSupportRequest): Promise<void> {
-  await db.insert(supportRequests).values(values);
+/** Returns the request as stored, so its submitter need not read it back. */
+export async function insertSupportRequest(db: Db, values: NewSupportRequest) {
+  const [stored] = await db.insert(supportRequests).values(values).returning(storedColumns);
+  if (!stored) throw new Error('the support request insert returned no row');
+  return stored;
 }
 
-/** Stores the desk's answer, once: only a request still waiting for it is changed. */
-export async function storeHandoffOutcome(
-  db: Db,
-  tenantId: number,
-  id: number,
-  fields: HandoffFields,
-): Promise<boolean> {
-  const updated = await db
+/**
+ * Stores the desk's answer, once: only a request still waiting for it is changed. Returns the request as
+ * stored, or undefined when it was no longer waiting.
+ */
+export async function storeHandoffOutcome(db: Db, tenantId: number, id: number, fields: HandoffFields) {
+  const [stored] = await db
     .update(supportRequests)
     .set(fields)
     .where(
@@ -72,8 +85,20 @@ export async function storeHandoffOutcome(
         isNull(supportRequests.handoffOutcome),
       ),
     )
-    .returning({ id: supportRequests.id });
-  return updated.length === 1;
+    .returning(storedColumns);
+  return stored;
+}
+
+/** The row a read by id gives, from what a write returned and the joins its writer already holds. */
+export function joinRequestRow(stored: StoredSupportRequest, joins: RequestJoins): SupportRequestRow {
+  return {
+    ...stored,
+    submittedById: joins.submittedBy.id,
+    submittedByName: joins.submittedBy.displayName,
+    runType: joins.run?.type ?? null,
+    runStatus: joins.run?.status ?? null,
+    runOutcome: joins.run?.outcome ?? null,
+  };
 }
 
 export async function findSupportRequestRow(db: Db, tenantId: number, id: number) {

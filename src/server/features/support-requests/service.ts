@@ -9,9 +9,13 @@ import {
   findSupportRequestRow,
   findTenantRun,
   insertSupportRequest,
+  joinRequestRow,
   listSupportRequestRows,
   nextSupportRequestId,
   type PrimaryContext,
+  type RequestJoins,
+  type StoredSupportRequest,
+  type SupportRequestRow,
   storeHandoffOutcome,
 } from './queries.ts';
 import {
@@ -61,20 +65,27 @@ const auditSubject = (ctx: SupportContext, id: number) => ({
 /**
  * PRODUCT.md section 3: the internal request is committed first, in its own transaction with its audit
  * event; only then, for create_external_ticket, the one desk call; then its outcome in a second one.
+ * The answer, latest_summary included, is this submit's own request as its writes returned it (section 10):
+ * never the newest of the context, which another submit may have made meanwhile, and no read back.
  */
 export async function submitSupportRequest(
   ctx: SupportContext,
   deps: HandoffDeps,
   input: SupportRequestHandoffSubmission,
 ) {
-  const run = ctx.runId === null ? null : await findTenantRun(ctx.db, ctx.tenant.id, ctx.runId);
+  const run = ctx.runId === null ? null : ((await findTenantRun(ctx.db, ctx.tenant.id, ctx.runId)) ?? null);
   if (ctx.runId !== null && !run) throw notFound();
+  const joins: RequestJoins = {
+    submittedBy: { id: ctx.actor.userId, displayName: ctx.actor.displayName },
+    run,
+  };
   const submittedAt = new Date();
-  const { id, reference } = await commitSubmission(ctx, input, submittedAt, deps.budgetMs);
+  const submitted = await commitSubmission(ctx, input, submittedAt, deps.budgetMs);
+  let row: SupportRequestRow | undefined = joinRequestRow(submitted, joins);
 
   if (input.handoff_mode === 'create_external_ticket') {
     const ticket: TicketRequest = {
-      internalReference: reference,
+      internalReference: submitted.internalReference,
       severity: input.severity,
       summary: input.summary,
       reproductionNotes: input.reproduction_notes ?? null,
@@ -83,22 +94,23 @@ export async function submitSupportRequest(
         type: run ? 'operation_run' : 'tenant',
         workspace: { id: ctx.workspace.id, name: ctx.workspace.name },
         tenant: ctx.tenant,
-        operationRun: run ?? null,
+        operationRun: run,
       },
       submittedBy: { id: ctx.actor.userId, displayName: ctx.actor.displayName },
       submittedAt,
-      link: deps.linkTo(ctx.tenant.externalId, id),
+      link: deps.linkTo(ctx.tenant.externalId, submitted.id),
     };
     const fields = handoffFieldsOf(await handOff(deps, ticket), deps.secrets);
-    await commitHandoffOutcome(ctx, id, fields);
+    const handedOff = await commitHandoffOutcome(ctx, submitted.id, fields);
+    // Not stored when the request no longer waited for it: then it answers with what is stored instead.
+    row = handedOff
+      ? joinRequestRow(handedOff, joins)
+      : await findSupportRequestRow(ctx.db, ctx.tenant.id, submitted.id);
   }
 
+  if (!row) throw new Error(`support request ${submitted.id} vanished after it was committed`);
   const now = new Date();
-  const latest = await findLatestRow(ctx.db, ctx.tenant.id, primaryContextOf(ctx));
-  // Usually the newest request of its context is this one; another may have been submitted meanwhile.
-  const stored = latest?.id === id ? latest : await findSupportRequestRow(ctx.db, ctx.tenant.id, id);
-  if (!stored || !latest) throw new Error(`support request ${id} vanished after it was committed`);
-  const view = toSupportRequestView(stored, now);
+  const view = toSupportRequestView(row, now);
   return {
     support_request_id: view.support_request_id,
     internal_reference: view.internal_reference,
@@ -110,7 +122,7 @@ export async function submitSupportRequest(
     external_ticket_reference: view.external_ticket_reference,
     external_ticket_url: view.external_ticket_url,
     failure_summary: view.failure_summary,
-    latest_summary: toLatestSummary(latest, now),
+    latest_summary: toLatestSummary(row, now),
   };
 }
 
@@ -119,7 +131,7 @@ async function commitSubmission(
   input: SupportRequestHandoffSubmission,
   submittedAt: Date,
   budgetMs: number,
-) {
+): Promise<StoredSupportRequest> {
   return ctx.db.transaction(async (tx) => {
     const id = await nextSupportRequestId(tx);
     const reference = formatReference(id, submittedAt);
@@ -145,20 +157,22 @@ async function commitSubmission(
       externalTicketReference: linking ? (input.external_ticket_reference ?? null) : null,
       externalTicketUrl: linking ? (input.external_ticket_url ?? null) : null,
     };
-    await insertSupportRequest(tx, values);
+    const stored = await insertSupportRequest(tx, values);
     const { reproductionNotes, ...audited } = values;
     await recordAuditEvent(tx, {
       ...auditSubject(ctx, id),
       action: 'support_request.submitted',
       after: { ...audited, hasReproductionNotes: reproductionNotes !== null },
     });
-    return { id, reference };
+    return stored;
   });
 }
 
+/** The request as stored with the desk's answer, or undefined when it no longer waited for one. */
 async function commitHandoffOutcome(ctx: SupportContext, id: number, fields: HandoffFields) {
-  await ctx.db.transaction(async (tx) => {
-    if (!(await storeHandoffOutcome(tx, ctx.tenant.id, id, fields))) return;
+  return ctx.db.transaction(async (tx) => {
+    const stored = await storeHandoffOutcome(tx, ctx.tenant.id, id, fields);
+    if (!stored) return undefined;
     await recordAuditEvent(tx, {
       ...auditSubject(ctx, id),
       action:
@@ -173,6 +187,7 @@ async function commitHandoffOutcome(ctx: SupportContext, id: number, fields: Han
       },
       after: fields,
     });
+    return stored;
   });
 }
 
