@@ -19,6 +19,7 @@ import { registerTenancyRoutes } from './features/tenancy/routes.ts';
 import { registerAccessPipeline } from './http/access.ts';
 import { findActor } from './http/auth.ts';
 import { registerErrorHandling } from './http/errors.ts';
+import { registerOpenApiRefusals } from './http/openapi.ts';
 import { databaseRateLimitStore } from './http/rate-limit-store.ts';
 import { validatorCompiler } from './http/validation.ts';
 import { registerWeb } from './http/web.ts';
@@ -67,6 +68,7 @@ export async function buildApp({ config, database, logStream, onRoute }: AppDeps
   registerErrorHandling(app);
   if (onRoute) app.addHook('onRoute', onRoute);
   registerAccessPipeline(app, db);
+  registerOpenApiRefusals(app, { bodyLimitBytes: BODY_LIMIT_BYTES });
   await app.register(fastifyHelmet, {
     contentSecurityPolicy: {
       directives: {
@@ -85,7 +87,31 @@ export async function buildApp({ config, database, logStream, onRoute }: AppDeps
   await app.register(fastifySwagger, {
     openapi: {
       openapi: '3.1.0',
-      info: { title: 'TenantPilot API', version: '0.1.0', description: 'Generated from the route schemas.' },
+      info: {
+        title: 'TenantPilot API',
+        version: '0.1.0',
+        description:
+          'The JSON API of TenantPilot, generated from the route schemas. Authenticate with ' +
+          '`Authorization: Bearer <token>`, or with the session cookie plus `X-CSRF-Token` on changes. ' +
+          'Access resolves in one order, 401, 404, 403, then 422; every refusal answers the one ' +
+          '`ErrorBody`: `{"error": {"code", "message", "fields"?}}`.',
+        // package.json is private and names no licence: proprietary until the project says otherwise.
+        license: { name: 'Proprietary', identifier: 'LicenseRef-Proprietary' },
+      },
+      servers: [
+        config.publicUrl
+          ? { url: config.publicUrl, description: 'This installation (TENANTPILOT_PUBLIC_URL)' }
+          : { url: '/', description: 'The server this document is served from' },
+      ],
+      tags: [
+        { name: 'health', description: 'Whether the server is up and reaches its database' },
+        { name: 'session', description: 'Sign in and out; who is signed in' },
+        { name: 'tenants', description: "A tenant's dashboard" },
+        { name: 'tenancy', description: "A tenant's members" },
+        { name: 'operation runs', description: 'Operation runs of a tenant or a workspace' },
+        { name: 'findings', description: 'Findings, their responsibility and their risk exceptions' },
+        { name: 'support requests', description: 'Support requests and their handoff to the external desk' },
+      ],
       components: {
         securitySchemes: {
           bearer: { type: 'http', scheme: 'bearer' },
@@ -93,6 +119,11 @@ export async function buildApp({ config, database, logStream, onRoute }: AppDeps
         },
       },
       security: [{ bearer: [] }, { session: [] }],
+    },
+    // Shared schemas (the error body) keep their own name in components.schemas instead of def-N.
+    refResolver: {
+      buildLocalReference: (json, _baseUri, _fragment, i) =>
+        typeof json.$id === 'string' ? json.$id : `def-${i}`,
     },
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs', staticCSP: true });

@@ -1,3 +1,4 @@
+import { Type } from 'typebox';
 import { notFound } from '../../core/errors.ts';
 import { parseId } from '../../core/ids.ts';
 import { PageQuery } from '../../core/pagination.ts';
@@ -13,7 +14,6 @@ import {
   ExceptionParams,
   ExceptionRequestBody,
   ExceptionRequestResult,
-  errorResponses,
   FindingDetailSurface,
   FindingListQuery,
   FindingListSurface,
@@ -28,6 +28,12 @@ import { getFinding, getFindingHistory, listFindings, listMyWork } from './servi
 
 const tags = ['findings'];
 
+/**
+ * A refusal of this route's service that its access and schemas do not imply. Thrown, never returned
+ * (hence `never`); the OpenAPI hook (http/openapi.ts) gives it the error body like every other refusal.
+ */
+const conflict = (description: string) => Type.Unsafe<never>({ description });
+
 export function registerFindingRoutes(app: App): void {
   app.get(
     '/admin/t/:tenant/findings',
@@ -38,7 +44,7 @@ export function registerFindingRoutes(app: App): void {
         summary: "The tenant's findings with responsibility, filtered and sorted, keyset paginated",
         params: TenantParams,
         querystring: FindingListQuery,
-        response: { 200: FindingListSurface, ...errorResponses },
+        response: { 200: FindingListSurface },
       },
       config: { access: { scope: 'tenant', capability: 'tenant.view' } },
     },
@@ -53,7 +59,7 @@ export function registerFindingRoutes(app: App): void {
         tags,
         summary: 'One finding with owner, assignee and exceptions',
         params: FindingParams,
-        response: { 200: FindingDetailSurface, ...errorResponses },
+        response: { 200: FindingDetailSurface },
       },
       config: { access: { scope: 'finding', capability: 'tenant.view' } },
     },
@@ -69,7 +75,7 @@ export function registerFindingRoutes(app: App): void {
         summary: "The finding's audit events, newest first",
         params: FindingParams,
         querystring: PageQuery,
-        response: { 200: HistoryPage, ...errorResponses },
+        response: { 200: HistoryPage },
       },
       config: { access: { scope: 'finding', capability: 'tenant.view' } },
     },
@@ -85,7 +91,7 @@ export function registerFindingRoutes(app: App): void {
         summary: 'Set or clear owner and assignee (absent = unchanged, null = clear)',
         params: FindingParams,
         body: ResponsibilityUpdate,
-        response: { 200: ResponsibilityResult, ...errorResponses },
+        response: { 200: ResponsibilityResult },
       },
       config: { access: { scope: 'finding', capability: 'findings.assign' } },
     },
@@ -101,7 +107,10 @@ export function registerFindingRoutes(app: App): void {
         summary: 'Request a risk exception with its own exception owner; the finding owner stays',
         params: FindingParams,
         body: ExceptionRequestBody,
-        response: { 200: ExceptionRequestResult, ...errorResponses },
+        response: {
+          200: ExceptionRequestResult,
+          409: conflict('The finding already has a pending or approved, unexpired exception'),
+        },
       },
       config: { access: { scope: 'finding', capability: 'finding_exceptions.request' } },
     },
@@ -118,7 +127,14 @@ export function registerFindingRoutes(app: App): void {
           summary: `${decision[0]?.toUpperCase()}${decision.slice(1)} an exception (owner role)`,
           params: ExceptionParams,
           body: DecisionBody,
-          response: { 200: DecisionResult, ...errorResponses },
+          response: {
+            200: DecisionResult,
+            409: conflict(
+              decision === 'revoke'
+                ? 'The exception is not approved and unexpired'
+                : 'The exception is no longer pending',
+            ),
+          },
         },
         // The body is optional (a bare POST decides without a note): validate it as {} then.
         preValidation: async (request) => {
@@ -146,7 +162,7 @@ export function registerFindingRoutes(app: App): void {
         tags,
         summary: 'Findings I own or am assigned, across my tenants, newest first',
         querystring: MyWorkQuery,
-        response: { 200: MyWorkPage, ...errorResponses },
+        response: { 200: MyWorkPage },
       },
       config: { access: { scope: 'actor' } },
     },

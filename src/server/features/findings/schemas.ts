@@ -190,19 +190,3 @@ export const MyWorkItem = Type.Intersect([
 export type MyWorkItem = Static<typeof MyWorkItem>;
 export const MyWorkPage = Type.Object({ items: Type.Array(MyWorkItem), next_cursor: nextCursorSchema });
 export type MyWorkPage = Static<typeof MyWorkPage>;
-
-const ErrorResponse = Type.Object({
-  error: Type.Object({
-    code: Type.String(),
-    message: Type.String(),
-    fields: Type.Optional(Type.Record(Type.String(), Type.String())),
-  }),
-});
-/** The refusals of PRODUCT.md section 2, documented in the OpenAPI document with the one error body. */
-export const errorResponses = {
-  401: ErrorResponse,
-  403: ErrorResponse,
-  404: ErrorResponse,
-  409: ErrorResponse,
-  422: ErrorResponse,
-};

@@ -44,7 +44,11 @@ export function registerTenancyRoutes(app: App, deps: { db: Db; config: Config }
         tags: ['session'],
         summary: 'Sign in with email and password',
         body: SignInBody,
-        response: { 200: SignInResult },
+        response: {
+          200: SignInResult,
+          // Thrown by signIn, never returned; http/openapi.ts gives it the error body.
+          401: Type.Unsafe<never>({ description: 'The email or password is wrong, or the user is inactive' }),
+        },
       },
       config: {
         access: { scope: 'public' },
@@ -84,7 +88,18 @@ export function registerTenancyRoutes(app: App, deps: { db: Db; config: Config }
   app.delete(
     '/api/session',
     {
-      schema: { operationId: 'signOut', tags: ['session'], summary: 'Sign out' },
+      schema: {
+        operationId: 'signOut',
+        tags: ['session'],
+        summary: 'Sign out',
+        response: {
+          // No body: `undefined` to the handler's types, `type: null` so the document lists no content.
+          204: Type.Unsafe<undefined>({
+            type: 'null',
+            description: 'Signed out; the session cookie is cleared',
+          }),
+        },
+      },
       config: { access: { scope: 'actor' } },
     },
     async (request, reply) => {
