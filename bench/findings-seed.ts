@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../src/server/db/client.ts';
+import { must } from '../test/helpers/must.ts';
 
 /**
  * Set-based seeding for the findings benchmark: one tenant with `mainCount` findings, the rest spread over
@@ -50,7 +51,7 @@ export async function seedPeople(db: Db): Promise<Omit<Seeded, 'total'>> {
       (select id from users where email = 'bench-1@example.test') as me_id`)) as unknown as {
     rows: { workspace_id: number; tenant_id: number; me_id: number }[];
   };
-  const row = rows.rows[0]!;
+  const row = must(rows.rows[0], 'the seeded workspace, tenant and user ids');
   return {
     workspaceId: row.workspace_id,
     mainTenantId: row.tenant_id,

@@ -74,7 +74,7 @@ async function run(label: string, database: Database, total: number, budgetMs: n
     database: { ...database, db: recording.db },
   });
   await app.ready();
-  const bearer = await createApiToken(database.db, seeded.meId);
+  const bearer = await createApiToken(database.db, { userId: seeded.meId });
   const base = `/admin/t/${seeded.mainExternalId}/findings?`;
   const opts =
     label === 'PostgreSQL'

@@ -27,12 +27,12 @@ const app = await buildApp({ config, database });
 await app.listen({ host: '127.0.0.1', port: 0 });
 
 const workspace = await make.createWorkspace(database.db);
-const tenant = await make.createTenant(database.db, workspace.id);
+const tenant = await make.createTenant(database.db, { workspaceId: workspace.id });
 const user = await make.createUser(database.db);
-await make.addTenantMember(database.db, tenant, user.id, 'operator');
+await make.addTenantMember(database.db, { tenant, userId: user.id, role: 'operator' });
 const ready: BenchServer = {
   base: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`,
-  token: await make.createApiToken(database.db, user.id),
+  token: await make.createApiToken(database.db, { userId: user.id }),
   tenant: tenant.externalId,
 };
 parentPort?.postMessage(ready);

@@ -44,7 +44,7 @@ before(async () => {
     otherRun: (await make.createRun(db, { workspaceId: other.id, tenantId: otherTenant.id })).id,
     workspaceRun: (await make.createRun(db, { workspaceId: workspace.id, tenantId: null })).id,
     otherWorkspaceRun: (await make.createRun(db, { workspaceId: other.id, tenantId: null })).id,
-    finding: (await make.createFinding(db, tenant.id)).id,
+    finding: (await make.createFinding(db, { tenantId: tenant.id })).id,
   });
 });
 

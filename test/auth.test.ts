@@ -73,7 +73,7 @@ describe('sign-in', () => {
   test('an inactive user cannot sign in, and their existing session and tokens answer 401', async () => {
     const user = await make.createUser(t.db);
     const session = await signIn(t.app, user.email);
-    const token = await make.createApiToken(t.db, user.id);
+    const token = await make.createApiToken(t.db, { userId: user.id });
     await t.db.update(users).set({ active: false }).where(eq(users.id, user.id));
     const again = await signInWith(
       { email: user.email, password: make.TEST_PASSWORD },
@@ -185,7 +185,7 @@ describe('sessions', () => {
   });
 
   test('bearer requests need no CSRF token, and a bearer token wins over a cookie beside it', async () => {
-    const token = await make.createApiToken(t.db, userId);
+    const token = await make.createApiToken(t.db, { userId });
     const response = await t.app.inject({
       method: 'DELETE',
       url: '/api/session',
@@ -195,7 +195,7 @@ describe('sessions', () => {
   });
 
   test('a bearer request records when the token was last used', async () => {
-    const token = await make.createApiToken(t.db, userId);
+    const token = await make.createApiToken(t.db, { userId });
     const before = Date.now();
     await request(t.app, { bearer: token }, { method: 'GET', url: '/api/session' });
     const rows = await t.db

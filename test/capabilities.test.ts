@@ -58,19 +58,19 @@ before(async () => {
     },
   );
   const workspace = await make.createWorkspace(t.db);
-  const home = await make.createTenant(t.db, workspace.id);
-  const sibling = await make.createTenant(t.db, workspace.id);
+  const home = await make.createTenant(t.db, { workspaceId: workspace.id });
+  const sibling = await make.createTenant(t.db, { workspaceId: workspace.id });
   tenant = home.externalId;
   otherTenant = sibling.externalId;
   run = (await make.createRun(t.db, { workspaceId: workspace.id, tenantId: home.id })).id;
   workspaceRun = (await make.createRun(t.db, { workspaceId: workspace.id, tenantId: null })).id;
-  finding = (await make.createFinding(t.db, home.id)).id;
-  otherFinding = (await make.createFinding(t.db, sibling.id)).id;
+  finding = (await make.createFinding(t.db, { tenantId: home.id })).id;
+  otherFinding = (await make.createFinding(t.db, { tenantId: sibling.id })).id;
   for (const role of Object.keys(table) as Role[]) {
     const user = await make.createUser(t.db);
-    await make.addTenantMember(t.db, home, user.id, role);
-    await make.addTenantMember(t.db, sibling, user.id, role);
-    tokens.set(role, await make.createApiToken(t.db, user.id));
+    await make.addTenantMember(t.db, { tenant: home, userId: user.id, role });
+    await make.addTenantMember(t.db, { tenant: sibling, userId: user.id, role });
+    tokens.set(role, await make.createApiToken(t.db, { userId: user.id }));
   }
 });
 

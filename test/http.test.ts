@@ -88,9 +88,9 @@ describe('error bodies', () => {
 describe('one URL, two representations', () => {
   test('a signed-in browser navigation gets the UI; a JSON request to the same URL gets JSON', async () => {
     const workspace = await make.createWorkspace(t.db);
-    const tenant = await make.createTenant(t.db, workspace.id);
+    const tenant = await make.createTenant(t.db, { workspaceId: workspace.id });
     const user = await make.createUser(t.db);
-    await make.addTenantMember(t.db, tenant, user.id, 'readonly');
+    await make.addTenantMember(t.db, { tenant, userId: user.id, role: 'readonly' });
     const session = await signIn(t.app, user.email);
     const page = await t.app.inject({
       method: 'GET',

@@ -11,7 +11,7 @@ test('request logs are structured and carry no password, token, cookie or CSRF t
   const t = await startTestApp({ LOG_LEVEL: 'trace' }, { logStream: stream });
   try {
     const user = await make.createUser(t.db);
-    const token = await make.createApiToken(t.db, user.id);
+    const token = await make.createApiToken(t.db, { userId: user.id });
     const session = await signIn(t.app, user.email);
     await request(t.app, { bearer: token }, { method: 'GET', url: '/api/session' });
     await request(t.app, { session }, { method: 'DELETE', url: '/api/session' });

@@ -44,7 +44,7 @@ before(async () => {
   );
   world = await createActorWorld(t);
   const run = await make.createRun(t.db, { workspaceId: world.workspace.id, tenantId: world.tenant.id });
-  const finding = await make.createFinding(t.db, world.tenant.id);
+  const finding = await make.createFinding(t.db, { tenantId: world.tenant.id });
   Object.assign(values, {
     workspace: world.workspace.slug,
     tenant: world.tenant.externalId,

@@ -2,7 +2,9 @@ import { eq } from 'drizzle-orm';
 import type { Role } from '../../src/server/features/tenancy/tables.ts';
 import { users } from '../../src/server/features/tenancy/tables.ts';
 import { type Credential, signIn, type TestApp } from './app.ts';
+import type { Tenant, Workspace } from './factories.ts';
 import * as make from './factories.ts';
+import { must } from './must.ts';
 
 /**
  * The actor kinds of PRODUCT.md section 2, set up once per test file, for access matrices:
@@ -29,9 +31,6 @@ export const actorKinds: ActorKind[] = [
 /** The body every out-of-reach case answers with (PRODUCT.md section 2, step 2). */
 export const NOT_FOUND = { error: { code: 'not_found', message: 'Not found' } };
 
-type Tenant = Awaited<ReturnType<typeof make.createTenant>>;
-type Workspace = Awaited<ReturnType<typeof make.createWorkspace>>;
-
 export interface ActorWorld {
   workspace: Workspace;
   otherWorkspace: Workspace;
@@ -57,34 +56,36 @@ export async function createActorWorld(t: TestApp): Promise<ActorWorld> {
   const db = t.db;
   const workspace = await make.createWorkspace(db);
   const otherWorkspace = await make.createWorkspace(db);
-  const tenant = await make.createTenant(db, workspace.id);
-  const siblingTenant = await make.createTenant(db, workspace.id);
-  const otherTenant = await make.createTenant(db, otherWorkspace.id);
+  const tenant = await make.createTenant(db, { workspaceId: workspace.id });
+  const siblingTenant = await make.createTenant(db, { workspaceId: workspace.id });
+  const otherTenant = await make.createTenant(db, { workspaceId: otherWorkspace.id });
 
   const userIds = {} as ActorWorld['userIds'];
   for (const role of roles) {
     const user = await make.createUser(db);
-    await make.addTenantMember(db, tenant, user.id, role);
+    await make.addTenantMember(db, { tenant, userId: user.id, role });
     userIds[role] = user.id;
   }
   const inactive = await make.createUser(db);
-  await make.addTenantMember(db, tenant, inactive.id, 'owner');
+  await make.addTenantMember(db, { tenant, userId: inactive.id, role: 'owner' });
   userIds['inactive user'] = inactive.id;
   const outsider = await make.createUser(db);
-  await make.addTenantMember(db, otherTenant, outsider.id, 'owner');
+  await make.addTenantMember(db, { tenant: otherTenant, userId: outsider.id, role: 'owner' });
   userIds['other workspace'] = outsider.id;
   const workspaceOwner = await make.createUser(db);
-  await make.addWorkspaceMember(db, workspace.id, workspaceOwner.id, 'owner');
+  await make.addWorkspaceMember(db, { workspaceId: workspace.id, userId: workspaceOwner.id, role: 'owner' });
   userIds['workspace owner without tenant membership'] = workspaceOwner.id;
   const siblingMember = await make.createUser(db);
-  await make.addTenantMember(db, siblingTenant, siblingMember.id, 'owner');
+  await make.addTenantMember(db, { tenant: siblingTenant, userId: siblingMember.id, role: 'owner' });
   userIds['member of a sibling tenant only'] = siblingMember.id;
 
   const credentials = new Map<string, Credential>();
   for (const [kind, userId] of Object.entries(userIds)) {
     const [user] = await db.select().from(users).where(eq(users.id, userId));
-    credentials.set(`${kind} (token)`, { bearer: await make.createApiToken(db, userId) });
-    credentials.set(`${kind} (session)`, { session: await signIn(t.app, user!.email) });
+    credentials.set(`${kind} (token)`, { bearer: await make.createApiToken(db, { userId }) });
+    credentials.set(`${kind} (session)`, {
+      session: await signIn(t.app, must(user, `user ${userId}`).email),
+    });
   }
   await db.update(users).set({ active: false }).where(eq(users.id, inactive.id));
 

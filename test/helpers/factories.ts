@@ -1,11 +1,21 @@
+/**
+ * Rows for integration tests, each made by `createX(db, { ...named })`: the arguments name what the row
+ * belongs to (`workspaceId`, `tenant`, `userId`), everything else has a default and can be overridden.
+ *
+ * ```ts
+ * const workspace = await make.createWorkspace(db);
+ * const tenant = await make.createTenant(db, { workspaceId: workspace.id });
+ * const user = await make.createUser(db, { displayName: 'Olive Operator' });
+ * await make.addTenantMember(db, { tenant, userId: user.id, role: 'operator' });
+ * const bearer = await make.createApiToken(db, { userId: user.id });
+ * const finding = await make.createFinding(db, { tenantId: tenant.id, ownerUserId: user.id });
+ * const run = await make.createRun(db, { workspaceId: workspace.id, tenantId: tenant.id, outcome: 'failed' });
+ * ```
+ */
 import { randomBytes } from 'node:crypto';
 import type { Db } from '../../src/server/db/client.ts';
-import { findings, type Severity, type WorkflowStatus } from '../../src/server/features/findings/tables.ts';
-import {
-  operationRuns,
-  type RunOutcome,
-  type RunStatus,
-} from '../../src/server/features/operation-runs/tables.ts';
+import { findings } from '../../src/server/features/findings/tables.ts';
+import { operationRuns } from '../../src/server/features/operation-runs/tables.ts';
 import {
   API_TOKEN_PREFIX,
   digestSecret,
@@ -21,6 +31,13 @@ import {
   workspaceMemberships,
   workspaces,
 } from '../../src/server/features/tenancy/tables.ts';
+import { must } from './must.ts';
+
+export type User = typeof users.$inferSelect;
+export type Workspace = typeof workspaces.$inferSelect;
+export type Tenant = typeof tenants.$inferSelect;
+export type Run = typeof operationRuns.$inferSelect;
+export type Finding = typeof findings.$inferSelect;
 
 const unique = () => randomBytes(4).toString('hex');
 
@@ -28,7 +45,8 @@ const unique = () => randomBytes(4).toString('hex');
 export const TEST_PASSWORD = 'correct horse battery staple';
 let testPasswordHash: Promise<string> | undefined;
 
-export async function createUser(db: Db, overrides: Partial<typeof users.$inferInsert> = {}) {
+/** An active user who signs in with TEST_PASSWORD. */
+export async function createUser(db: Db, overrides: Partial<typeof users.$inferInsert> = {}): Promise<User> {
   testPasswordHash ??= hashPassword(TEST_PASSWORD);
   const suffix = unique();
   const [user] = await db
@@ -40,68 +58,69 @@ export async function createUser(db: Db, overrides: Partial<typeof users.$inferI
       ...overrides,
     })
     .returning();
-  return user!;
+  return must(user, 'the inserted user');
 }
 
-export async function createWorkspace(db: Db, overrides: Partial<typeof workspaces.$inferInsert> = {}) {
+export async function createWorkspace(
+  db: Db,
+  overrides: Partial<typeof workspaces.$inferInsert> = {},
+): Promise<Workspace> {
   const suffix = unique();
   const [workspace] = await db
     .insert(workspaces)
     .values({ slug: `ws-${suffix}`, name: `Workspace ${suffix}`, ...overrides })
     .returning();
-  return workspace!;
+  return must(workspace, 'the inserted workspace');
 }
 
 export async function createTenant(
   db: Db,
-  workspaceId: number,
-  overrides: Partial<typeof tenants.$inferInsert> = {},
-) {
+  { workspaceId, ...overrides }: { workspaceId: number } & Partial<typeof tenants.$inferInsert>,
+): Promise<Tenant> {
   const suffix = unique();
   const [tenant] = await db
     .insert(tenants)
     .values({ workspaceId, externalId: `tenant-${suffix}`, name: `Tenant ${suffix}`, ...overrides })
     .returning();
-  return tenant!;
+  return must(tenant, 'the inserted tenant');
 }
 
 export async function addWorkspaceMember(
   db: Db,
-  workspaceId: number,
-  userId: number,
-  role: Role = 'operator',
-) {
+  { workspaceId, userId, role = 'operator' }: { workspaceId: number; userId: number; role?: Role },
+): Promise<void> {
   await db.insert(workspaceMemberships).values({ workspaceId, userId, role }).onConflictDoNothing();
 }
 
-/** A tenant membership, with the workspace membership it requires. */
+/** A tenant membership, with the (readonly) workspace membership it requires. */
 export async function addTenantMember(
   db: Db,
-  tenant: { id: number; workspaceId: number },
-  userId: number,
-  role: Role,
-) {
-  await addWorkspaceMember(db, tenant.workspaceId, userId, 'readonly');
+  {
+    tenant,
+    userId,
+    role = 'operator',
+  }: { tenant: Pick<Tenant, 'id' | 'workspaceId'>; userId: number; role?: Role },
+): Promise<void> {
+  await addWorkspaceMember(db, { workspaceId: tenant.workspaceId, userId, role: 'readonly' });
   await db
     .insert(tenantMemberships)
     .values({ tenantId: tenant.id, workspaceId: tenant.workspaceId, userId, role });
 }
 
+/** A completed, succeeded sync; `tenantId: null` makes a workspace-level run. */
 export async function createRun(
   db: Db,
-  scope: { workspaceId: number; tenantId: number | null },
-  overrides: Partial<{
-    type: string;
-    status: RunStatus;
-    outcome: RunOutcome | null;
-    summary: string | null;
-  }> = {},
-) {
+  {
+    workspaceId,
+    tenantId,
+    ...overrides
+  }: { workspaceId: number; tenantId: number | null } & Partial<typeof operationRuns.$inferInsert>,
+): Promise<Run> {
   const [run] = await db
     .insert(operationRuns)
     .values({
-      workspaceId: scope.workspaceId,
-      tenantId: scope.tenantId,
+      workspaceId,
+      tenantId,
       type: 'sync',
       status: 'completed',
       outcome: 'succeeded',
@@ -111,20 +130,14 @@ export async function createRun(
       ...overrides,
     })
     .returning();
-  return run!;
+  return must(run, 'the inserted operation run');
 }
 
+/** A new, high-severity finding with nobody responsible for it. */
 export async function createFinding(
   db: Db,
-  tenantId: number,
-  overrides: Partial<{
-    title: string;
-    severity: Severity;
-    workflowStatus: WorkflowStatus;
-    ownerUserId: number | null;
-    assigneeUserId: number | null;
-  }> = {},
-) {
+  { tenantId, ...overrides }: { tenantId: number } & Partial<typeof findings.$inferInsert>,
+): Promise<Finding> {
   const [finding] = await db
     .insert(findings)
     .values({
@@ -135,11 +148,15 @@ export async function createFinding(
       ...overrides,
     })
     .returning();
-  return finding!;
+  return must(finding, 'the inserted finding');
 }
 
-export async function createApiToken(db: Db, userId: number): Promise<string> {
+/** A bearer token for the user; returns the secret, as the CLI shows it once. */
+export async function createApiToken(
+  db: Db,
+  { userId, name = 'test' }: { userId: number; name?: string },
+): Promise<string> {
   const token = newSecret(API_TOKEN_PREFIX);
-  await db.insert(apiTokens).values({ userId, name: 'test', tokenHash: digestSecret(token) });
+  await db.insert(apiTokens).values({ userId, name, tokenHash: digestSecret(token) });
   return token;
 }

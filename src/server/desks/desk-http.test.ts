@@ -1,10 +1,5 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { answer, type FakeDesk, startFakeDesk } from '../../../test/helpers/fake-desk.ts';
-import { MAX_DESK_TIMEOUT_MS } from '../config.ts';
-import { deskCall, MAX_ANSWER_BYTES } from './desk-http.ts';
-import { budgetText, withoutSecrets } from './failure-summary.ts';
-import { createSupportDesk } from './index.ts';
 import {
   AMPLE_BUDGET_MS,
   deskConfig,
@@ -13,7 +8,12 @@ import {
   SLACK_MS,
   ticketRequest,
   timed,
-} from './test-kit.ts';
+} from '../../../test/helpers/desk-kit.ts';
+import { answer, type FakeDesk, startFakeDesk } from '../../../test/helpers/fake-desk.ts';
+import { MAX_DESK_TIMEOUT_MS } from '../config.ts';
+import { deskCall, MAX_ANSWER_BYTES } from './desk-http.ts';
+import { budgetText, withoutSecrets } from './failure-summary.ts';
+import { createSupportDesk } from './index.ts';
 
 describe('deskCall: the one bounded outbound call', () => {
   let fake: FakeDesk;

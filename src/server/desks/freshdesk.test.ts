@@ -1,7 +1,5 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { answer, type FakeDesk, startFakeDesk } from '../../../test/helpers/fake-desk.ts';
-import { createSupportDesk } from './index.ts';
 import {
   describeDeskFaults,
   deskConfig,
@@ -10,7 +8,9 @@ import {
   lastRequest,
   PLANTED_SECRET,
   ticketRequest,
-} from './test-kit.ts';
+} from '../../../test/helpers/desk-kit.ts';
+import { answer, type FakeDesk, startFakeDesk } from '../../../test/helpers/fake-desk.ts';
+import { createSupportDesk } from './index.ts';
 
 /** Freshdesk's 201 to POST /api/v2/tickets (abridged from the API v2 reference). */
 function createdTicket(id: number) {

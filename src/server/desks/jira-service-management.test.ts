@@ -1,13 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
-  answer,
-  type FakeDesk,
-  type RecordedRequest,
-  startFakeDesk,
-} from '../../../test/helpers/fake-desk.ts';
-import { createSupportDesk } from './index.ts';
-import {
   describeDeskFaults,
   deskConfig,
   expectFailure,
@@ -16,7 +9,14 @@ import {
   PLANTED_SECRET,
   ticketRequest,
   timed,
-} from './test-kit.ts';
+} from '../../../test/helpers/desk-kit.ts';
+import {
+  answer,
+  type FakeDesk,
+  type RecordedRequest,
+  startFakeDesk,
+} from '../../../test/helpers/fake-desk.ts';
+import { createSupportDesk } from './index.ts';
 
 /** The 201 of POST /rest/servicedeskapi/request (abridged from the Service Management REST reference). */
 function createdRequest(url: string, links: Record<string, string> = {}) {

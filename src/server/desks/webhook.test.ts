@@ -1,8 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import { answer, type FakeDesk, startFakeDesk } from '../../../test/helpers/fake-desk.ts';
-import { createSupportDesk } from './index.ts';
 import {
   assertNoSecret,
   describeDeskFaults,
@@ -10,7 +8,9 @@ import {
   expectFailure,
   PLANTED_SECRET,
   ticketRequest,
-} from './test-kit.ts';
+} from '../../../test/helpers/desk-kit.ts';
+import { answer, type FakeDesk, startFakeDesk } from '../../../test/helpers/fake-desk.ts';
+import { createSupportDesk } from './index.ts';
 
 describe('webhook desk', () => {
   let fake: FakeDesk;

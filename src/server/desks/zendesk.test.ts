@@ -1,7 +1,5 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { answer, type FakeDesk, startFakeDesk } from '../../../test/helpers/fake-desk.ts';
-import { createSupportDesk } from './index.ts';
 import {
   describeDeskFaults,
   deskConfig,
@@ -9,7 +7,9 @@ import {
   lastBody,
   PLANTED_SECRET,
   ticketRequest,
-} from './test-kit.ts';
+} from '../../../test/helpers/desk-kit.ts';
+import { answer, type FakeDesk, startFakeDesk } from '../../../test/helpers/fake-desk.ts';
+import { createSupportDesk } from './index.ts';
 
 /** Zendesk's 201 to POST /api/v2/tickets.json (abridged from the Tickets API reference). */
 function createdTicket(id: number, url: string) {

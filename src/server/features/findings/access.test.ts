@@ -11,6 +11,7 @@ import {
 } from '../../../../test/helpers/actors.ts';
 import { request, startTestApp, type TestApp } from '../../../../test/helpers/app.ts';
 import * as make from '../../../../test/helpers/factories.ts';
+import { must } from '../../../../test/helpers/must.ts';
 import type { Role } from '../tenancy/tables.ts';
 import { findingExceptions, findings } from './tables.ts';
 
@@ -42,7 +43,7 @@ async function exceptionOn(findingId: number, status: 'pending' | 'approved') {
       status,
     })
     .returning();
-  return row!.id;
+  return must(row, 'the inserted exception').id;
 }
 
 interface Surface {
@@ -61,14 +62,17 @@ const surfaces: Surface[] = [
   {
     name: 'GET finding detail',
     allowed: all,
-    call: async () => ({ method: 'GET', url: path((await make.createFinding(t.db, world.tenant.id)).id) }),
+    call: async () => ({
+      method: 'GET',
+      url: path((await make.createFinding(t.db, { tenantId: world.tenant.id })).id),
+    }),
   },
   {
     name: 'GET finding history',
     allowed: all,
     call: async () => ({
       method: 'GET',
-      url: path((await make.createFinding(t.db, world.tenant.id)).id, '/history'),
+      url: path((await make.createFinding(t.db, { tenantId: world.tenant.id })).id, '/history'),
     }),
   },
   {
@@ -80,7 +84,7 @@ const surfaces: Surface[] = [
     name: 'POST responsibility',
     allowed: ['manager', 'owner'],
     call: async () => {
-      const finding = await make.createFinding(t.db, world.tenant.id);
+      const finding = await make.createFinding(t.db, { tenantId: world.tenant.id });
       return {
         method: 'POST',
         url: path(finding.id, '/responsibility'),
@@ -93,7 +97,7 @@ const surfaces: Surface[] = [
     name: 'POST exception-request',
     allowed: ['operator', 'manager', 'owner'],
     call: async () => {
-      const finding = await make.createFinding(t.db, world.tenant.id);
+      const finding = await make.createFinding(t.db, { tenantId: world.tenant.id });
       const payload = {
         owner_user_id: world.userIds.owner,
         request_reason: 'matrix',
@@ -106,7 +110,7 @@ const surfaces: Surface[] = [
     name: `POST exception ${action}`,
     allowed: ['owner'] as Role[],
     call: async () => {
-      const finding = await make.createFinding(t.db, world.tenant.id);
+      const finding = await make.createFinding(t.db, { tenantId: world.tenant.id });
       const id = await exceptionOn(finding.id, action === 'revoke' ? 'approved' : 'pending');
       return {
         method: 'POST' as const,
@@ -125,7 +129,7 @@ async function unchanged(findingId: number) {
     .from(findingExceptions)
     .where(eq(findingExceptions.findingId, findingId));
   return (
-    row!.ownerUserId === null &&
+    must(row, `finding ${findingId}`).ownerUserId === null &&
     exceptions.every((e) => e.decidedAt === null && e.requestReason === 'matrix') &&
     exceptions.length <= 1
   );
@@ -152,8 +156,8 @@ describe('findings surfaces × every actor kind, by token and by session', () =>
 describe('a finding or exception out of the path tenant answers the same 404', () => {
   const owner = () => world.token('owner');
   test('finding of a sibling tenant or of another workspace, under this tenant', async () => {
-    const sibling = await make.createFinding(t.db, world.siblingTenant.id);
-    const foreign = await make.createFinding(t.db, world.otherTenant.id);
+    const sibling = await make.createFinding(t.db, { tenantId: world.siblingTenant.id });
+    const foreign = await make.createFinding(t.db, { tenantId: world.otherTenant.id });
     for (const id of [sibling.id, foreign.id]) {
       for (const [method, tail, payload] of [
         ['GET', '', undefined],

@@ -3,6 +3,7 @@ import { after, before, test } from 'node:test';
 import { asc, eq } from 'drizzle-orm';
 import { type Credential, request, startTestApp, type TestApp } from '../../../../test/helpers/app.ts';
 import * as make from '../../../../test/helpers/factories.ts';
+import { must } from '../../../../test/helpers/must.ts';
 import { auditEvents } from '../audit/tables.ts';
 import { findings } from './tables.ts';
 
@@ -13,19 +14,19 @@ import { findings } from './tables.ts';
  */
 let t: TestApp;
 let manager: Credential;
-let tenant: Awaited<ReturnType<typeof make.createTenant>>;
+let tenant: make.Tenant;
 const members: number[] = [];
 
 before(async () => {
   t = await startTestApp();
   const workspace = await make.createWorkspace(t.db);
-  tenant = await make.createTenant(t.db, workspace.id);
+  tenant = await make.createTenant(t.db, { workspaceId: workspace.id });
   const managerId = (await make.createUser(t.db)).id;
-  await make.addTenantMember(t.db, tenant, managerId, 'manager');
-  manager = { bearer: await make.createApiToken(t.db, managerId) };
+  await make.addTenantMember(t.db, { tenant, userId: managerId, role: 'manager' });
+  manager = { bearer: await make.createApiToken(t.db, { userId: managerId }) };
   for (let i = 0; i < 20; i++) {
     const user = await make.createUser(t.db);
-    await make.addTenantMember(t.db, tenant, user.id, 'operator');
+    await make.addTenantMember(t.db, { tenant, userId: user.id, role: 'operator' });
     members.push(user.id);
   }
 });
@@ -39,7 +40,7 @@ const pick = (state: State | null): State => ({
 });
 
 async function race(bodies: object[]) {
-  const finding = await make.createFinding(t.db, tenant.id);
+  const finding = await make.createFinding(t.db, { tenantId: tenant.id });
   const url = `/admin/t/${tenant.externalId}/findings/${finding.id}/responsibility`;
   const responses = await Promise.all(
     bodies.map((payload) => request(t.app, manager, { method: 'POST', url, payload })),
@@ -50,7 +51,7 @@ async function race(bodies: object[]) {
     .where(eq(auditEvents.subjectId, String(finding.id)))
     .orderBy(asc(auditEvents.id));
   const [row] = await t.db.select().from(findings).where(eq(findings.id, finding.id));
-  return { responses, events, row: row! };
+  return { responses, events, row: must(row, `finding ${finding.id}`) };
 }
 
 function assertChain({ responses, events, row }: Awaited<ReturnType<typeof race>>, initial: State) {

@@ -3,11 +3,12 @@ import { after, before, describe, test } from 'node:test';
 import { eq } from 'drizzle-orm';
 import { type Credential, request, startTestApp, type TestApp } from '../../../../test/helpers/app.ts';
 import * as make from '../../../../test/helpers/factories.ts';
+import { must } from '../../../../test/helpers/must.ts';
 import { auditEvents } from '../audit/tables.ts';
 import { findingExceptions, findings } from './tables.ts';
 
 let t: TestApp;
-let tenant: Awaited<ReturnType<typeof make.createTenant>>;
+let tenant: make.Tenant;
 const as: Record<'operator' | 'owner', Credential> = { operator: null, owner: null };
 const u = { operator: 0, owner: 0, colleague: 0, inactive: 0, outsider: 0, elsewhere: 0 };
 const DAY = 86_400_000;
@@ -17,20 +18,20 @@ before(async () => {
   t = await startTestApp();
   const db = t.db;
   const workspace = await make.createWorkspace(db);
-  tenant = await make.createTenant(db, workspace.id);
-  const sibling = await make.createTenant(db, workspace.id);
+  tenant = await make.createTenant(db, { workspaceId: workspace.id });
+  const sibling = await make.createTenant(db, { workspaceId: workspace.id });
   for (const role of ['operator', 'owner'] as const) {
     u[role] = (await make.createUser(db)).id;
-    await make.addTenantMember(db, tenant, u[role], role);
-    as[role] = { bearer: await make.createApiToken(db, u[role]) };
+    await make.addTenantMember(db, { tenant, userId: u[role], role });
+    as[role] = { bearer: await make.createApiToken(db, { userId: u[role] }) };
   }
   u.colleague = (await make.createUser(db)).id;
-  await make.addTenantMember(db, tenant, u.colleague, 'readonly');
+  await make.addTenantMember(db, { tenant, userId: u.colleague, role: 'readonly' });
   u.inactive = (await make.createUser(db, { active: false })).id;
-  await make.addTenantMember(db, tenant, u.inactive, 'manager');
+  await make.addTenantMember(db, { tenant, userId: u.inactive, role: 'manager' });
   u.outsider = (await make.createUser(db)).id;
   u.elsewhere = (await make.createUser(db)).id;
-  await make.addTenantMember(db, sibling, u.elsewhere, 'owner');
+  await make.addTenantMember(db, { tenant: sibling, userId: u.elsewhere, role: 'owner' });
 });
 
 after(() => t.close());
@@ -63,7 +64,8 @@ const eventsOf = (findingId: number) =>
     .from(auditEvents)
     .where(eq(auditEvents.subjectId, String(findingId)));
 const newFinding = () =>
-  make.createFinding(t.db, tenant.id, {
+  make.createFinding(t.db, {
+    tenantId: tenant.id,
     ownerUserId: u.owner,
     assigneeUserId: u.operator,
     workflowStatus: 'triaged',
@@ -85,8 +87,9 @@ describe('POST …/exception-request', () => {
     assert.equal(result.responsibility.exception_owner.id, u.colleague);
     assert.equal(result.responsibility.workflow_status, 'triaged');
     const [row] = await t.db.select().from(findings).where(eq(findings.id, finding.id));
-    assert.equal(row!.ownerUserId, u.owner);
-    assert.equal(row!.assigneeUserId, u.operator);
+    const stored = must(row, `finding ${finding.id}`);
+    assert.equal(stored.ownerUserId, u.owner);
+    assert.equal(stored.assigneeUserId, u.operator);
     const events = await eventsOf(finding.id);
     assert.deepEqual(
       events.map((event) => event.action),
@@ -262,7 +265,7 @@ describe('decisions: approve, reject, revoke', () => {
     assert.equal(view.exception, null);
     assert.equal(view.exceptions[0].status, 'expired');
     assert.equal(view.exceptions[0].review_overdue, false);
-    assert.equal((await act(finding.id, row!.id, 'revoke')).statusCode, 409);
+    assert.equal((await act(finding.id, must(row, 'the exception').id, 'revoke')).statusCode, 409);
     const list = await request(t.app, as.owner, {
       method: 'GET',
       url: `/admin/t/${tenant.externalId}/findings?workflow_status=risk_accepted&limit=200`,
@@ -294,7 +297,7 @@ describe('decisions: approve, reject, revoke', () => {
       assert.equal(response.statusCode, 404, String(exceptionId));
       assert.deepEqual(response.json(), { error: { code: 'not_found', message: 'Not found' } });
     }
-    assert.equal((await exceptionsOf(other.id))[0]!.status, 'pending');
+    assert.equal(must((await exceptionsOf(other.id))[0], 'the other exception').status, 'pending');
   });
 
   test('bad decision bodies are 422: unknown field, note too long, NUL, wrong type', async () => {
@@ -310,6 +313,6 @@ describe('decisions: approve, reject, revoke', () => {
       assert.equal(response.statusCode, 422, response.body);
       assert.ok(response.json().error.fields[field], response.body);
     }
-    assert.equal((await exceptionsOf(finding.id))[0]!.status, 'pending');
+    assert.equal(must((await exceptionsOf(finding.id))[0], 'the exception').status, 'pending');
   });
 });

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { type Credential, request, startTestApp, type TestApp } from '../../../../test/helpers/app.ts';
 import * as make from '../../../../test/helpers/factories.ts';
+import { must } from '../../../../test/helpers/must.ts';
 import { findingExceptions, findings, severities, workflowStatuses } from './tables.ts';
 
 /**
@@ -28,12 +29,12 @@ before(async () => {
   t = await startTestApp();
   const db = t.db;
   const workspace = await make.createWorkspace(db);
-  const home = await make.createTenant(db, workspace.id);
-  const other = await make.createTenant(db, workspace.id);
+  const home = await make.createTenant(db, { workspaceId: workspace.id });
+  const other = await make.createTenant(db, { workspaceId: workspace.id });
   tenant = home.externalId;
   const user = async (role: 'manager' | 'operator' | null, active = true) => {
     const u = await make.createUser(db, { active });
-    if (role) await make.addTenantMember(db, home, u.id, role);
+    if (role) await make.addTenantMember(db, { tenant: home, userId: u.id, role });
     return u.id;
   };
   people.me = await user('manager');
@@ -41,8 +42,8 @@ before(async () => {
   people.inactive = await user('operator', false);
   people.outsider = await user(null);
   people.formerMember = await user(null);
-  await make.addTenantMember(db, other, people.formerMember, 'owner');
-  me = { bearer: await make.createApiToken(db, people.me) };
+  await make.addTenantMember(db, { tenant: other, userId: people.formerMember, role: 'owner' });
+  me = { bearer: await make.createApiToken(db, { userId: people.me }) };
 
   const owners = [null, people.me, people.colleague, people.inactive, people.outsider, people.formerMember];
   const assignees = [null, people.me, people.colleague];
@@ -79,19 +80,20 @@ before(async () => {
     expiresAt,
     status,
   });
-  const [a, b, c, d] = seeded;
+  const seededAt = (index: number) => must(seeded[index], `seeded finding ${index}`);
+  const [a, b, c, d] = [seededAt(0), seededAt(1), seededAt(2), seededAt(3)];
   await db
     .insert(findingExceptions)
     .values([
-      exception(a!.id, 'approved', new Date(Date.now() + 10 * DAY)),
-      exception(b!.id, 'approved', null),
-      exception(c!.id, 'approved', new Date(Date.now() - DAY)),
-      exception(d!.id, 'pending', null),
+      exception(a.id, 'approved', new Date(Date.now() + 10 * DAY)),
+      exception(b.id, 'approved', null),
+      exception(c.id, 'approved', new Date(Date.now() - DAY)),
+      exception(d.id, 'pending', null),
     ]);
-  a!.accepted = true;
-  b!.accepted = true;
+  a.accepted = true;
+  b.accepted = true;
   // Noise in another tenant, owned by me: never listed here.
-  await make.createFinding(db, other.id, { ownerUserId: people.formerMember });
+  await make.createFinding(db, { tenantId: other.id, ownerUserId: people.formerMember });
 });
 
 after(() => t.close());
@@ -178,7 +180,10 @@ describe('list items', () => {
     assert.equal(page.next_cursor, null);
     assert.equal(page.items.length, seeded.length);
     for (const item of page.items) {
-      const f = seeded.find((s) => s.id === item.finding_id)!;
+      const f = must(
+        seeded.find((s) => s.id === item.finding_id),
+        `seeded finding ${item.finding_id}`,
+      );
       assert.deepEqual(Object.keys(item).sort(), [
         'accountability_gap',
         'assignee',

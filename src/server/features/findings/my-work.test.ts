@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { type Credential, request, startTestApp, type TestApp } from '../../../../test/helpers/app.ts';
 import * as make from '../../../../test/helpers/factories.ts';
+import { must } from '../../../../test/helpers/must.ts';
 
 let t: TestApp;
 let me: Credential;
@@ -14,15 +15,15 @@ before(async () => {
   const db = t.db;
   const ws1 = await make.createWorkspace(db);
   const ws2 = await make.createWorkspace(db);
-  const t1 = await make.createTenant(db, ws1.id);
-  const t2 = await make.createTenant(db, ws2.id);
-  const notMine = await make.createTenant(db, ws1.id);
+  const t1 = await make.createTenant(db, { workspaceId: ws1.id });
+  const t2 = await make.createTenant(db, { workspaceId: ws2.id });
+  const notMine = await make.createTenant(db, { workspaceId: ws1.id });
   myId = (await make.createUser(db, { displayName: 'Mia Me' })).id;
   const other = (await make.createUser(db, { displayName: 'Ola Other' })).id;
-  await make.addTenantMember(db, t1, myId, 'readonly');
-  await make.addTenantMember(db, t2, myId, 'operator');
-  await make.addTenantMember(db, t1, other, 'owner');
-  me = { bearer: await make.createApiToken(db, myId) };
+  await make.addTenantMember(db, { tenant: t1, userId: myId, role: 'readonly' });
+  await make.addTenantMember(db, { tenant: t2, userId: myId, role: 'operator' });
+  await make.addTenantMember(db, { tenant: t1, userId: other, role: 'owner' });
+  me = { bearer: await make.createApiToken(db, { userId: myId }) };
   for (let i = 0; i < 5; i++) {
     for (const [tenant, owner, assignee] of [
       [t1, myId, null],
@@ -31,7 +32,8 @@ before(async () => {
       [t2, other, other],
       [notMine, myId, myId],
     ] as const) {
-      const finding = await make.createFinding(db, tenant.id, {
+      const finding = await make.createFinding(db, {
+        tenantId: tenant.id,
         ownerUserId: owner,
         assigneeUserId: assignee,
       });
@@ -50,14 +52,10 @@ before(async () => {
     ['Carl Gone', false],
   ] as const) {
     const user = await make.createUser(db, { displayName: name, active });
-    await make.addTenantMember(db, t1, user.id, 'operator');
+    await make.addTenantMember(db, { tenant: t1, userId: user.id, role: 'operator' });
   }
-  await make.addTenantMember(
-    db,
-    notMine,
-    (await make.createUser(db, { displayName: 'Nina Elsewhere' })).id,
-    'owner',
-  );
+  const elsewhere = await make.createUser(db, { displayName: 'Nina Elsewhere' });
+  await make.addTenantMember(db, { tenant: notMine, userId: elsewhere.id, role: 'owner' });
   picker = { tenant: t1.externalId, names: ['adam', 'Bea', 'Mia Me', 'Ola Other', 'Zed 100% sure'] };
 });
 
@@ -87,8 +85,9 @@ describe('GET /admin/my-work', () => {
       mine.map((f) => f.id),
     );
     for (const [index, item] of items.entries()) {
-      assert.deepEqual(item.my_roles, mine[index]!.roles);
-      assert.equal((item.tenant as { external_id: string }).external_id, mine[index]!.tenant);
+      const expected = must(mine[index], `finding ${index} of mine`);
+      assert.deepEqual(item.my_roles, expected.roles);
+      assert.equal((item.tenant as { external_id: string }).external_id, expected.tenant);
       assert.ok('responsibility_state' in item && 'accountability_gap' in item && 'exception_owner' in item);
     }
   });
@@ -118,7 +117,12 @@ describe('GET /admin/t/{tenant}/members', () => {
       items.map((item) => item.display_name),
       picker.names,
     );
-    assert.deepEqual(Object.keys(items[0]!).sort(), ['display_name', 'email', 'id', 'role']);
+    assert.deepEqual(Object.keys(must(items[0], 'a picker item')).sort(), [
+      'display_name',
+      'email',
+      'id',
+      'role',
+    ]);
   });
 
   test('q matches part of a name or email, case-insensitively, with % taken literally', async () => {

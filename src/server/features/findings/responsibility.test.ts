@@ -3,30 +3,35 @@ import { after, before, describe, test } from 'node:test';
 import { eq } from 'drizzle-orm';
 import { type Credential, request, startTestApp, type TestApp } from '../../../../test/helpers/app.ts';
 import * as make from '../../../../test/helpers/factories.ts';
+import { must } from '../../../../test/helpers/must.ts';
 import { auditEvents } from '../audit/tables.ts';
 import { findings } from './tables.ts';
 
 let t: TestApp;
 let manager: Credential;
-let tenant: Awaited<ReturnType<typeof make.createTenant>>;
+let tenant: make.Tenant;
 const u = { a: 0, b: 0, c: 0, d: 0, inactive: 0, outsider: 0, elsewhere: 0, manager: 0 };
 
 before(async () => {
   t = await startTestApp();
   const db = t.db;
   const workspace = await make.createWorkspace(db);
-  tenant = await make.createTenant(db, workspace.id);
-  const sibling = await make.createTenant(db, workspace.id);
+  tenant = await make.createTenant(db, { workspaceId: workspace.id });
+  const sibling = await make.createTenant(db, { workspaceId: workspace.id });
   for (const key of ['a', 'b', 'c', 'd', 'manager'] as const) {
     u[key] = (await make.createUser(db)).id;
-    await make.addTenantMember(db, tenant, u[key], key === 'manager' ? 'manager' : 'operator');
+    await make.addTenantMember(db, {
+      tenant,
+      userId: u[key],
+      role: key === 'manager' ? 'manager' : 'operator',
+    });
   }
   u.inactive = (await make.createUser(db, { active: false })).id;
-  await make.addTenantMember(db, tenant, u.inactive, 'operator');
+  await make.addTenantMember(db, { tenant, userId: u.inactive, role: 'operator' });
   u.outsider = (await make.createUser(db)).id;
   u.elsewhere = (await make.createUser(db)).id;
-  await make.addTenantMember(db, sibling, u.elsewhere, 'owner');
-  manager = { bearer: await make.createApiToken(db, u.manager) };
+  await make.addTenantMember(db, { tenant: sibling, userId: u.elsewhere, role: 'owner' });
+  manager = { bearer: await make.createApiToken(db, { userId: u.manager }) };
 });
 
 after(() => t.close());
@@ -36,7 +41,8 @@ const post = (id: number, payload: unknown) =>
   request(t.app, manager, { method: 'POST', url: url(id, '/responsibility'), payload: payload as object });
 const stored = async (id: number) => {
   const [row] = await t.db.select().from(findings).where(eq(findings.id, id));
-  return { owner: row!.ownerUserId, assignee: row!.assigneeUserId };
+  const { ownerUserId: owner, assigneeUserId: assignee } = must(row, `finding ${id}`);
+  return { owner, assignee };
 };
 const eventsOf = (id: number) =>
   t.db
@@ -62,7 +68,11 @@ describe('POST …/responsibility: the classification table, through the API', (
   ] as const;
   for (const [ownerMove, assigneeMove, expected] of cases) {
     test(`owner ${ownerMove}, assignee ${assigneeMove} → ${expected}`, async () => {
-      const finding = await make.createFinding(t.db, tenant.id, { ownerUserId: u.a, assigneeUserId: u.b });
+      const finding = await make.createFinding(t.db, {
+        tenantId: tenant.id,
+        ownerUserId: u.a,
+        assigneeUserId: u.b,
+      });
       const body: Record<string, number | null> = {};
       const value = (move: string, current: number, next: number) =>
         move === 'set' ? next : move === 'clear' ? null : move === 'same' ? current : undefined;
@@ -91,10 +101,11 @@ describe('POST …/responsibility: the classification table, through the API', (
       assert.equal(result.responsibility.finding_id, finding.id);
       const events = await eventsOf(finding.id);
       assert.equal(events.length, 1);
-      assert.equal(events[0]!.action, 'finding.responsibility_changed');
-      assert.equal(events[0]!.actorUserId, u.manager);
-      assert.deepEqual(events[0]!.before, { owner_user_id: u.a, assignee_user_id: u.b });
-      assert.deepEqual(events[0]!.after, {
+      const event = must(events[0], 'the audit event');
+      assert.equal(event.action, 'finding.responsibility_changed');
+      assert.equal(event.actorUserId, u.manager);
+      assert.deepEqual(event.before, { owner_user_id: u.a, assignee_user_id: u.b });
+      assert.deepEqual(event.after, {
         owner_user_id: want.owner,
         assignee_user_id: want.assignee,
         change_classification: expected,
@@ -113,7 +124,11 @@ describe('who may be owner or assignee: active members of the finding tenant onl
   for (const field of ['owner_user_id', 'assignee_user_id'] as const) {
     for (const [name, id] of refused) {
       test(`${field} = ${name} → 422, one message, nothing written`, async () => {
-        const finding = await make.createFinding(t.db, tenant.id, { ownerUserId: u.a, assigneeUserId: null });
+        const finding = await make.createFinding(t.db, {
+          tenantId: tenant.id,
+          ownerUserId: u.a,
+          assigneeUserId: null,
+        });
         const response = await post(finding.id, { [field]: id() });
         assert.equal(response.statusCode, 422, response.body);
         assert.deepEqual(response.json().error.fields, {
@@ -126,7 +141,7 @@ describe('who may be owner or assignee: active members of the finding tenant onl
   }
 
   test('a stored owner who left does not block changing the assignee', async () => {
-    const finding = await make.createFinding(t.db, tenant.id, { ownerUserId: u.outsider });
+    const finding = await make.createFinding(t.db, { tenantId: tenant.id, ownerUserId: u.outsider });
     const response = await post(finding.id, { assignee_user_id: u.a });
     assert.equal(response.statusCode, 200, response.body);
     assert.equal(response.json().change_classification, 'assignee_only');
@@ -148,7 +163,7 @@ describe('responsibility_state and accountability_gap, read back on the detail',
   for (const [name, people, state, gap] of table) {
     test(`${name} → ${state}, gap ${gap}`, async () => {
       const [ownerUserId, assigneeUserId] = people();
-      const finding = await make.createFinding(t.db, tenant.id, { ownerUserId, assigneeUserId });
+      const finding = await make.createFinding(t.db, { tenantId: tenant.id, ownerUserId, assigneeUserId });
       const response = await request(t.app, manager, { method: 'GET', url: url(finding.id) });
       assert.equal(response.statusCode, 200, response.body);
       const detail = response.json();
@@ -170,7 +185,7 @@ describe('responsibility_state and accountability_gap, read back on the detail',
 
 describe('GET …/history', () => {
   test('lists every change newest first, paged with next_cursor', async () => {
-    const finding = await make.createFinding(t.db, tenant.id);
+    const finding = await make.createFinding(t.db, { tenantId: tenant.id });
     const steps = [
       { owner_user_id: u.a },
       { assignee_user_id: u.b },
@@ -201,9 +216,10 @@ describe('GET …/history', () => {
       [u.c, null, u.a, u.a],
     );
     assert.ok(seen.every((event) => event.action === 'finding.responsibility_changed'));
-    assert.deepEqual(seen[0]!.actor, {
+    const { actor } = must(seen[0], 'the newest event');
+    assert.deepEqual(actor, {
       id: u.manager,
-      display_name: seen[0]!.actor && (seen[0]!.actor as { display_name: string }).display_name,
+      display_name: actor && (actor as { display_name: string }).display_name,
     });
     const bad = await request(t.app, manager, {
       method: 'GET',
@@ -230,7 +246,7 @@ describe('bad input to POST …/responsibility: 422 naming the field, nothing wr
   ];
   for (const [name, payload, field] of cases) {
     test(name, async () => {
-      const finding = await make.createFinding(t.db, tenant.id, { ownerUserId: u.a });
+      const finding = await make.createFinding(t.db, { tenantId: tenant.id, ownerUserId: u.a });
       const response = await post(finding.id, payload);
       assert.equal(response.statusCode, 422, response.body);
       assert.ok(response.json().error.fields?.[field], `${name}: ${response.body}`);
@@ -240,7 +256,7 @@ describe('bad input to POST …/responsibility: 422 naming the field, nothing wr
   }
 
   test('a body that is not JSON is refused and a body over 1 MiB is 413', async () => {
-    const finding = await make.createFinding(t.db, tenant.id, { ownerUserId: u.a });
+    const finding = await make.createFinding(t.db, { tenantId: tenant.id, ownerUserId: u.a });
     const garbled = await request(t.app, manager, {
       method: 'POST',
       url: url(finding.id, '/responsibility'),

@@ -13,12 +13,12 @@ const outcomes = ['succeeded', 'partially_succeeded', 'failed'] as const;
 before(async () => {
   t = await startTestApp();
   const workspace = await make.createWorkspace(t.db);
-  const home = await make.createTenant(t.db, workspace.id);
-  const other = await make.createTenant(t.db, workspace.id);
+  const home = await make.createTenant(t.db, { workspaceId: workspace.id });
+  const other = await make.createTenant(t.db, { workspaceId: workspace.id });
   tenant = home.externalId;
   const user = await make.createUser(t.db);
-  await make.addTenantMember(t.db, home, user.id, 'readonly');
-  bearer = await make.createApiToken(t.db, user.id);
+  await make.addTenantMember(t.db, { tenant: home, userId: user.id, role: 'readonly' });
+  bearer = await make.createApiToken(t.db, { userId: user.id });
   // 125 runs in the tenant, cycling through status/outcome pairs; 5 in a sibling tenant; 2 at workspace level.
   const rows = Array.from({ length: 125 }, (_, i) => {
     const status = statuses[i % 3] ?? 'completed';
@@ -141,11 +141,11 @@ describe('GET /admin/operations/{run}', () => {
 describe('GET /admin/t/{tenant} dashboard', () => {
   test('counts findings by responsibility state and shows the ten newest runs', async () => {
     const workspace = await make.createWorkspace(t.db);
-    const fresh = await make.createTenant(t.db, workspace.id);
+    const fresh = await make.createTenant(t.db, { workspaceId: workspace.id });
     const owner = await make.createUser(t.db);
     const gone = await make.createUser(t.db, { active: false });
-    await make.addTenantMember(t.db, fresh, owner.id, 'owner');
-    await make.addTenantMember(t.db, fresh, gone.id, 'manager');
+    await make.addTenantMember(t.db, { tenant: fresh, userId: owner.id, role: 'owner' });
+    await make.addTenantMember(t.db, { tenant: fresh, userId: gone.id, role: 'manager' });
     const outsider = await make.createUser(t.db);
     for (const [ownerUserId, assigneeUserId] of [
       [null, null],
@@ -156,11 +156,11 @@ describe('GET /admin/t/{tenant} dashboard', () => {
       [gone.id, null],
       [outsider.id, owner.id],
     ] as const) {
-      await make.createFinding(t.db, fresh.id, { ownerUserId, assigneeUserId });
+      await make.createFinding(t.db, { tenantId: fresh.id, ownerUserId, assigneeUserId });
     }
     for (let i = 0; i < 12; i++)
       await make.createRun(t.db, { workspaceId: workspace.id, tenantId: fresh.id });
-    const token = await make.createApiToken(t.db, owner.id);
+    const token = await make.createApiToken(t.db, { userId: owner.id });
     const response = await request(
       t.app,
       { bearer: token },

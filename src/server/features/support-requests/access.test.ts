@@ -11,8 +11,13 @@ import {
 } from '../../../../test/helpers/actors.ts';
 import { request, startTestApp, type TestApp } from '../../../../test/helpers/app.ts';
 import * as make from '../../../../test/helpers/factories.ts';
+import {
+  countWrites,
+  runSubmitUrl,
+  tenantSubmitUrl,
+  validBody,
+} from '../../../../test/helpers/support-requests.ts';
 import type { Role } from '../tenancy/tables.ts';
-import { countWrites, runSubmitUrl, tenantSubmitUrl, validBody } from './test-support.ts';
 
 /** PRODUCT.md section 2 for every support-request endpoint: 401, then 404, then 403, then the action. */
 let t: TestApp;

@@ -8,9 +8,9 @@ import { request, startTestApp } from '../../../../test/helpers/app.ts';
 import { createTestDatabase } from '../../../../test/helpers/db.ts';
 import * as make from '../../../../test/helpers/factories.ts';
 import { answer, type FakeDesk, startFakeDesk } from '../../../../test/helpers/fake-desk.ts';
+import { tenantSubmitUrl, validBody } from '../../../../test/helpers/support-requests.ts';
 import { type Database, openDatabase } from '../../db/client.ts';
 import { interruptedSummary, WRITE_BACK_GRACE_MS } from './rules.ts';
-import { tenantSubmitUrl, validBody } from './test-support.ts';
 
 /** The 5 s budget as a hard bound, other requests served meanwhile, and a handoff whose process died. */
 let desk: FakeDesk;
@@ -21,10 +21,10 @@ after(() => desk.close());
 
 async function seed(db: Database['db']) {
   const workspace = await make.createWorkspace(db);
-  const tenant = await make.createTenant(db, workspace.id);
+  const tenant = await make.createTenant(db, { workspaceId: workspace.id });
   const user = await make.createUser(db);
-  await make.addTenantMember(db, tenant, user.id, 'operator');
-  return { tenant, bearer: await make.createApiToken(db, user.id) };
+  await make.addTenantMember(db, { tenant, userId: user.id, role: 'operator' });
+  return { tenant, bearer: await make.createApiToken(db, { userId: user.id }) };
 }
 
 describe('the default budget', () => {

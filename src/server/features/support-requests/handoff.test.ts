@@ -11,9 +11,14 @@ import {
   startFakeDesk,
   UNKNOWN_HOST_URL,
 } from '../../../../test/helpers/fake-desk.ts';
+import {
+  auditEventsOf,
+  runSubmitUrl,
+  tenantSubmitUrl,
+  validBody,
+} from '../../../../test/helpers/support-requests.ts';
 import type { webhookPayload } from '../../desks/webhook.ts';
 import { supportRequests } from './tables.ts';
-import { auditEventsOf, runSubmitUrl, tenantSubmitUrl, validBody } from './test-support.ts';
 
 /**
  * create_external_ticket through the HTTP endpoint against a real local desk (the webhook provider), one
@@ -29,8 +34,8 @@ let desk: FakeDesk;
 let redirectTarget: FakeDesk;
 let t: TestApp;
 let operator: Credential;
-let tenant: Awaited<ReturnType<typeof make.createTenant>>;
-let run: Awaited<ReturnType<typeof make.createRun>>;
+let tenant: make.Tenant;
+let run: make.Run;
 
 const deskEnv = (url: string, extra: Record<string, string> = {}) => ({
   SUPPORT_DESK_PROVIDER: 'webhook',
@@ -45,18 +50,18 @@ const deskEnv = (url: string, extra: Record<string, string> = {}) => ({
 /** An operator of a fresh tenant with one run, in the given app. */
 async function seed(app: TestApp) {
   const workspace = await make.createWorkspace(app.db, { name: 'Acme MSP' });
-  const home = await make.createTenant(app.db, workspace.id);
-  const homeRun = await make.createRun(
-    app.db,
-    { workspaceId: workspace.id, tenantId: home.id },
-    { outcome: 'failed' },
-  );
+  const home = await make.createTenant(app.db, { workspaceId: workspace.id });
+  const homeRun = await make.createRun(app.db, {
+    workspaceId: workspace.id,
+    tenantId: home.id,
+    outcome: 'failed',
+  });
   const user = await make.createUser(app.db, { displayName: 'Olive Operator' });
-  await make.addTenantMember(app.db, home, user.id, 'operator');
+  await make.addTenantMember(app.db, { tenant: home, userId: user.id, role: 'operator' });
   return {
     tenant: home,
     run: homeRun,
-    operator: { bearer: await make.createApiToken(app.db, user.id) } as Credential,
+    operator: { bearer: await make.createApiToken(app.db, { userId: user.id }) } as Credential,
   };
 }
 

@@ -3,16 +3,16 @@ import { after, before, describe, test } from 'node:test';
 import { NOT_FOUND } from '../../../../test/helpers/actors.ts';
 import { type Credential, request, startTestApp, type TestApp } from '../../../../test/helpers/app.ts';
 import * as make from '../../../../test/helpers/factories.ts';
+import { runSubmitUrl, tenantSubmitUrl, validBody } from '../../../../test/helpers/support-requests.ts';
 import { interruptedSummary } from './rules.ts';
 import { supportRequests } from './tables.ts';
-import { runSubmitUrl, tenantSubmitUrl, validBody } from './test-support.ts';
 
 let t: TestApp;
 let reader: Credential;
 let operator: Credential;
-let tenant: Awaited<ReturnType<typeof make.createTenant>>;
-let sibling: Awaited<ReturnType<typeof make.createTenant>>;
-let run: Awaited<ReturnType<typeof make.createRun>>;
+let tenant: make.Tenant;
+let sibling: make.Tenant;
+let run: make.Run;
 let userId = 0;
 const submittedIds: number[] = [];
 let siblingRequestId = 0;
@@ -20,17 +20,17 @@ let siblingRequestId = 0;
 before(async () => {
   t = await startTestApp();
   const workspace = await make.createWorkspace(t.db);
-  tenant = await make.createTenant(t.db, workspace.id);
-  sibling = await make.createTenant(t.db, workspace.id);
+  tenant = await make.createTenant(t.db, { workspaceId: workspace.id });
+  sibling = await make.createTenant(t.db, { workspaceId: workspace.id });
   run = await make.createRun(t.db, { workspaceId: workspace.id, tenantId: tenant.id });
   const user = await make.createUser(t.db);
   userId = user.id;
-  await make.addTenantMember(t.db, tenant, user.id, 'operator');
-  await make.addTenantMember(t.db, sibling, user.id, 'operator');
-  operator = { bearer: await make.createApiToken(t.db, user.id) };
+  await make.addTenantMember(t.db, { tenant, userId: user.id, role: 'operator' });
+  await make.addTenantMember(t.db, { tenant: sibling, userId: user.id, role: 'operator' });
+  operator = { bearer: await make.createApiToken(t.db, { userId: user.id }) };
   const readonly = await make.createUser(t.db);
-  await make.addTenantMember(t.db, tenant, readonly.id, 'readonly');
-  reader = { bearer: await make.createApiToken(t.db, readonly.id) };
+  await make.addTenantMember(t.db, { tenant, userId: readonly.id, role: 'readonly' });
+  reader = { bearer: await make.createApiToken(t.db, { userId: readonly.id }) };
   for (let i = 0; i < 7; i++) {
     const url = i % 2 ? runSubmitUrl(run.id) : tenantSubmitUrl(tenant.externalId);
     const response = await request(t.app, operator, {

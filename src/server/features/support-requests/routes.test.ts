@@ -3,26 +3,31 @@ import { after, before, describe, test } from 'node:test';
 import { eq, sql } from 'drizzle-orm';
 import { type Credential, request, startTestApp, type TestApp } from '../../../../test/helpers/app.ts';
 import * as make from '../../../../test/helpers/factories.ts';
+import {
+  auditEventsOf,
+  runSubmitUrl,
+  tenantSubmitUrl,
+  validBody,
+} from '../../../../test/helpers/support-requests.ts';
 import { queryRows } from '../../db/client.ts';
 import { NO_DESK_SUMMARY } from './rules.ts';
 import { supportRequests } from './tables.ts';
-import { auditEventsOf, runSubmitUrl, tenantSubmitUrl, validBody } from './test-support.ts';
 
 let t: TestApp;
 let operator: Credential;
-let tenant: Awaited<ReturnType<typeof make.createTenant>>;
-let run: Awaited<ReturnType<typeof make.createRun>>;
-let quietRun: Awaited<ReturnType<typeof make.createRun>>;
+let tenant: make.Tenant;
+let run: make.Run;
+let quietRun: make.Run;
 
 before(async () => {
   t = await startTestApp();
   const workspace = await make.createWorkspace(t.db);
-  tenant = await make.createTenant(t.db, workspace.id);
-  run = await make.createRun(t.db, { workspaceId: workspace.id, tenantId: tenant.id }, { outcome: 'failed' });
+  tenant = await make.createTenant(t.db, { workspaceId: workspace.id });
+  run = await make.createRun(t.db, { workspaceId: workspace.id, tenantId: tenant.id, outcome: 'failed' });
   quietRun = await make.createRun(t.db, { workspaceId: workspace.id, tenantId: tenant.id });
   const user = await make.createUser(t.db, { displayName: 'Dana Operator' });
-  await make.addTenantMember(t.db, tenant, user.id, 'operator');
-  operator = { bearer: await make.createApiToken(t.db, user.id) };
+  await make.addTenantMember(t.db, { tenant, userId: user.id, role: 'operator' });
+  operator = { bearer: await make.createApiToken(t.db, { userId: user.id }) };
 });
 
 after(() => t.close());
@@ -180,13 +185,13 @@ describe('run context', () => {
 describe('latest_summary per primary context', () => {
   test('the tenant counts tenant-context requests only; a run, that run only', async () => {
     const workspace = await make.createWorkspace(t.db);
-    const fresh = await make.createTenant(t.db, workspace.id);
+    const fresh = await make.createTenant(t.db, { workspaceId: workspace.id });
     const runA = await make.createRun(t.db, { workspaceId: workspace.id, tenantId: fresh.id });
     const runB = await make.createRun(t.db, { workspaceId: workspace.id, tenantId: fresh.id });
     const user = await make.createUser(t.db);
-    await make.addTenantMember(t.db, fresh, user.id, 'manager');
+    await make.addTenantMember(t.db, { tenant: fresh, userId: user.id, role: 'manager' });
     const previous = operator;
-    operator = { bearer: await make.createApiToken(t.db, user.id) };
+    operator = { bearer: await make.createApiToken(t.db, { userId: user.id }) };
     try {
       assert.equal((await get(`/admin/t/${fresh.externalId}/support-requests/latest`)).json(), null);
       const tenantOne = await submit(tenantSubmitUrl(fresh.externalId), validBody({ summary: 'tenant one' }));

@@ -2,7 +2,12 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { type Credential, request, startTestApp, type TestApp } from '../../../../test/helpers/app.ts';
 import * as make from '../../../../test/helpers/factories.ts';
-import { countWrites, runSubmitUrl, tenantSubmitUrl, validBody } from './test-support.ts';
+import {
+  countWrites,
+  runSubmitUrl,
+  tenantSubmitUrl,
+  validBody,
+} from '../../../../test/helpers/support-requests.ts';
 
 /** PRODUCT.md sections 3 and 7: every bad field is 422 naming the field, and nothing is written. */
 let t: TestApp;
@@ -12,11 +17,11 @@ const urls: string[] = [];
 before(async () => {
   t = await startTestApp();
   const workspace = await make.createWorkspace(t.db);
-  const tenant = await make.createTenant(t.db, workspace.id);
+  const tenant = await make.createTenant(t.db, { workspaceId: workspace.id });
   const run = await make.createRun(t.db, { workspaceId: workspace.id, tenantId: tenant.id });
   const user = await make.createUser(t.db);
-  await make.addTenantMember(t.db, tenant, user.id, 'operator');
-  operator = { bearer: await make.createApiToken(t.db, user.id) };
+  await make.addTenantMember(t.db, { tenant, userId: user.id, role: 'operator' });
+  operator = { bearer: await make.createApiToken(t.db, { userId: user.id }) };
   urls.push(tenantSubmitUrl(tenant.externalId), runSubmitUrl(run.id));
 });
 

@@ -1,8 +1,8 @@
-// Shared by this feature's tests: a valid body, submit paths and row counts. Not loaded by the app.
+/** Shared by the support-request tests: a valid body, submit paths and row counts. */
 import { count, eq } from 'drizzle-orm';
-import type { Db } from '../../db/client.ts';
-import { auditEvents } from '../audit/tables.ts';
-import { supportRequests } from './tables.ts';
+import type { Db } from '../../src/server/db/client.ts';
+import { auditEvents } from '../../src/server/features/audit/tables.ts';
+import { supportRequests } from '../../src/server/features/support-requests/tables.ts';
 
 export const validBody = (overrides: Record<string, unknown> = {}): Record<string, unknown> => ({
   severity: 'normal',

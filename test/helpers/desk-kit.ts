@@ -4,6 +4,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import type { DeskConfig, DeskProvider } from '../../src/server/config.ts';
+import type { SupportDesk, TicketRequest } from '../../src/server/desks/desk.ts';
+import { createSupportDesk } from '../../src/server/desks/index.ts';
 import {
   answer,
   type DeskBehaviour,
@@ -12,10 +15,7 @@ import {
   refusedUrl,
   startFakeDesk,
   UNKNOWN_HOST_URL,
-} from '../../../test/helpers/fake-desk.ts';
-import type { DeskConfig, DeskProvider } from '../config.ts';
-import type { SupportDesk, TicketRequest } from './desk.ts';
-import { createSupportDesk } from './index.ts';
+} from './fake-desk.ts';
 
 /** Planted in every credential setting; no summary may ever contain it. */
 export const PLANTED_SECRET = 'planted-secret-7f3a9c';
