@@ -75,26 +75,32 @@ export async function deepCursor(app: App, bearer: string, base: string, rows: n
   return { cursor, seen };
 }
 
-/** Wraps the database so the benchmark can see the last list query the app ran, and explain it. */
+/**
+ * Watches the driver under the database (PGlite, or the pg.Pool) so the benchmark can see the last findings list
+ * query the app sent, however drizzle built it, and explain it with the same parameters.
+ */
 export function recordingDb(db: Db): { db: Db; lastListQuery: () => SQL | null } {
-  let last: SQL | null = null;
-  const proxy = new Proxy(db, {
-    get(target, prop, receiver) {
-      if (prop === 'execute') {
-        return (query: SQL) => {
-          const text = JSON.stringify(
-            query.queryChunks?.map((chunk) =>
-              typeof chunk === 'object' && chunk && 'value' in chunk ? chunk.value : '',
-            ),
-          );
-          if (text.includes('finding_exceptions e') && text.includes('from (')) last = query;
-          return target.execute(query);
-        };
-      }
-      return Reflect.get(target, prop, receiver);
-    },
-  });
-  return { db: proxy, lastListQuery: () => last };
+  let last: { text: string; params: unknown[] } | null = null;
+  const client = (db as Db & { $client: { query: (...args: unknown[]) => Promise<unknown> } }).$client;
+  const query = client.query.bind(client);
+  client.query = (...args: unknown[]) => {
+    const [first, params] = args;
+    const text = typeof first === 'string' ? first : (first as { text?: string } | undefined)?.text;
+    if (text?.includes('join lateral') && !text.startsWith('explain')) {
+      last = { text, params: Array.isArray(params) ? params : [] };
+    }
+    return query(...args);
+  };
+  return { db, lastListQuery: () => (last ? toSql(last.text, last.params) : null) };
+}
+
+/** The driver's `$n` text and parameters as a drizzle SQL again (which numbers its parameters in order). */
+function toSql(text: string, params: unknown[]): SQL {
+  const parts = text.split(/\$(\d+)/);
+  return sql.join(
+    parts.map((part, i) => (i % 2 === 0 ? sql.raw(part) : sql`${params[Number(part) - 1]}`)),
+    sql.raw(''),
+  );
 }
 
 interface PlanNode {

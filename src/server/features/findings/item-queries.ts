@@ -1,127 +1,141 @@
-import { type SQL, sql } from 'drizzle-orm';
-import { type Db, queryRows } from '../../db/client.ts';
-import type { ExceptionStatus, Severity, WorkflowStatus } from './tables.ts';
+import { type AnyColumn, and, type Column, eq, exists, type SQL, sql } from 'drizzle-orm';
+import { alias, QueryBuilder } from 'drizzle-orm/pg-core';
+import type { Db } from '../../db/client.ts';
+import { newestFirst } from '../../db/order.ts';
+import { tenantMemberships, tenants, users } from '../tenancy/tables.ts';
+import { findingExceptions, findings } from './tables.ts';
+
+type IsoText<T> = T extends Column
+  ? T['_']['notNull'] extends true
+    ? string
+    : string | null
+  : string | null;
 
 /** Timestamps leave the database as ISO text, so both drivers answer the same thing. */
-export const iso = (column: SQL) =>
-  sql`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+export const iso = <T extends AnyColumn | SQL>(value: T) =>
+  sql<IsoText<T>>`to_char(${value} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 /** Microsecond text of a sort key: a cursor must not lose the precision the database compares with. */
-export const isoMicros = (column: SQL) =>
-  sql`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
-
-export interface ExceptionRow {
-  id: number;
-  status: ExceptionStatus;
-  owner_id: number;
-  owner_name: string;
-  requested_by_id: number;
-  requested_by_name: string;
-  request_reason: string;
-  review_due_at: string;
-  expires_at: string | null;
-  requested_at: string;
-  decided_by_id: number | null;
-  decided_by_name: string | null;
-  decided_at: string | null;
-}
-
-export interface FindingRow {
-  id: number;
-  tenant_external_id: string;
-  tenant_name: string;
-  title: string;
-  severity: Severity;
-  severity_rank: number;
-  workflow_status: WorkflowStatus;
-  detected_at: string;
-  detected_key: string;
-  /** Epoch ms of findings.risk_accepted_until; Infinity for an approval without expiry. */
-  risk_accepted_until_ms: number | null;
-  owner_id: number | null;
-  owner_name: string | null;
-  owner_active_member: boolean;
-  assignee_id: number | null;
-  assignee_name: string | null;
-  /** The current exception: pending, or approved and unexpired. */
-  x: ExceptionRow | null;
-}
-
-function exceptionSelect(alias: string) {
-  const col = (name: string) => sql.raw(`${alias}.${name}`);
-  return sql`${col('id')}, ${col('status')}, ${col('request_reason')},
-    eo.id as owner_id, eo.display_name as owner_name,
-    er.id as requested_by_id, er.display_name as requested_by_name,
-    ed.id as decided_by_id, ed.display_name as decided_by_name,
-    ${iso(col('review_due_at'))} as review_due_at, ${iso(col('expires_at'))} as expires_at,
-    ${iso(col('created_at'))} as requested_at, ${iso(col('decided_at'))} as decided_at`;
-}
-
-const exceptionPeople = (alias: string) =>
-  sql.raw(`
-  join users eo on eo.id = ${alias}.owner_user_id
-  join users er on er.id = ${alias}.requested_by_user_id
-  left join users ed on ed.id = ${alias}.decided_by_user_id`);
+export const isoMicros = <T extends AnyColumn>(column: T) =>
+  sql<IsoText<T>>`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
 /** Pending, or approved with no expiry or one after `now` (rules.isExceptionShown, in SQL). */
-export const shownException = (alias: string, now: Date) =>
-  sql`(${sql.raw(alias)}.status = 'pending' or (${sql.raw(alias)}.status = 'approved'
-    and (${sql.raw(alias)}.expires_at is null or ${sql.raw(alias)}.expires_at > ${now.toISOString()}::timestamptz)))`;
+export const shownException = (exception: { status: AnyColumn; expiresAt: AnyColumn }, now: Date) =>
+  sql`(${exception.status} = 'pending' or (${exception.status} = 'approved'
+    and (${exception.expiresAt} is null or ${exception.expiresAt} > ${now.toISOString()}::timestamptz)))`;
+
+const e = findingExceptions;
+const eo = alias(users, 'eo');
+const er = alias(users, 'er');
+const ed = alias(users, 'ed');
 
 /**
- * Everything a finding item shows, for the rows of `page` only (a subquery yielding findings rows in page
- * order): people, the owner's active membership, the tenant, and the current exception via a lateral join.
+ * An exception with its people, each field under a name of its own so that it can be selected from a subquery
+ * too: the people's ids are the exception's columns, and two of the three display_name columns are renamed.
  */
-export function hydrateFindings(db: Db, page: SQL, order: SQL, now: Date) {
-  return queryRows<FindingRow>(
-    db,
-    sql`select p.id, t.external_id as tenant_external_id, t.name as tenant_name, p.title, p.severity,
-      p.severity_rank, p.workflow_status, ${iso(sql`p.detected_at`)} as detected_at,
-      ${isoMicros(sql`p.detected_at`)} as detected_key,
-      (extract(epoch from p.risk_accepted_until) * 1000)::float8 as risk_accepted_until_ms,
-      o.id as owner_id, o.display_name as owner_name,
-      exists (select 1 from tenant_memberships m join users u on u.id = m.user_id
-        where m.tenant_id = p.tenant_id and m.user_id = p.owner_user_id and u.active) as owner_active_member,
-      a.id as assignee_id, a.display_name as assignee_name,
-      case when x.id is null then null else row_to_json(x) end as x
-    from (${page}) p
-    join tenants t on t.id = p.tenant_id
-    left join users o on o.id = p.owner_user_id
-    left join users a on a.id = p.assignee_user_id
-    left join lateral (
-      select ${exceptionSelect('e')} from finding_exceptions e ${exceptionPeople('e')}
-      where e.finding_id = p.id and ${shownException('e', now)}
-      order by e.id desc nulls last limit 1
-    ) x on true
-    order by ${order}`,
-  );
+const exceptionFields = {
+  id: e.id,
+  status: e.status,
+  request_reason: e.requestReason,
+  owner_id: e.ownerUserId,
+  owner_name: sql`${eo.displayName}`.mapWith(eo.displayName).as('owner_name'),
+  requested_by_id: e.requestedByUserId,
+  requested_by_name: sql`${er.displayName}`.mapWith(er.displayName).as('requested_by_name'),
+  decided_by_id: e.decidedByUserId,
+  decided_by_name: ed.displayName,
+  review_due_at: iso(e.reviewDueAt).as('review_due_at'),
+  expires_at: iso(e.expiresAt).as('expires_at'),
+  requested_at: iso(e.createdAt).as('requested_at'),
+  decided_at: iso(e.decidedAt).as('decided_at'),
+};
+
+function selectExceptions(db: Db) {
+  return db
+    .select(exceptionFields)
+    .from(e)
+    .innerJoin(eo, eq(eo.id, e.ownerUserId))
+    .innerJoin(er, eq(er.id, e.requestedByUserId))
+    .leftJoin(ed, eq(ed.id, e.decidedByUserId))
+    .$dynamic();
 }
+
+/** A page of findings rows, for hydrateFindings: `findingsPage().where(…).orderBy(…).limit(…)`. */
+export const findingsPage = () => new QueryBuilder().select().from(findings).$dynamic();
+export type FindingsPage = ReturnType<typeof findingsPage>;
+
+/** The page's name in hydrateFindings: orderOf(sort, 'p') orders its rows. */
+const PAGE = 'p';
+
+/**
+ * Everything a finding item shows, for the rows of `page` only, in `order`: people, the owner's active
+ * membership, the tenant, and the current exception (pending, or approved and unexpired) via a lateral join.
+ */
+export function hydrateFindings(db: Db, page: FindingsPage, order: SQL[], now: Date) {
+  const p = page.as(PAGE);
+  const owner = alias(users, 'o');
+  const assignee = alias(users, 'a');
+  const current = selectExceptions(db)
+    .where(and(eq(e.findingId, p.id), shownException(e, now)))
+    .orderBy(newestFirst(e.id))
+    .limit(1)
+    .as('x');
+  const ownerIsActiveMember = db
+    .select({ one: sql`1` })
+    .from(tenantMemberships)
+    .innerJoin(users, eq(users.id, tenantMemberships.userId))
+    .where(
+      and(
+        eq(tenantMemberships.tenantId, p.tenantId),
+        eq(tenantMemberships.userId, p.ownerUserId),
+        eq(users.active, true),
+      ),
+    );
+  return db
+    .select({
+      id: p.id,
+      tenant_external_id: tenants.externalId,
+      tenant_name: tenants.name,
+      title: p.title,
+      severity: p.severity,
+      severity_rank: p.severityRank,
+      workflow_status: p.workflowStatus,
+      detected_at: iso(p.detectedAt),
+      detected_key: isoMicros(p.detectedAt),
+      /** Epoch ms of findings.risk_accepted_until; Infinity for an approval without expiry. */
+      risk_accepted_until_ms: sql<number | null>`(extract(epoch from ${p.riskAcceptedUntil}) * 1000)::float8`,
+      owner_id: owner.id,
+      owner_name: owner.displayName,
+      owner_active_member: exists(ownerIsActiveMember).mapWith(Boolean),
+      assignee_id: assignee.id,
+      assignee_name: assignee.displayName,
+      /** The current exception, or null when the lateral join found none. */
+      x: current._.selectedFields,
+    })
+    .from(p)
+    .innerJoin(tenants, eq(tenants.id, p.tenantId))
+    .leftJoin(owner, eq(owner.id, p.ownerUserId))
+    .leftJoin(assignee, eq(assignee.id, p.assigneeUserId))
+    .leftJoinLateral(current, sql`true`)
+    .orderBy(...order);
+}
+
+export type FindingRow = Awaited<ReturnType<typeof hydrateFindings>>[number];
 
 /** One finding of a tenant, hydrated (access has already proven it exists in the tenant). */
 export async function getFindingRow(db: Db, tenantId: number, findingId: number, now: Date) {
-  const [row] = await hydrateFindings(
-    db,
-    sql`select * from findings where id = ${findingId} and tenant_id = ${tenantId}`,
-    sql`p.id`,
-    now,
-  );
+  const page = findingsPage().where(and(eq(findings.id, findingId), eq(findings.tenantId, tenantId)));
+  const [row] = await hydrateFindings(db, page, [], now);
   if (!row) throw new Error(`finding ${findingId} vanished after access was resolved`);
   return row;
 }
 
 export function listExceptionRows(db: Db, findingId: number, limit: number) {
-  return queryRows<ExceptionRow>(
-    db,
-    sql`select ${exceptionSelect('e')} from finding_exceptions e ${exceptionPeople('e')}
-      where e.finding_id = ${findingId} order by e.id desc nulls last limit ${limit}`,
-  );
+  return selectExceptions(db).where(eq(e.findingId, findingId)).orderBy(newestFirst(e.id)).limit(limit);
 }
 
+export type ExceptionRow = Awaited<ReturnType<typeof listExceptionRows>>[number];
+
 export async function getExceptionRow(db: Db, exceptionId: number) {
-  const [row] = await queryRows<ExceptionRow>(
-    db,
-    sql`select ${exceptionSelect('e')} from finding_exceptions e ${exceptionPeople('e')}
-      where e.id = ${exceptionId}`,
-  );
+  const [row] = await selectExceptions(db).where(eq(e.id, exceptionId));
   if (!row) throw new Error(`exception ${exceptionId} vanished`);
   return row;
 }

@@ -1,7 +1,25 @@
-import { type SQL, sql } from 'drizzle-orm';
+import {
+  type AnyColumn,
+  and,
+  eq,
+  gt,
+  inArray,
+  isNotNull,
+  isNull,
+  lt,
+  lte,
+  notInArray,
+  or,
+  type SQL,
+  sql,
+} from 'drizzle-orm';
+import { alias, QueryBuilder } from 'drizzle-orm/pg-core';
 import { type Db, queryRows } from '../../db/client.ts';
+import { newestFirst } from '../../db/order.ts';
+import { tenantMemberships } from '../tenancy/tables.ts';
+import { findingsPage } from './item-queries.ts';
 import type { ResponsibilityState } from './rules.ts';
-import type { Severity, WorkflowStatus } from './tables.ts';
+import { findings, type Severity, type WorkflowStatus } from './tables.ts';
 
 export type FindingSort = 'newest' | 'oldest' | 'severity' | 'detected';
 
@@ -18,42 +36,46 @@ export interface FindingFilter {
   workflowStatus?: WorkflowStatus | undefined;
 }
 
+const f = findings;
 const severityRank: Record<Severity, number> = { critical: 4, high: 3, medium: 2, low: 1 };
+
+/** The findings columns a sort reads: of the table itself, or of a page of it under another name. */
+type SortColumns = Record<'id' | 'severityRank' | 'detectedAt', AnyColumn>;
+
+const mostSevereFirst = (column: AnyColumn) => sql`${column} desc nulls last`;
 
 /**
  * Each sort is one index: (tenant_id, id), (tenant_id, severity_rank, id), (tenant_id, detected_at, id). The indexes are DESC NULLS LAST (drizzle's .desc()), and PostgreSQL only walks an
  * index for an ORDER BY that names the same null ordering — plain DESC (NULLS FIRST) makes it sort instead.
  */
-const sorts: Record<FindingSort, { order: string; after: (key: SortKey) => SQL }> = {
-  newest: { order: 'id desc nulls last', after: (k) => sql`f.id < ${k.id}` },
-  oldest: { order: 'id asc nulls first', after: (k) => sql`f.id > ${k.id}` },
+const sorts: Record<
+  FindingSort,
+  { order: (t: SortColumns) => SQL[]; after: (t: SortColumns, key: SortKey) => SQL }
+> = {
+  newest: { order: (t) => [newestFirst(t.id)], after: (t, k) => lt(t.id, k.id) },
+  oldest: { order: (t) => [sql`${t.id} asc nulls first`], after: (t, k) => gt(t.id, k.id) },
   severity: {
-    order: 'severity_rank desc nulls last, id desc nulls last',
-    after: (k) => sql`(f.severity_rank, f.id) < (${k.rank ?? 0}, ${k.id})`,
+    order: (t) => [mostSevereFirst(t.severityRank), newestFirst(t.id)],
+    after: (t, k) => sql`(${t.severityRank}, ${t.id}) < (${k.rank ?? 0}, ${k.id})`,
   },
   detected: {
-    order: 'detected_at desc nulls last, id desc nulls last',
-    after: (k) => sql`(f.detected_at, f.id) < (${k.detected ?? ''}::timestamptz, ${k.id})`,
+    order: (t) => [newestFirst(t.detectedAt), newestFirst(t.id)],
+    after: (t, k) => sql`(${t.detectedAt}, ${t.id}) < (${k.detected ?? ''}::timestamptz, ${k.id})`,
   },
 };
 
-/** The sort's ORDER BY on the findings columns of `alias`. */
-export const orderOf = (sort: FindingSort, alias: string) =>
-  sql.raw(sorts[sort].order.replace(/(^|, )/g, `$1${alias}.`));
+/** The sort's ORDER BY on the findings columns of `name` (hydrateFindings names its page 'p'). */
+export const orderOf = (sort: FindingSort, name: string) => sorts[sort].order(alias(f, name));
 
-const personIs = (column: SQL, value: number | null) =>
-  value === null ? sql`${column} is null` : sql`${column} = ${value}`;
-
-const idList = (ids: number[]) =>
-  sql.join(
-    ids.map((id) => sql`${id}`),
-    sql`, `,
-  );
+const personIs = (column: AnyColumn, value: number | null) =>
+  value === null ? isNull(column) : eq(column, value);
 
 /**
  * The tenant's finding owners who are not active members of it (inactive, or no membership any more). A
  * loose index scan over findings_tenant_owner_idx: one index probe per distinct owner, never a pass over the
  * tenant's findings. With it, "accountability gap" becomes `owner is null or owner in (…)`, which indexes serve.
+ * The one read written as a whole statement: drizzle 0.45 has no WITH RECURSIVE, and a plain DISTINCT would
+ * read every finding of the tenant.
  */
 export async function listGapOwnerIds(db: Db, tenantId: number): Promise<number[]> {
   const rows = await queryRows<{ id: number }>(
@@ -73,42 +95,41 @@ export async function listGapOwnerIds(db: Db, tenantId: number): Promise<number[
   return rows.map((row) => Number(row.id));
 }
 
-function gapCondition(gap: boolean, gapOwnerIds: number[]): SQL {
+function gapCondition(gap: boolean, gapOwnerIds: number[]): SQL | undefined {
   if (gap) {
     return gapOwnerIds.length === 0
-      ? sql`f.owner_user_id is null`
-      : sql`(f.owner_user_id is null or f.owner_user_id in (${idList(gapOwnerIds)}))`;
+      ? isNull(f.ownerUserId)
+      : or(isNull(f.ownerUserId), inArray(f.ownerUserId, gapOwnerIds));
   }
   return gapOwnerIds.length === 0
-    ? sql`f.owner_user_id is not null`
-    : sql`f.owner_user_id is not null and f.owner_user_id not in (${idList(gapOwnerIds)})`;
+    ? isNotNull(f.ownerUserId)
+    : and(isNotNull(f.ownerUserId), notInArray(f.ownerUserId, gapOwnerIds));
 }
 
-const stateConditions: Record<ResponsibilityState, SQL> = {
-  orphaned_accountability: sql`f.owner_user_id is null`,
-  owned_unassigned: sql`f.owner_user_id is not null and f.assignee_user_id is null`,
-  assigned: sql`f.owner_user_id is not null and f.assignee_user_id is not null`,
+const stateConditions: Record<ResponsibilityState, SQL | undefined> = {
+  orphaned_accountability: isNull(f.ownerUserId),
+  owned_unassigned: and(isNotNull(f.ownerUserId), isNull(f.assigneeUserId)),
+  assigned: and(isNotNull(f.ownerUserId), isNotNull(f.assigneeUserId)),
 };
 
 /** The effective status: risk_accepted while risk_accepted_until is ahead of `now`, else the stored one. */
-function workflowCondition(status: WorkflowStatus, now: Date): SQL {
-  const at = sql`${now.toISOString()}::timestamptz`;
+function workflowCondition(status: WorkflowStatus, now: Date): SQL | undefined {
   if (status === 'risk_accepted') {
-    return sql`(f.workflow_status = 'risk_accepted' or f.risk_accepted_until > ${at})`;
+    return or(eq(f.workflowStatus, 'risk_accepted'), gt(f.riskAcceptedUntil, now));
   }
-  return sql`f.workflow_status = ${status} and (f.risk_accepted_until is null or f.risk_accepted_until <= ${at})`;
+  return and(eq(f.workflowStatus, status), or(isNull(f.riskAcceptedUntil), lte(f.riskAcceptedUntil, now)));
 }
 
 /**
  * PostgreSQL treats `owner = x` as a constant for ordering, but not `owner is null`: naming the (constant) owner
  * first lets "no owner" lists walk the (tenant_id, owner_user_id, <sort>) indexes instead of filtering another.
  */
-function ownerlessPrefix(filter: FindingFilter, sort: FindingSort): SQL {
+function ownerlessPrefix(filter: FindingFilter, sort: FindingSort): SQL[] {
   const ownerless =
     filter.owner === null ||
     (filter.owner === undefined && filter.responsibilityState === 'orphaned_accountability');
-  if (!ownerless) return sql``;
-  return sort === 'oldest' ? sql`f.owner_user_id desc nulls first, ` : sql`f.owner_user_id asc nulls last, `;
+  if (!ownerless) return [];
+  return [sort === 'oldest' ? sql`${f.ownerUserId} desc nulls first` : sql`${f.ownerUserId} asc nulls last`];
 }
 
 export interface ListInput {
@@ -122,25 +143,25 @@ export interface ListInput {
 }
 
 /** One page of the tenant's findings rows (not hydrated), as a subquery for hydrateFindings. */
-export function tenantFindingsPage(input: ListInput): SQL {
+export function tenantFindingsPage(input: ListInput) {
   const { filter, sort } = input;
-  const conditions: SQL[] = [sql`f.tenant_id = ${input.tenantId}`];
-  if (filter.owner !== undefined) conditions.push(personIs(sql`f.owner_user_id`, filter.owner));
-  if (filter.assignee !== undefined) conditions.push(personIs(sql`f.assignee_user_id`, filter.assignee));
+  const conditions: (SQL | undefined)[] = [eq(f.tenantId, input.tenantId)];
+  if (filter.owner !== undefined) conditions.push(personIs(f.ownerUserId, filter.owner));
+  if (filter.assignee !== undefined) conditions.push(personIs(f.assigneeUserId, filter.assignee));
   if (filter.responsibilityState) conditions.push(stateConditions[filter.responsibilityState]);
   if (filter.accountabilityGap !== undefined) {
     conditions.push(gapCondition(filter.accountabilityGap, input.gapOwnerIds));
   }
   if (filter.severity) {
     // The rank repeats the severity so that sort=severity can stay on its own index.
-    conditions.push(
-      sql`f.severity = ${filter.severity} and f.severity_rank = ${severityRank[filter.severity]}`,
-    );
+    conditions.push(eq(f.severity, filter.severity), eq(f.severityRank, severityRank[filter.severity]));
   }
   if (filter.workflowStatus) conditions.push(workflowCondition(filter.workflowStatus, input.now));
-  if (input.after) conditions.push(sorts[sort].after(input.after));
-  return sql`select f.* from findings f where ${sql.join(conditions, sql` and `)}
-    order by ${ownerlessPrefix(filter, sort)}${orderOf(sort, 'f')} limit ${input.limit}`;
+  if (input.after) conditions.push(sorts[sort].after(f, input.after));
+  return findingsPage()
+    .where(and(...conditions))
+    .orderBy(...ownerlessPrefix(filter, sort), ...sorts[sort].order(f))
+    .limit(input.limit);
 }
 
 /**
@@ -152,17 +173,34 @@ export function myWorkPage(
   role: 'owner' | 'assignee' | undefined,
   afterId: number | null,
   limit: number,
-): SQL {
-  const branch = (column: string) => sql`(select f.id from findings f
-      where f.${sql.raw(column)} = ${userId} ${afterId === null ? sql`` : sql`and f.id < ${afterId}`}
-        and f.tenant_id in (select m.tenant_id from tenant_memberships m where m.user_id = ${userId})
-      order by f.id desc nulls last limit ${limit})`;
-  const branches =
+) {
+  const qb = new QueryBuilder();
+  const memberTenants = qb
+    .select({ tenantId: tenantMemberships.tenantId })
+    .from(tenantMemberships)
+    .where(eq(tenantMemberships.userId, userId));
+  const branch = (person: typeof f.ownerUserId | typeof f.assigneeUserId) =>
+    qb
+      .select({ id: f.id })
+      .from(f)
+      .where(
+        and(
+          eq(person, userId),
+          afterId === null ? undefined : lt(f.id, afterId),
+          inArray(f.tenantId, memberTenants),
+        ),
+      )
+      .orderBy(newestFirst(f.id))
+      .limit(limit);
+  const ids = (
     role === 'owner'
-      ? branch('owner_user_id')
+      ? branch(f.ownerUserId)
       : role === 'assignee'
-        ? branch('assignee_user_id')
-        : sql`${branch('owner_user_id')} union ${branch('assignee_user_id')}`;
-  return sql`select f.* from findings f where f.id in (select id from (${branches}) ids)
-    order by f.id desc nulls last limit ${limit}`;
+        ? branch(f.assigneeUserId)
+        : branch(f.ownerUserId).union(branch(f.assigneeUserId))
+  ).as('ids');
+  return findingsPage()
+    .where(inArray(f.id, qb.select({ id: ids.id }).from(ids)))
+    .orderBy(newestFirst(f.id))
+    .limit(limit);
 }

@@ -1,5 +1,9 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, lt, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
+import { newestFirst } from '../../db/order.ts';
+import { auditEvents } from '../audit/tables.ts';
+import { users } from '../tenancy/tables.ts';
+import { iso } from './item-queries.ts';
 import { listGapOwnerIds } from './list-queries.ts';
 import { findings } from './tables.ts';
 
@@ -39,4 +43,29 @@ export async function findingIsInTenant(db: Db, tenantId: number, findingId: num
     .where(and(eq(findings.id, findingId), eq(findings.tenantId, tenantId)))
     .limit(1);
   return row !== undefined;
+}
+
+/** The finding's audit events, newest first (audit_events_subject_idx), keyset on id. */
+export function listFindingHistoryRows(db: Db, findingId: number, beforeId: number | null, limit: number) {
+  return db
+    .select({
+      id: auditEvents.id,
+      action: auditEvents.action,
+      actor_id: users.id,
+      actor_name: users.displayName,
+      before: auditEvents.before,
+      after: auditEvents.after,
+      at: iso(auditEvents.createdAt),
+    })
+    .from(auditEvents)
+    .leftJoin(users, eq(users.id, auditEvents.actorUserId))
+    .where(
+      and(
+        eq(auditEvents.subjectType, 'finding'),
+        eq(auditEvents.subjectId, String(findingId)),
+        beforeId === null ? undefined : lt(auditEvents.id, beforeId),
+      ),
+    )
+    .orderBy(newestFirst(auditEvents.id))
+    .limit(limit);
 }

@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { and, eq, ilike, or, sql } from 'drizzle-orm';
 import { Type } from 'typebox';
 import {
   DEFAULT_PAGE_SIZE,
@@ -8,9 +8,10 @@ import {
   PageQuery,
   toPage,
 } from '../../core/pagination.ts';
-import { type Db, queryRows } from '../../db/client.ts';
+import type { Db } from '../../db/client.ts';
 import { type App, scopeOf } from '../../routing.ts';
 import { Role, TenantParams } from './schemas.ts';
+import { tenantMemberships, users } from './tables.ts';
 
 const MemberQuery = Type.Intersect([
   PageQuery,
@@ -29,16 +30,8 @@ const MemberView = Type.Object({
 });
 const MemberPage = Type.Object({ items: Type.Array(MemberView), next_cursor: nextCursorSchema });
 
-interface MemberRow {
-  id: number;
-  display_name: string;
-  email: string;
-  role: 'owner' | 'manager' | 'operator' | 'readonly';
-  name_key: string;
-}
-
 // Case-insensitive and the same on every server, whatever its default collation.
-const byName = sql`lower(u.display_name) collate "C"`;
+const byName = () => sql`lower(${users.displayName}) collate "C"`;
 
 const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
@@ -50,15 +43,27 @@ export async function listTenantMembers(
 ) {
   const limit = query.limit ?? DEFAULT_PAGE_SIZE;
   const after = decodeCursor(query.cursor, { name: 'string', id: 'number' });
-  const rows = await queryRows<MemberRow>(
-    db,
-    sql`select u.id, u.display_name, u.email, m.role, ${byName} as name_key
-      from tenant_memberships m join users u on u.id = m.user_id
-      where m.tenant_id = ${tenantId} and u.active
-        ${query.q ? sql`and (u.display_name ilike ${likePattern(query.q)} or u.email ilike ${likePattern(query.q)})` : sql``}
-        ${after ? sql`and (${byName}, u.id) > (${after.name} collate "C", ${after.id})` : sql``}
-      order by ${byName}, u.id limit ${limit + 1}`,
-  );
+  const pattern = query.q ? likePattern(query.q) : undefined;
+  const rows = await db
+    .select({
+      id: users.id,
+      display_name: users.displayName,
+      email: users.email,
+      role: tenantMemberships.role,
+      name_key: byName().mapWith(String),
+    })
+    .from(tenantMemberships)
+    .innerJoin(users, eq(users.id, tenantMemberships.userId))
+    .where(
+      and(
+        eq(tenantMemberships.tenantId, tenantId),
+        eq(users.active, true),
+        pattern ? or(ilike(users.displayName, pattern), ilike(users.email, pattern)) : undefined,
+        after ? sql`(${byName()}, ${users.id}) > (${after.name} collate "C", ${after.id})` : undefined,
+      ),
+    )
+    .orderBy(byName(), users.id)
+    .limit(limit + 1);
   const page = toPage(rows, limit, (last) => encodeCursor({ name: last.name_key, id: last.id }));
   return { items: page.items.map(({ name_key: _, ...member }) => member), next_cursor: page.next_cursor };
 }
