@@ -3,6 +3,7 @@ import type { FindingScope } from '../../core/scopes.ts';
 import { recordAuditEvent } from '../audit/record.ts';
 import { getExceptionRow, getFindingRow } from './item-queries.ts';
 import { type Decision, decide, effectiveExceptionStatus, validateExceptionRequest } from './rules.ts';
+import type { ExceptionRequestBody } from './schemas.ts';
 import { toExceptionView, toFindingItem } from './views.ts';
 import {
   assertActiveMembers,
@@ -12,13 +13,6 @@ import {
   lockFinding,
   saveDecision,
 } from './write-queries.ts';
-
-export interface ExceptionRequest {
-  owner_user_id: number;
-  request_reason: string;
-  review_due_at: string;
-  expires_at?: string | null | undefined;
-}
 
 const ONE_CURRENT = 'This finding already has a pending or approved exception';
 
@@ -59,7 +53,7 @@ function auditBase(scope: FindingScope) {
  * PRODUCT.md section 4, exception request: a pending exception with its own owner; the finding's owner and
  * assignee stay as they are. One pending (or approved, unexpired) exception per finding: else 409.
  */
-export async function requestException(scope: FindingScope, input: ExceptionRequest) {
+export async function requestException(scope: FindingScope, input: ExceptionRequestBody) {
   const now = new Date();
   const { reviewDueAt, expiresAt } = validateExceptionRequest(input, now);
   return refusingSecondPending(() =>

@@ -19,9 +19,8 @@ import { newestFirst } from '../../db/order.ts';
 import { tenantMemberships } from '../tenancy/tables.ts';
 import { findingsPage } from './item-queries.ts';
 import type { ResponsibilityState } from './rules.ts';
+import type { FindingSort } from './schemas.ts';
 import { findings, type Severity, type WorkflowStatus } from './tables.ts';
-
-export type FindingSort = 'newest' | 'oldest' | 'severity' | 'detected';
 
 /** Where the previous page ended, in the sort's own key. */
 export type SortKey = { id: number; rank?: number; detected?: string };

@@ -1,41 +1,28 @@
-import { sql } from 'drizzle-orm';
 import { AppError } from '../../core/errors.ts';
 import { DEFAULT_PAGE_SIZE, decodeCursor, encodeCursor, toPage } from '../../core/pagination.ts';
 import type { Actor, FindingScope, TenantScope } from '../../core/scopes.ts';
-import { type Db, queryRows } from '../../db/client.ts';
-import { type FindingRow, getFindingRow, hydrateFindings, iso, listExceptionRows } from './item-queries.ts';
+import type { Db } from '../../db/client.ts';
+import { type FindingRow, getFindingRow, hydrateFindings, listExceptionRows } from './item-queries.ts';
 import {
   type FindingFilter,
-  type FindingSort,
   listGapOwnerIds,
   myWorkPage,
   orderOf,
   type SortKey,
   tenantFindingsPage,
 } from './list-queries.ts';
-import type { ResponsibilityState } from './rules.ts';
+import { listFindingHistoryRows } from './queries.ts';
 import {
   FINDING_COLLECTION_ROUTE,
   FINDING_DETAIL_ROUTE,
   FINDING_DETAIL_SURFACE,
   FINDING_LIST_SURFACE,
+  type FindingListQuery,
+  type FindingSort,
 } from './schemas.ts';
-import type { Severity, WorkflowStatus } from './tables.ts';
 import { tenantRef, toExceptionView, toFindingItem } from './views.ts';
 
 const DETAIL_EXCEPTIONS = 50;
-
-export interface FindingListQuery {
-  limit?: number;
-  cursor?: string;
-  sort?: FindingSort;
-  responsibility_state?: ResponsibilityState;
-  accountability_gap?: 'true' | 'false';
-  owner?: string;
-  assignee?: string;
-  severity?: Severity;
-  workflow_status?: WorkflowStatus;
-}
 
 const invalidCursor = () =>
   new AppError('invalid', 'The request has invalid fields', { cursor: 'is not a valid cursor' });
@@ -122,29 +109,11 @@ export async function getFinding(scope: FindingScope) {
   };
 }
 
-interface HistoryRow {
-  id: number | string;
-  action: string;
-  actor_id: number | null;
-  actor_name: string | null;
-  before: unknown;
-  after: unknown;
-  at: string;
-}
-
 /** The finding's audit events, newest first (audit_events_subject_idx), keyset on id. */
 export async function getFindingHistory(scope: FindingScope, query: { limit?: number; cursor?: string }) {
   const limit = query.limit ?? DEFAULT_PAGE_SIZE;
   const after = decodeCursor(query.cursor, { id: 'number' });
-  const rows = await queryRows<HistoryRow>(
-    scope.db,
-    sql`select e.id, e.action, u.id as actor_id, u.display_name as actor_name, e.before, e.after,
-        ${iso(sql`e.created_at`)} as at
-      from audit_events e left join users u on u.id = e.actor_user_id
-      where e.subject_type = 'finding' and e.subject_id = ${String(scope.findingId)}
-        ${after ? sql`and e.id < ${after.id}` : sql``}
-      order by e.id desc nulls last limit ${limit + 1}`,
-  );
+  const rows = await listFindingHistoryRows(scope.db, scope.findingId, after?.id ?? null, limit + 1);
   const page = toPage(rows, limit, (last) => encodeCursor({ id: Number(last.id) }));
   return {
     items: page.items.map((row) => ({
