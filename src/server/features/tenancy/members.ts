@@ -1,34 +1,9 @@
 import { and, eq, ilike, or, sql } from 'drizzle-orm';
-import { Type } from 'typebox';
-import {
-  DEFAULT_PAGE_SIZE,
-  decodeCursor,
-  encodeCursor,
-  nextCursorSchema,
-  PageQuery,
-  toPage,
-} from '../../core/pagination.ts';
+import { DEFAULT_PAGE_SIZE, decodeCursor, encodeCursor, toPage } from '../../core/pagination.ts';
 import type { Db } from '../../db/client.ts';
 import { type App, scopeOf } from '../../routing.ts';
-import { Role, TenantParams } from './schemas.ts';
+import { MemberPage, MemberQuery, TenantParams } from './schemas.ts';
 import { tenantMemberships, users } from './tables.ts';
-
-const MemberQuery = Type.Intersect([
-  PageQuery,
-  Type.Object({
-    q: Type.Optional(
-      Type.String({ maxLength: 100, pattern: '^[^\\u0000]*$', description: 'Part of a name or email' }),
-    ),
-  }),
-]);
-
-const MemberView = Type.Object({
-  id: Type.Integer(),
-  display_name: Type.String(),
-  email: Type.String(),
-  role: Role,
-});
-const MemberPage = Type.Object({ items: Type.Array(MemberView), next_cursor: nextCursorSchema });
 
 // Case-insensitive and the same on every server, whatever its default collation.
 const byName = () => sql`lower(${users.displayName}) collate "C"`;

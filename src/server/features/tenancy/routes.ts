@@ -2,36 +2,11 @@ import { Type } from 'typebox';
 import type { Config } from '../../config.ts';
 import type { Db } from '../../db/client.ts';
 import { type App, scopeOf } from '../../routing.ts';
-import { RunView } from '../operation-runs/schemas.ts';
 import { getTenantDashboard } from './dashboard.ts';
-import {
-  CapabilityList,
-  Role,
-  SessionView,
-  SignInBody,
-  SignInResult,
-  TenantParams,
-  TenantView,
-  WorkspaceView,
-} from './schemas.ts';
+import { DashboardView } from './dashboard-schema.ts';
+import { SessionView, SignInBody, SignInResult, TenantParams } from './schemas.ts';
 import { describeSession, signIn, signOut } from './service.ts';
 import { clearSessionCookie, setSessionCookie } from './session-cookie.ts';
-
-const Count = Type.Integer({ minimum: 0 });
-const DashboardView = Type.Object({
-  tenant: TenantView,
-  workspace: WorkspaceView,
-  role: Role,
-  capabilities: CapabilityList,
-  recent_runs: Type.Array(RunView),
-  finding_counts: Type.Object({
-    orphaned_accountability: Count,
-    owned_unassigned: Count,
-    assigned: Count,
-    accountability_gap: Count,
-    total: Count,
-  }),
-});
 
 export function registerTenancyRoutes(app: App, deps: { db: Db; config: Config }): void {
   const { db, config } = deps;

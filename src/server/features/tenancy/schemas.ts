@@ -1,5 +1,6 @@
 import { type Static, Type } from 'typebox';
 import { Role, TenantCapability } from '../../core/capabilities.ts';
+import { nextCursorSchema, PageQuery } from '../../core/pagination.ts';
 
 // The role and capability enums are domain words, defined once in core/capabilities.ts.
 export { Role, TenantCapability };
@@ -63,3 +64,25 @@ export type TenantView = Static<typeof TenantView>;
 
 export const TenantParams = Type.Object({ tenant: Type.String({ description: 'The tenant external_id' }) });
 export type TenantParams = Static<typeof TenantParams>;
+
+export const MemberQuery = Type.Intersect([
+  PageQuery,
+  Type.Object({
+    q: Type.Optional(
+      Type.String({ maxLength: 100, pattern: '^[^\\u0000]*$', description: 'Part of a name or email' }),
+    ),
+  }),
+]);
+export type MemberQuery = Static<typeof MemberQuery>;
+
+/** A tenant member, for the owner, assignee and exception-owner pickers. */
+export const MemberView = Type.Object({
+  id: Type.Integer(),
+  display_name: Type.String(),
+  email: Type.String(),
+  role: Role,
+});
+export type MemberView = Static<typeof MemberView>;
+
+export const MemberPage = Type.Object({ items: Type.Array(MemberView), next_cursor: nextCursorSchema });
+export type MemberPage = Static<typeof MemberPage>;

@@ -13,7 +13,10 @@ import type {
   ResponsibilityResult,
   ResponsibilityUpdate,
 } from '../../../server/features/findings/schemas.ts';
-import type { Role } from '../../../server/features/tenancy/schemas.ts';
+import type { MemberPage } from '../../../server/features/tenancy/schemas.ts';
+
+export type { MemberView as Member } from '../../../server/features/tenancy/schemas.ts';
+
 import { request } from '../../app/http.ts';
 
 // The contract's shapes are the server's schema types: a change the UI does not follow fails tsc.
@@ -36,22 +39,6 @@ export type {
   UserRef,
   WorkflowStatus,
 } from '../../../server/features/findings/schemas.ts';
-
-/**
- * A tenant member for the pickers. Written here because the server's MemberView is not exported yet
- * (src/server/features/tenancy/members.ts); its role is the server's Role.
- */
-export interface Member {
-  id: number;
-  display_name: string;
-  email: string;
-  role: Role;
-}
-
-interface MemberPage {
-  items: Member[];
-  next_cursor: string | null;
-}
 
 /** The list's filters as the API names them; `owner`/`assignee` are a user id, `me` or `none`. */
 export type FindingFilters = Omit<FindingListQuery, 'limit' | 'cursor'>;

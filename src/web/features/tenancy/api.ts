@@ -1,40 +1,23 @@
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useNavigate } from 'react-router';
-import type { ResponsibilityState } from '../../../server/features/findings/schemas.ts';
-import type { RunView } from '../../../server/features/operation-runs/schemas.ts';
+import type { DashboardView } from '../../../server/features/tenancy/dashboard-schema.ts';
 import type {
-  Role,
   SessionTenant,
   SessionView,
   SessionWorkspace,
   SignInBody,
   SignInResult,
-  TenantCapability,
-  TenantView,
-  WorkspaceView,
 } from '../../../server/features/tenancy/schemas.ts';
 import { isApiError, rememberCsrfToken, request } from '../../app/http.ts';
 import { paths } from '../../app/paths.ts';
 
 // The contract's shapes are the server's schema types: a change the UI does not follow fails tsc.
-export type { SessionView, TenantCapability } from '../../../server/features/tenancy/schemas.ts';
-
-/** Findings by responsibility state, plus those with an accountability gap and the total. */
-export type FindingCounts = Record<ResponsibilityState | 'accountability_gap' | 'total', number>;
-
-/**
- * Written here from the server's parts because its schema (DashboardView) is not exported yet: it sits
- * in src/server/features/tenancy/routes.ts.
- */
-export interface TenantDashboard {
-  tenant: TenantView;
-  workspace: WorkspaceView;
-  role: Role;
-  capabilities: TenantCapability[];
-  recent_runs: RunView[];
-  finding_counts: FindingCounts;
-}
+export type { FindingCounts } from '../../../server/features/tenancy/dashboard-schema.ts';
+export type {
+  SessionView,
+  TenantCapability,
+} from '../../../server/features/tenancy/schemas.ts';
 
 export const tenancyKeys = {
   session: ['session'] as const,
@@ -92,7 +75,7 @@ export function useSignOut() {
 export function useTenantDashboard(tenant: string) {
   return useQuery({
     queryKey: tenancyKeys.dashboard(tenant),
-    queryFn: ({ signal }) => request<TenantDashboard>(`/admin/t/${encodeURIComponent(tenant)}`, { signal }),
+    queryFn: ({ signal }) => request<DashboardView>(`/admin/t/${encodeURIComponent(tenant)}`, { signal }),
   });
 }
 
