@@ -1,10 +1,9 @@
 import { type Static, Type } from 'typebox';
 import { nextCursorSchema, PageQuery } from '../../core/pagination.ts';
+import { Nullable } from '../../core/schema-parts.ts';
 import { CapabilityList } from '../tenancy/schemas.ts';
 import { exceptionStatuses, severities, workflowStatuses } from './tables.ts';
 
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
-  Type.Union([schema, Type.Null()]);
 const DateTime = Type.String({ format: 'date-time' });
 const UserId = Type.Integer({ minimum: 1, maximum: 2_147_483_647 });
 

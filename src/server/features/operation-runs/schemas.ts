@@ -1,10 +1,8 @@
 import { type Static, Type } from 'typebox';
 import { nextCursorSchema, PageQuery } from '../../core/pagination.ts';
+import { Nullable } from '../../core/schema-parts.ts';
 import { CapabilityList, TenantView, WorkspaceView } from '../tenancy/schemas.ts';
 import { runOutcomes, runStatuses } from './tables.ts';
-
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
-  Type.Union([schema, Type.Null()]);
 
 export const RunStatus = Type.Enum(runStatuses);
 export type RunStatus = Static<typeof RunStatus>;

@@ -1,12 +1,10 @@
 import { type Static, Type } from 'typebox';
 import { deskProviders } from '../../config.ts';
 import { nextCursorSchema, PageQuery } from '../../core/pagination.ts';
+import { Nullable } from '../../core/schema-parts.ts';
 import { UserRef } from '../findings/schemas.ts';
 import { RunOutcome, RunStatus } from '../operation-runs/schemas.ts';
 import { contextTypes, handoffModes, handoffOutcomes, supportSeverities } from './tables.ts';
-
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
-  Type.Union([schema, Type.Null()]);
 
 /** PRODUCT.md section 7 text limits, in characters (code points). */
 export const limits = {
