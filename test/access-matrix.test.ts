@@ -13,7 +13,7 @@ import { request, startTestApp, type TestApp } from './helpers/app.ts';
 import * as make from './helpers/factories.ts';
 
 /**
- * PRODUCT.md section 2 as a matrix: every actor kind against every tenant-, run- and session-scoped route,
+ * docs/rules.md "Access" as a matrix: every actor kind against every tenant-, run- and session-scoped route,
  * each actor once with a bearer token and once as a signed-in browser.
  */
 let t: TestApp;

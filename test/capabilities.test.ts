@@ -6,7 +6,7 @@ import { request, startTestApp, type TestApp } from './helpers/app.ts';
 import * as make from './helpers/factories.ts';
 
 /**
- * The capability table of PRODUCT.md section 2, proved through HTTP: a probe route per scope kind asks
+ * The capability table of docs/rules.md "Access", proved through HTTP: a probe route per scope kind asks
  * the one access pipeline for each capability, declared as the feature routes declare theirs.
  */
 const table: Record<Role, TenantCapability[]> = {

@@ -7,7 +7,7 @@ import * as make from './factories.ts';
 import { must } from './must.ts';
 
 /**
- * The actor kinds of PRODUCT.md section 2, set up once per test file, for access matrices:
+ * The actor kinds of docs/rules.md "Access", set up once per test file, for access matrices:
  * every kind once with a bearer token and once as a signed-in browser.
  */
 export type ActorKind =
@@ -28,7 +28,7 @@ export const actorKinds: ActorKind[] = [
   ...roles,
 ];
 
-/** The body every out-of-reach case answers with (PRODUCT.md section 2, step 2). */
+/** The body every out-of-reach case answers with (docs/rules.md "Access", step 2). */
 export const NOT_FOUND = { error: { code: 'not_found', message: 'Not found' } };
 
 export interface ActorWorld {
@@ -107,7 +107,7 @@ export async function createActorWorld(t: TestApp): Promise<ActorWorld> {
 }
 
 /**
- * The status PRODUCT.md section 2 expects for a tenant-scoped route: 401 signed out, 404 for anyone not
+ * The status docs/rules.md "Access" expects for a tenant-scoped route: 401 signed out, 404 for anyone not
  * entitled to the tenant, 403 for an entitled role without `capability`, else `success`.
  */
 export function expectedStatus(kind: ActorKind, allowedRoles: readonly Role[], success = 200): number {

@@ -1,6 +1,6 @@
 import type { DeskProvider } from '../config.ts';
 
-/** Everything a desk ticket is made from (PRODUCT.md sections 6 and 7). */
+/** Everything a desk ticket is made from (docs/rules.md "Interfaces" and "Precise rules"). */
 export interface TicketRequest {
   /** `SR-…`: sent wherever the desk can hold it (idempotency key, external id). */
   internalReference: string;

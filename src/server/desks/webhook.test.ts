@@ -19,7 +19,7 @@ describe('webhook desk', () => {
   });
   after(() => fake.close());
 
-  test('POSTs exactly the PRODUCT.md payload, with Idempotency-Key and a signature of the bytes sent', async () => {
+  test('POSTs exactly the payload of docs/rules.md, with Idempotency-Key and a signature of the bytes sent', async () => {
     fake.respondWith(answer.json(201, { reference: 'HOOK-77', url: 'https://desk.example.com/t/77' }));
     const url = `${fake.url}/hooks/tenantpilot?key=${PLANTED_SECRET}`;
     const result = await createSupportDesk(deskConfig('webhook', url)).createTicket(ticketRequest());

@@ -1,5 +1,5 @@
 /**
- * The generic webhook desk (PRODUCT.md sections 6 and 7): POST the exact payload as JSON to
+ * The generic webhook desk (docs/rules.md "Interfaces" and "Precise rules"): POST the exact payload as JSON to
  * SUPPORT_DESK_URL with `Idempotency-Key: <SR reference>` and, when SUPPORT_DESK_SECRET is set,
  * `X-TenantPilot-Signature: sha256=<hex HMAC-SHA256 of the body bytes sent>`. A 2xx
  * `{"reference": "...", "url": "..."}` is success; the url is optional.
@@ -29,7 +29,7 @@ const profile: DeskProfile = {
     deskText(field(json, 'error') ?? field(json, 'message') ?? (json === undefined ? text : null)),
 };
 
-/** The webhook body, field names exactly as PRODUCT.md section 7 fixes them. */
+/** The webhook body, field names exactly as docs/rules.md "Precise rules" fixes them. */
 export function webhookPayload(request: TicketRequest) {
   const { context } = request;
   const run = context.operationRun;

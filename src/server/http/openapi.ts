@@ -5,7 +5,7 @@ import type { ErrorBody as ErrorBodyShape } from './errors.ts';
 
 /**
  * The refusals a route can answer, written into its `schema.response` from what the route already
- * declares: its access (PRODUCT.md section 2: 401, 404, 403, then 422), its schemas and body rules, its
+ * declares: its access (docs/rules.md "Access": 401, 404, 403, then 422), its schemas and body rules, its
  * rate limit, and Fastify's answers to a body it cannot take (413, 400, 415). Generated clients then know
  * every error an operation can answer, each with the one error body; nobody keeps a list by hand.
  * A route lists the refusals nothing here can derive (a 409 from its service) itself, as a description

@@ -15,7 +15,7 @@ import { must } from '../../../../test/helpers/must.ts';
 import type { Role } from '../tenancy/tables.ts';
 import { findingExceptions, findings } from './tables.ts';
 
-/** PRODUCT.md section 2 for every findings surface: 401, then 404 for anyone not entitled, then 403, then 2xx. */
+/** docs/rules.md "Access" for every findings surface: 401, then 404 for anyone not entitled, then 403, then 2xx. */
 let t: TestApp;
 let world: ActorWorld;
 const DAY = 86_400_000;

@@ -50,7 +50,7 @@ function auditBase(scope: FindingScope) {
 }
 
 /**
- * PRODUCT.md section 4, exception request: a pending exception with its own owner; the finding's owner and
+ * docs/rules.md "Finding responsibility", exception request: a pending exception with its own owner; the finding's owner and
  * assignee stay as they are. One pending (or approved, unexpired) exception per finding: else 409.
  */
 export async function requestException(scope: FindingScope, input: ExceptionRequestBody) {

@@ -7,7 +7,7 @@ import { iso } from './item-queries.ts';
 import { listGapOwnerIds } from './list-queries.ts';
 import { findings } from './tables.ts';
 
-/** Counts of a tenant's findings per responsibility state (PRODUCT.md section 4), in one pass. */
+/** Counts of a tenant's findings per responsibility state (docs/rules.md "Finding responsibility"), in one pass. */
 export async function countFindingsByResponsibility(db: Db, tenantId: number) {
   const f = findings;
   const gapOwnerIds = await listGapOwnerIds(db, tenantId);

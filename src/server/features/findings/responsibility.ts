@@ -16,7 +16,7 @@ const snapshot = (r: Responsibility) => ({
 });
 
 /**
- * PRODUCT.md section 4, responsibility update: lock the finding, classify against the locked state, check the
+ * docs/rules.md "Finding responsibility", responsibility update: lock the finding, classify against the locked state, check the
  * named people, write the change and its audit event in one transaction.
  */
 export async function updateResponsibility(scope: FindingScope, change: ResponsibilityChange) {

@@ -9,7 +9,7 @@ import type {
   WorkflowStatus,
 } from './schemas.ts';
 
-/** PRODUCT.md section 4. Pure functions: every rule here has its table in rules.test.ts. */
+/** docs/rules.md "Finding responsibility". Pure functions: every rule here has its table in rules.test.ts. */
 
 // The contract's types are their schemas' types (schemas.ts); the rules' callers know some by these names.
 export type {

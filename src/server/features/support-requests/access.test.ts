@@ -19,7 +19,7 @@ import {
 } from '../../../../test/helpers/support-requests.ts';
 import type { Role } from '../tenancy/tables.ts';
 
-/** PRODUCT.md section 2 for every support-request endpoint: 401, then 404, then 403, then the action. */
+/** docs/rules.md "Access" for every support-request endpoint: 401, then 404, then 403, then the action. */
 let t: TestApp;
 let world: ActorWorld;
 const ids = { run: 0, siblingRun: 0, otherRun: 0, workspaceRun: 0, otherWorkspaceRun: 0, request: 0 };

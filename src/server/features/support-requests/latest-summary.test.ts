@@ -11,7 +11,7 @@ import {
 } from '../../../../test/helpers/fake-desk.ts';
 
 /**
- * PRODUCT.md section 10: a submit's `latest_summary` describes the request that submit made, whatever else
+ * docs/rules.md "Support requests": a submit's `latest_summary` describes the request that submit made, whatever else
  * was submitted meanwhile. 16 submits in flight on one context against a slow local desk (one of them on a
  * hung one, until the budget): the desk holds every ticket until all the internal_only submits have
  * answered, so each create_external_ticket submit ends after newer requests of its context exist.

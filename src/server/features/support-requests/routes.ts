@@ -37,7 +37,7 @@ const tags = ['support requests'];
 
 const tenantContext = (scope: TenantScope): SupportContext => ({ ...scope, runId: null });
 
-/** A run without a tenant can never be the context of a support request (PRODUCT.md section 2). */
+/** A run without a tenant can never be the context of a support request (docs/rules.md "Access"). */
 function runContext(scope: RunScope): SupportContext {
   if (!scope.tenant) throw notFound();
   return {

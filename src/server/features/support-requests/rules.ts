@@ -25,7 +25,7 @@ const TEXT_FIELDS = [
 ] as const;
 const LINK_ONLY_FIELDS = ['external_ticket_reference', 'external_ticket_url'] as const;
 
-/** PRODUCT.md section 7: a field is "given" only when present and not null. */
+/** docs/rules.md "Precise rules": a field is "given" only when present and not null. */
 export function isGiven(value: unknown): boolean {
   return value !== undefined && value !== null;
 }

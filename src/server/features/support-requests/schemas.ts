@@ -6,7 +6,7 @@ import { UserRef } from '../findings/schemas.ts';
 import { RunOutcome, RunStatus } from '../operation-runs/schemas.ts';
 import { contextTypes, handoffModes, handoffOutcomes, supportSeverities } from './tables.ts';
 
-/** PRODUCT.md section 7 text limits, in characters (code points). */
+/** docs/rules.md "Precise rules" text limits, in characters (code points). */
 export const limits = {
   summary: 200,
   reproduction_notes: 10_000,

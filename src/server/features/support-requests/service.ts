@@ -63,7 +63,7 @@ const auditSubject = (ctx: SupportContext, id: number) => ({
 });
 
 /**
- * PRODUCT.md section 3: the internal request is committed first, in its own transaction with its audit
+ * docs/rules.md "Support requests": the internal request is committed first, in its own transaction with its audit
  * event; only then, for create_external_ticket, the one desk call; then its outcome in a second one.
  * The answer, latest_summary included, is this submit's own request as its writes returned it (section 10):
  * never the newest of the context, which another submit may have made meanwhile, and no read back.

@@ -9,7 +9,7 @@ import {
   validBody,
 } from '../../../../test/helpers/support-requests.ts';
 
-/** PRODUCT.md sections 3 and 7: every bad field is 422 naming the field, and nothing is written. */
+/** docs/rules.md "Support requests" and "Precise rules": every bad field is 422 naming the field, and nothing is written. */
 let t: TestApp;
 let operator: Credential;
 const urls: string[] = [];

@@ -2,7 +2,7 @@ import type { SupportRequestRow } from './queries.ts';
 import { readBackHandoff, summaryFlags } from './rules.ts';
 import type { LatestSupportRequestHandoffSummary, SupportRequestView } from './schemas.ts';
 
-/** The run id for a run-context request, the tenant id for a tenant-context one (PRODUCT.md section 7). */
+/** The run id for a run-context request, the tenant id for a tenant-context one (docs/rules.md "Precise rules"). */
 function primaryContextId(row: SupportRequestRow): number {
   return row.primaryContextType === 'operation_run' && row.operationRunId !== null
     ? row.operationRunId

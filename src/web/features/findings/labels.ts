@@ -2,7 +2,7 @@ import type { FindingSort, MyWorkRole, ResponsibilityState, Severity, WorkflowSt
 
 // Each map is typed by the server's enum, so it names every value, and its order is the filters' order.
 
-/** The product's names for the responsibility states (PRODUCT.md section 4). */
+/** The product's names for the responsibility states (docs/rules.md "Finding responsibility"). */
 export const responsibilityLabels: Record<ResponsibilityState, string> = {
   orphaned_accountability: 'Orphaned accountability',
   owned_unassigned: 'Owned, unassigned',
