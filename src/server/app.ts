@@ -18,7 +18,7 @@ import { registerMemberRoutes } from './features/tenancy/members.ts';
 import { registerTenancyRoutes } from './features/tenancy/routes.ts';
 import { registerAccessPipeline } from './http/access.ts';
 import { findActor } from './http/auth.ts';
-import { registerErrorHandling } from './http/errors.ts';
+import { answerClientError, answerFrameworkError, registerErrorHandling } from './http/errors.ts';
 import { registerOpenApiRefusals } from './http/openapi.ts';
 import { databaseRateLimitStore } from './http/rate-limit-store.ts';
 import { validatorCompiler } from './http/validation.ts';
@@ -59,7 +59,16 @@ export async function buildApp({ config, database, logStream, onRoute }: AppDeps
     logger: loggerOptions(config, logStream),
     bodyLimit: BODY_LIMIT_BYTES,
     trustProxy: config.trustProxy,
-    routerOptions: { ignoreTrailingSlash: true },
+    // Long hostile parameters reach the access pipeline and get its answers (401, then the 404 of an unknown
+    // id); past this the router refuses them, and frameworkErrors answers the same 404.
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1024 },
+    frameworkErrors: answerFrameworkError,
+    clientErrorHandler: answerClientError,
+    // A `__proto__` or `constructor` key stays a plain own key (JSON.parse never sets a prototype, and no
+    // code merges bodies); the body schemas refuse unknown keys, so it is answered in the access order
+    // (401, 404, 403) and then 422 naming the key, rather than 400 before access is resolved.
+    onProtoPoisoning: 'ignore',
+    onConstructorPoisoning: 'ignore',
   })
     .setValidatorCompiler(validatorCompiler)
     .withTypeProvider<TypeBoxTypeProvider>();

@@ -26,6 +26,27 @@ export function mustDeclareAccess(url: string): boolean {
 
 type Params = Record<string, string | undefined>;
 
+/** What `tenants_external_id_check` lets a tenant be called: any other `:tenant` names none. */
+const TENANT_EXTERNAL_ID = /^[a-z0-9-]{1,63}$/;
+const CONTROL_CHARACTER = /\p{Cc}/u;
+
+/**
+ * The path's tenant, or the 404 of an unknown one without asking the database: a NUL, a control
+ * character or 300 characters can name no tenant (and a NUL cannot even be sent to PostgreSQL).
+ */
+function tenantParam(params: Params): { externalId: string } {
+  const externalId = params.tenant ?? '';
+  if (!TENANT_EXTERNAL_ID.test(externalId)) throw notFound();
+  return { externalId };
+}
+
+/** The path's workspace slug; one with a control character names none (see tenantParam). */
+function workspaceParam(params: Params): { slug: string } {
+  const slug = params.workspace ?? '';
+  if (slug === '' || CONTROL_CHARACTER.test(slug)) throw notFound();
+  return { slug };
+}
+
 function required<C extends string>(capability: C | CapabilityRule<C>, body: unknown): readonly C[] {
   return typeof capability === 'function' ? capability(body) : [capability];
 }
@@ -107,7 +128,7 @@ async function findingScope(
   const findingId = parseId(params.finding ?? '');
   if (findingId === null) throw notFound();
   // Membership first, then the finding: a finding of another tenant answers exactly like a missing one.
-  const row = await findTenantEntitlement(db, actor.userId, { externalId: params.tenant ?? '' });
+  const row = await findTenantEntitlement(db, actor.userId, tenantParam(params));
   if (!row || !(await findingIsInTenant(db, row.tenantId, findingId))) throw notFound();
   return { ...entitledScope(db, actor, row, needed), findingId };
 }
@@ -129,19 +150,9 @@ async function resolveScope(
     case 'actor':
       return { db, actor };
     case 'workspace':
-      return workspaceScope(
-        db,
-        actor,
-        { slug: params.workspace ?? '' },
-        required(access.capability, request.body),
-      );
+      return workspaceScope(db, actor, workspaceParam(params), required(access.capability, request.body));
     case 'tenant':
-      return tenantScope(
-        db,
-        actor,
-        { externalId: params.tenant ?? '' },
-        required(access.capability, request.body),
-      );
+      return tenantScope(db, actor, tenantParam(params), required(access.capability, request.body));
     case 'run':
       return runScope(db, actor, params.run, required(access.capability, request.body));
     case 'finding':

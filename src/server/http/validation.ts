@@ -4,10 +4,19 @@ import type { TSchema } from 'typebox';
 import { invalidFields } from '../core/errors.ts';
 import { type ValidationIssue, validationFields } from './errors.ts';
 
+const refusal = (key: string, message: string): FastifySchemaValidationError[] => [
+  { instancePath: `/${key}`, schemaPath: '', keyword: 'type', message, params: {} },
+];
+
+const hasNul = (value: unknown): boolean =>
+  typeof value === 'string' ? value.includes('\u0000') : Array.isArray(value) && value.some(hasNul);
+
 /**
- * TypeBox's compiler, with one guard: query and path values it converts to numbers must have been
- * written as plain decimal integers. TypeBox alone turns "1.5" into 1 and "1e2" into 100, and a request
- * that says something other than what runs should be refused rather than reinterpreted.
+ * TypeBox's compiler, with two guards on query and path values. Those it converts to numbers must have
+ * been written as plain decimal integers: TypeBox alone turns "1.5" into 1 and "1e2" into 100, and a
+ * request that says something other than what runs should be refused rather than reinterpreted. And a
+ * query value may not hold a NUL (docs/rules.md "Precise rules"): PostgreSQL text cannot, so it would otherwise
+ * fail in the database as a 500. (A NUL in a path value is the 404 of an unknown id: http/access.ts.)
  */
 export const validatorCompiler: FastifySchemaCompiler<TSchema> = (route) => {
   const validate = TypeBoxValidatorCompiler(route) as (value: unknown) => {
@@ -15,24 +24,16 @@ export const validatorCompiler: FastifySchemaCompiler<TSchema> = (route) => {
     error?: FastifySchemaValidationError[];
   };
   if (route.httpPart === 'body') return validate;
+  const isQuery = route.httpPart === 'querystring';
   return (raw: unknown) => {
     if (typeof raw !== 'object' || raw === null) return validate(raw);
     const given = { ...(raw as Record<string, unknown>) }; // TypeBox converts in place
     const result = validate(raw);
     if (result.error) return result;
     for (const [key, value] of Object.entries(result.value as Record<string, unknown>)) {
+      if (isQuery && hasNul(given[key])) return { error: refusal(key, 'must not contain a NUL character') };
       if (typeof value === 'number' && typeof given[key] === 'string' && given[key] !== String(value)) {
-        return {
-          error: [
-            {
-              instancePath: `/${key}`,
-              schemaPath: '',
-              keyword: 'type',
-              message: 'must be a whole number',
-              params: {},
-            },
-          ],
-        };
+        return { error: refusal(key, 'must be a whole number') };
       }
     }
     return result;

@@ -1,0 +1,618 @@
+import assert from 'node:assert/strict';
+import { METHODS } from 'node:http';
+import net from 'node:net';
+import { after, before, describe, test } from 'node:test';
+import { eq } from 'drizzle-orm';
+import type { HTTPMethods, InjectOptions, LightMyRequestResponse } from 'fastify';
+import { findings } from '../src/server/features/findings/tables.ts';
+import { operationRuns } from '../src/server/features/operation-runs/tables.ts';
+import type { App } from '../src/server/routing.ts';
+import { type ActorWorld, createActorWorld, NOT_FOUND } from './helpers/actors.ts';
+import { type Credential, request, startTestApp } from './helpers/app.ts';
+
+/**
+ * docs/rules.md "Interfaces" and "Precise rules" against input nobody should send: every route the app has, walked, with
+ * hostile path parameters, queries, bodies, headers and methods, as anonymous, as an outsider and as the
+ * tenant's owner. Nothing answers 5xx, and every refusal is the standard error body.
+ */
+
+interface Route {
+  method: HTTPMethods;
+  url: string;
+}
+
+/** The app's own route list: `printRoutes` draws a tree, one node a line, four characters a level. */
+function walkRoutes(app: App): Route[] {
+  const routes: Route[] = [];
+  const paths: string[] = [];
+  for (const line of app.printRoutes({ commonPrefix: false }).split('\n')) {
+    const node = /^((?:[│ ] {3})*)[├└]── (.+?)(?: \(([A-Z, ]+)\))?$/.exec(line);
+    if (!node) continue;
+    const depth = (node[1] ?? '').length / 4;
+    const path = (paths[depth - 1] ?? '') + (node[2] ?? '');
+    paths[depth] = path;
+    for (const method of node[3]?.split(', ') ?? [])
+      routes.push({ method: method as HTTPMethods, url: path });
+  }
+  return routes;
+}
+
+const paramsOf = (url: string) => [...url.matchAll(/:(\w+)/g)].map((match) => match[1] as string);
+
+const ERROR_CODES = [
+  'bad_request',
+  'unauthenticated',
+  'forbidden',
+  'not_found',
+  'conflict',
+  'gone',
+  'payload_too_large',
+  'unsupported_media_type',
+  'invalid',
+  'rate_limited',
+];
+
+/** `{"error":{"code","message","fields"?}}` and nothing else, with one of the codes the app uses. */
+function assertErrorBody(text: string, label: string) {
+  const body = JSON.parse(text);
+  assert.deepEqual(Object.keys(body), ['error'], `${label}: ${text}`);
+  const error = body.error;
+  assert.ok(ERROR_CODES.includes(error.code), `${label}: code ${error.code}`);
+  assert.equal(typeof error.message, 'string', label);
+  for (const key of Object.keys(error)) assert.ok(['code', 'message', 'fields'].includes(key), label);
+  if ('fields' in error) {
+    assert.ok(Object.keys(error.fields).length > 0, label);
+    for (const message of Object.values(error.fields)) assert.equal(typeof message, 'string', label);
+  }
+}
+
+/** Never 5xx; a refusal is JSON in the standard error body. */
+function assertStandard(response: LightMyRequestResponse, label: string) {
+  const status = response.statusCode;
+  assert.ok(status < 500, `${label}: ${status} ${response.body.slice(0, 300)}`);
+  if (status < 400) return;
+  assert.match(String(response.headers['content-type']), /^application\/json/, label);
+  if (response.body !== '') assertErrorBody(response.body, label); // HEAD has none
+}
+
+// The routes are walked before the tests are declared: one test per route.
+const t = await startTestApp();
+const routes = walkRoutes(t.app);
+let world: ActorWorld;
+let spec: { paths: Record<string, Record<string, { parameters?: { in: string; name: string }[] }>> };
+const valid: Record<string, string> = {};
+/** Well-formed values that name nothing: the answer every hostile value must equal. */
+const unknown: Record<string, string> = {
+  tenant: 'no-such-tenant',
+  finding: '2147483647',
+  run: '2147483647',
+  exception: '2147483647',
+  id: '2147483647',
+};
+const actors: [string, () => Credential][] = [
+  ['anonymous', () => null],
+  ['outsider', () => world.token('other workspace')],
+  ['owner (token)', () => world.token('owner')],
+  ['owner (session)', () => world.credentialsOf('owner')[1]?.[1] ?? null],
+];
+
+before(async () => {
+  spec = (await t.app.inject({ method: 'GET', url: '/openapi.json' })).json();
+  world = await createActorWorld(t);
+  // Rows written here rather than by the factories, whose signatures are being reworked.
+  const tenantId = world.tenant.id;
+  const [finding] = await t.db
+    .insert(findings)
+    .values({ tenantId, title: 'Hostile input', severity: 'high', workflowStatus: 'new' })
+    .returning();
+  const [run] = await t.db
+    .insert(operationRuns)
+    .values({
+      workspaceId: world.workspace.id,
+      tenantId,
+      type: 'sync',
+      status: 'completed',
+      outcome: 'succeeded',
+    })
+    .returning();
+  assert.ok(finding && run);
+  Object.assign(valid, { tenant: world.tenant.externalId, finding: String(finding.id), run: String(run.id) });
+  // A real request and exception, so that the owner's hostile queries and bodies reach every handler.
+  const owner = world.token('owner');
+  const submitted = await send(owner, {
+    method: 'POST',
+    url: fill('/admin/t/:tenant/support-requests/actions/submit'),
+    payload: { severity: 'low', summary: 'Hostile input', handoff_mode: 'internal_only' },
+  });
+  const requested = await send(owner, {
+    method: 'POST',
+    url: fill('/admin/t/:tenant/findings/:finding/exception-request'),
+    payload: {
+      owner_user_id: world.userIds.owner,
+      request_reason: 'Hostile input',
+      review_due_at: new Date(Date.now() + 86_400_000).toISOString(),
+    },
+  });
+  valid.id = String(submitted.json().support_request_id);
+  valid.exception = String(requested.json().exception.id);
+});
+after(() => t.close());
+
+const fill = (url: string, values: Record<string, string> = {}) =>
+  url.replace(/:(\w+)/g, (_, name: string) => values[name] ?? valid[name] ?? name);
+
+/** A POST without a payload sends `{}`: the body is not what these requests are about. */
+function send(credential: Credential, options: InjectOptions) {
+  const withBody = options.method === 'POST' && !('payload' in options) ? { payload: {} } : {};
+  return request(t.app, credential, { ...withBody, ...options });
+}
+
+const json = { 'content-type': 'application/json' };
+const tenantUrl = (tenant: string, rest = '/findings') => `/admin/t/${tenant}${rest}`;
+
+test('the walk finds every documented route, and every path parameter has values to sweep', async () => {
+  const walked = new Set(routes.map((route) => `${route.method} ${route.url}`));
+  for (const [path, operations] of Object.entries(spec.paths)) {
+    for (const method of Object.keys(operations)) {
+      const url = path.replace(/\{(\w+)\}/g, ':$1');
+      assert.ok(walked.has(`${method.toUpperCase()} ${url}`), `${method} ${url} walked`);
+    }
+  }
+  for (const param of new Set(routes.flatMap((route) => paramsOf(route.url)))) {
+    assert.ok(param in unknown, `:${param} needs a valid and an unknown value here`);
+  }
+});
+
+/** Hostile path values, as written in the URL. None names a tenant, finding, run, exception or request. */
+const hostileParams: [string, string][] = [
+  ['NUL', '%00'],
+  ['NUL after a name', 'contoso%00'],
+  ['NUL after a number', '1%00'],
+  ['control character', '%01'],
+  ['DEL', '%7F'],
+  ['newline', 'a%0Ab'],
+  ['CRLF', 'a%0D%0Ab'],
+  ['64 characters', 'a'.repeat(64)],
+  ['300 characters', 'a'.repeat(300)],
+  ['300 digits', '9'.repeat(300)],
+  ['2,000 characters, past the router limit', 'a'.repeat(2000)],
+  ['11 digits', '12345678901'],
+  ['beyond int32', '2147483648'],
+  ['negative', '-1'],
+  ['zero', '0'],
+  ['leading zero', '01'],
+  ['decimal', '1.5'],
+  ['exponent', '1e3'],
+  ['hex', '0x10'],
+  ['plus sign', '%2B1'],
+  ['leading space', '%201'],
+  ['full-width digit', '%EF%BC%91'],
+  ['upper case', 'CONTOSO'],
+  ['RTL override', '%E2%80%AEabc'],
+  ['Hebrew', '%D7%A9%D7%9C%D7%95%D7%9D'],
+  ['emoji', '%F0%9F%92%A5'],
+  ['zero-width space', 'a%E2%80%8Bb'],
+  ['encoded surrogate', '%ED%A0%80'],
+  ['bad percent-encoding', '%E0%A4%A'],
+  ['lone percent', '%'],
+  ['bad hex escape', '%ZZ'],
+  ['encoded slash', 'a%2Fb'],
+  ['encoded question mark', 'a%3Fb'],
+  ['encoded hash', 'a%23b'],
+  ['encoded percent', '%25'],
+  ['backslash', 'a%5Cb'],
+  ['semicolon', 'a;b'],
+  ['SQL', "1'%20OR%20'1'='1"],
+  ['markup', '%3Cscript%3E'],
+  ['__proto__', '__proto__'],
+  ['constructor', 'constructor'],
+];
+
+describe('hostile path parameters answer exactly like an unknown id', () => {
+  for (const route of routes.filter((r) => r.method !== 'HEAD' && paramsOf(r.url).length > 0)) {
+    test(`${route.method} ${route.url}`, async () => {
+      for (const param of paramsOf(route.url)) {
+        for (const [actor, credential] of actors) {
+          const base = await send(credential(), { method: route.method, url: fill(route.url, unknown) });
+          const expected = { status: base.statusCode, body: base.json() };
+          assert.ok([401, 404].includes(expected.status), `${actor} :${param} unknown: ${base.body}`);
+          for (const [name, value] of hostileParams) {
+            const label = `${actor}, :${param} ${name}`;
+            const url = fill(route.url, { [param]: value });
+            const response = await send(credential(), { method: route.method, url });
+            assertStandard(response, label);
+            const answer = { status: response.statusCode, body: response.json() };
+            // What the router refuses before any route runs is a 404 for everyone, signed in or not.
+            if (actor === 'anonymous' && answer.status === 404)
+              assert.deepEqual(answer.body, NOT_FOUND, label);
+            else assert.deepEqual(answer, expected, label);
+          }
+        }
+      }
+    });
+  }
+});
+
+describe('targeted path cases', () => {
+  test('a NUL in the tenant slug is the 404 of an unknown tenant, not a 500', async () => {
+    for (const [actor, credential] of actors.slice(1)) {
+      const unknownTenant = await send(credential(), { method: 'GET', url: tenantUrl('contoso') });
+      const withNul = await send(credential(), { method: 'GET', url: tenantUrl('CONTOSO%00') });
+      assert.equal(withNul.statusCode, 404, `${actor}: ${withNul.body}`);
+      assert.deepEqual(withNul.json(), unknownTenant.json(), actor);
+      assert.deepEqual(withNul.json(), NOT_FOUND, actor);
+    }
+    const anonymous = await send(null, { method: 'GET', url: tenantUrl('CONTOSO%00') });
+    assert.equal(anonymous.statusCode, 401, 'signed out is 401 first, as for any tenant');
+  });
+
+  test('a 300-character slug is the same 404 (and 401 signed out: the access order holds)', async () => {
+    const slug = 'a'.repeat(300);
+    for (const [actor, credential] of actors.slice(1)) {
+      const response = await send(credential(), { method: 'GET', url: tenantUrl(slug) });
+      assert.equal(response.statusCode, 404, actor);
+      assert.deepEqual(response.json(), NOT_FOUND, actor);
+    }
+    assert.equal((await send(null, { method: 'GET', url: tenantUrl(slug) })).statusCode, 401);
+  });
+
+  test('a path that cannot be decoded, or an over-long one, is the standard 404 for anyone', async () => {
+    for (const url of [
+      tenantUrl('%E0%A4%A'),
+      '/%E0%A4%A',
+      tenantUrl('a'.repeat(5000)),
+      '/admin/operations/%',
+    ]) {
+      for (const [actor, credential] of actors) {
+        const response = await send(credential(), { method: 'GET', url });
+        assert.equal(response.statusCode, 404, `${actor} ${url.slice(0, 40)}: ${response.body}`);
+        assert.deepEqual(response.json(), NOT_FOUND);
+      }
+    }
+  });
+
+  test('unknown routes and dot segments never answer 5xx or a foreign body', async () => {
+    const owner = world.token('owner');
+    for (const url of [
+      '/nope',
+      '/api/nope',
+      '/admin/t',
+      '/admin/t/x/y/z/w',
+      '/nope%00',
+      '//admin//my-work',
+    ]) {
+      const response = await send(owner, { method: 'GET', url });
+      assert.equal(response.statusCode, 404, url);
+      assert.deepEqual(response.json(), NOT_FOUND, url);
+    }
+    for (const path of ['..', '%2e%2e', '.', '../..', '..%2f..', '..%5c..', '...']) {
+      for (const url of [
+        tenantUrl(path),
+        `${tenantUrl(valid.tenant ?? '')}/${path}`,
+        `/admin/operations/${path}`,
+      ]) {
+        for (const [actor, credential] of actors)
+          assertStandard(await send(credential(), { method: 'GET', url }), `${actor} ${url}`);
+      }
+    }
+  });
+});
+
+/** Hostile query strings, appended to every GET route as sent. */
+const hostileQueries = [
+  'limit=1&limit=2',
+  'limit[]=1',
+  'limit[0]=1&limit[1]=2',
+  'a[b][c][d]=1',
+  '__proto__=1',
+  '__proto__[polluted]=1',
+  'constructor[prototype][polluted]=1',
+  `x=${'a'.repeat(100_000)}`,
+  `${'k'.repeat(10_000)}=1`,
+  Array.from({ length: 2000 }, (_, i) => `k${i}=${i}`).join('&'),
+  '%E0%A4%A=1',
+  'x=%E0%A4%A',
+  '%00=%00',
+  'x=%E2%80%AE',
+  '&&&==&=',
+  'cursor=%00',
+  'cursor=%FF%FE',
+  `cursor=${'x'.repeat(5000)}`,
+];
+const hostileQueryValues = ['%00', '%E0%A4%A', '-1', '1e3', '%E2%80%AE1', 'a'.repeat(5000), '1&{name}=2', ''];
+
+describe('hostile query strings', () => {
+  for (const route of routes.filter((r) => r.method === 'GET' && r.url.startsWith('/admin'))) {
+    const scoped = paramsOf(route.url).length > 0;
+    test(`GET ${route.url}`, async () => {
+      const operation = spec.paths[route.url.replace(/:(\w+)/g, '{$1}')]?.get;
+      const names = (operation?.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name);
+      const queries = [
+        ...hostileQueries,
+        ...names.flatMap((name) =>
+          hostileQueryValues.map((value) => `${name}=${value.replace('{name}', name)}`),
+        ),
+      ];
+      for (const [actor, credential] of actors) {
+        for (const query of queries) {
+          const response = await send(credential(), { method: 'GET', url: `${fill(route.url)}?${query}` });
+          const label = `${actor} ?${query.slice(0, 60)}`;
+          assertStandard(response, label);
+          if (actor === 'anonymous') assert.equal(response.statusCode, 401, label);
+          if (actor === 'outsider' && scoped) assert.equal(response.statusCode, 404, label);
+          if (actor.startsWith('owner')) assert.ok([200, 422].includes(response.statusCode), label);
+        }
+      }
+      assert.equal(Object.hasOwn(Object.prototype, 'polluted'), false);
+    });
+  }
+
+  test('a repeated limit is 422 naming limit, after access', async () => {
+    const url = `${tenantUrl(valid.tenant ?? '')}?limit=1&limit=2`;
+    const response = await send(world.token('owner'), { method: 'GET', url });
+    assert.equal(response.statusCode, 422);
+    assert.ok(response.json().error.fields.limit);
+    assert.equal((await send(world.token('other workspace'), { method: 'GET', url })).statusCode, 404);
+  });
+});
+
+const deepArray = `${'['.repeat(500_000)}${']'.repeat(500_000)}`;
+const deepObject = `${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}`;
+/** [name, headers, payload, status for everyone] — refused while reading, before access is resolved. */
+const unreadableBodies: [string, Record<string, string>, string | Buffer, number][] = [
+  ['malformed JSON', json, '{"note":', 400],
+  ['empty JSON', json, '', 400],
+  ['text/plain', { 'content-type': 'text/plain' }, 'hello', 415],
+  ['form', { 'content-type': 'application/x-www-form-urlencoded' }, 'a=1', 415],
+  ['multipart', { 'content-type': 'multipart/form-data; boundary=x' }, '--x--', 415],
+  ['XML', { 'content-type': 'application/xml' }, '<a/>', 415],
+  ['a made-up type', { 'content-type': '}}}' }, '{}', 415],
+  ['over 1 MiB', json, JSON.stringify({ note: 'x'.repeat(1024 * 1024) }), 413],
+];
+/** Readable bodies: judged after access (401, 404, 403) — never a 5xx. */
+const oddBodies: [string, Record<string, string>, string | Buffer | undefined][] = [
+  ['no body', {}, undefined],
+  ['null', json, 'null'],
+  ['an array', json, '[]'],
+  ['a number', json, '1'],
+  ['a string', json, '"x"'],
+  ['true', json, 'true'],
+  ['deeply nested array', json, deepArray],
+  ['deeply nested object', json, deepObject],
+  ['__proto__ key', json, '{"__proto__":{"polluted":true}}'],
+  ['constructor key', json, '{"constructor":{"prototype":{"polluted":true}}}'],
+  [
+    'charset=latin1',
+    { 'content-type': 'application/json; charset=latin1' },
+    Buffer.from('{"note":"caf\xe9"}', 'latin1'),
+  ],
+  ['charset=utf-16', { 'content-type': 'application/json; charset=utf-16' }, '{}'],
+  ['byte order mark', json, '\ufeff{}'],
+  ['invalid UTF-8', json, Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0x22, 0x7d])],
+  [
+    'NUL everywhere',
+    json,
+    JSON.stringify({ '\u0000': '\u0000', note: '\u0000', summary: 'a\u0000', email: '\u0000' }),
+  ],
+  [
+    'RTL and emoji',
+    json,
+    JSON.stringify({ note: '\u202e💥', summary: '\u202e💥', request_reason: '\u202e' }),
+  ],
+];
+
+describe('hostile bodies', () => {
+  for (const route of routes.filter((r) => r.method === 'POST')) {
+    const isPublic = !route.url.startsWith('/admin');
+    test(`POST ${route.url}`, async () => {
+      for (const [actor, credential] of actors) {
+        for (const [name, headers, payload, status] of unreadableBodies) {
+          const response = await send(credential(), {
+            method: 'POST',
+            url: fill(route.url),
+            headers,
+            payload,
+          });
+          assertStandard(response, `${actor} ${name}`);
+          // Sign-in attempts are rate limited: a 429 there is an answer too.
+          if (response.statusCode !== 429) assert.equal(response.statusCode, status, `${actor} ${name}`);
+        }
+        for (const [name, headers, payload] of oddBodies) {
+          const response = await send(credential(), {
+            method: 'POST',
+            url: fill(route.url),
+            headers,
+            payload,
+          });
+          const label = `${actor} ${name}`;
+          assertStandard(response, label);
+          if (isPublic) continue;
+          if (actor === 'anonymous') assert.equal(response.statusCode, 401, label);
+          if (actor === 'outsider') assert.equal(response.statusCode, 404, label);
+        }
+      }
+      assert.equal(Object.hasOwn(Object.prototype, 'polluted'), false);
+      assert.equal(({} as Record<string, unknown>).polluted, undefined);
+    });
+  }
+
+  const responsibility = () => fill('/admin/t/:tenant/findings/:finding/responsibility');
+  const stored = async () => {
+    const [row] = await t.db
+      .select()
+      .from(findings)
+      .where(eq(findings.id, Number(valid.finding)));
+    return { owner: row?.ownerUserId, assignee: row?.assigneeUserId };
+  };
+
+  test('malformed JSON is 400, text/plain 415 and over 1 MiB 413, in the standard body', async () => {
+    const owner = world.token('owner');
+    const cases: [Record<string, string>, string, number, string][] = [
+      [json, '{"owner_user_id": ', 400, 'bad_request'],
+      [{ 'content-type': 'text/plain' }, '{}', 415, 'unsupported_media_type'],
+      [json, JSON.stringify({ owner_user_id: null, pad: 'x'.repeat(1024 * 1024) }), 413, 'payload_too_large'],
+    ];
+    for (const [headers, payload, status, code] of cases) {
+      const response = await send(owner, { method: 'POST', url: responsibility(), headers, payload });
+      assert.equal(response.statusCode, status, response.body);
+      assert.equal(response.json().error.code, code);
+    }
+  });
+
+  test('a missing body is 422 naming body, after access', async () => {
+    const options = { method: 'POST', url: responsibility(), payload: undefined } as const;
+    assert.equal((await send(null, options)).statusCode, 401);
+    assert.equal((await send(world.token('other workspace'), options)).statusCode, 404);
+    const response = await send(world.token('owner'), options);
+    assert.equal(response.statusCode, 422, response.body);
+    assert.ok(response.json().error.fields.body, response.body);
+  });
+
+  test('__proto__ and constructor keys are unknown fields: 422, nothing written, nothing polluted', async () => {
+    const before = await stored();
+    for (const key of ['__proto__', 'constructor']) {
+      const payload = `{"${key}":{"prototype":{"polluted":true},"polluted":true},"owner_user_id":null}`;
+      const response = await send(world.token('owner'), {
+        method: 'POST',
+        url: responsibility(),
+        headers: json,
+        payload,
+      });
+      assert.equal(response.statusCode, 422, response.body);
+      const fields = response.json().error.fields;
+      assert.ok(Object.hasOwn(fields, key), response.body);
+      assert.equal(fields[key], 'is not a known field');
+    }
+    assert.deepEqual(await stored(), before);
+    assert.equal(Object.hasOwn(Object.prototype, 'polluted'), false);
+  });
+});
+
+describe('hostile headers and methods', () => {
+  const hostileHeaders: Record<string, string>[] = [
+    { authorization: 'Bearer \u0000' },
+    { authorization: `Bearer ${'x'.repeat(20_000)}` },
+    { authorization: 'Basic Og==' },
+    { authorization: 'Bearer' },
+    { authorization: 'Bearer tp_\u202e' },
+    { cookie: 'tp_session=%00' },
+    { cookie: `tp_session=${'a'.repeat(5000)}` },
+    { cookie: '=;;=;tp_session' },
+    { cookie: 'tp_session=%E0%A4%A; _csrf=%00' },
+    { accept: '\u202e' },
+    { accept: 'application/json;q=abc' },
+    { 'content-type': 'application/json; charset=latin1' },
+    { 'x-forwarded-for': '\u0000, garbage' },
+    { 'x-csrf-token': '\u0000' },
+    { 'accept-language': 'x'.repeat(5000) },
+    { range: 'bytes=abc' },
+  ];
+
+  test('odd credentials and headers are 401 or the route answer, never 5xx', async () => {
+    const urls = [
+      { method: 'GET', url: tenantUrl(valid.tenant ?? '') },
+      { method: 'POST', url: fill('/admin/t/:tenant/support-requests/actions/submit') },
+      { method: 'GET', url: '/api/session' },
+    ] as const;
+    for (const target of urls) {
+      for (const headers of hostileHeaders) {
+        const label = `${target.method} ${target.url} ${JSON.stringify(headers).slice(0, 50)}`;
+        assertStandard(await send(null, { ...target, headers }), label);
+        assertStandard(await send(world.token('owner'), { ...target, headers }), `owner ${label}`);
+      }
+    }
+  });
+
+  test('a body on GET is read or refused like any body, never 5xx', async () => {
+    const url = tenantUrl(valid.tenant ?? '');
+    for (const [headers, payload] of [
+      [json, '{"x":1}'],
+      [json, '{"x":'],
+      [{ 'content-type': 'text/plain' }, 'hello'],
+      [json, JSON.stringify({ x: 'x'.repeat(1024 * 1024) })],
+    ] as const) {
+      for (const [actor, credential] of actors) {
+        assertStandard(
+          await send(credential(), { method: 'GET', url, headers, payload }),
+          `${actor} ${payload.slice(0, 9)}`,
+        );
+      }
+    }
+  });
+
+  test('HEAD on every JSON route: the GET status, no body, never 5xx', async () => {
+    // The web pages (/, /sign-in, /docs) are HTML, and 503 where the UI is not built: test/http.test.ts.
+    const jsonRoute = /^\/(admin|api)\/|^\/(healthz|openapi\.json)$/;
+    for (const route of routes.filter((r) => r.method === 'HEAD' && jsonRoute.test(r.url))) {
+      for (const [actor, credential] of actors) {
+        const url = fill(route.url);
+        const response = await send(credential(), { method: 'HEAD', url });
+        assertStandard(response, `${actor} HEAD ${route.url}`);
+        assert.equal(response.body, '', route.url);
+        const get = await send(credential(), { method: 'GET', url });
+        assert.equal(response.statusCode, get.statusCode, `${actor} HEAD ${route.url}`);
+      }
+    }
+  });
+
+  test('every other method on every route is the standard 404', async () => {
+    const methodsOf = new Map<string, Set<string>>();
+    for (const route of routes)
+      methodsOf.set(route.url, (methodsOf.get(route.url) ?? new Set()).add(route.method));
+    for (const [url, registered] of methodsOf) {
+      if (url.includes('*')) continue;
+      for (const method of METHODS.filter((m) => !registered.has(m) && m !== 'CONNECT')) {
+        const response = await send(world.token('owner'), { method: method as HTTPMethods, url: fill(url) });
+        assertStandard(response, `${method} ${url}`);
+        // RFC 10008: a QUERY without a Content-Type cannot be read, whatever its URL.
+        const expected = method === 'QUERY' ? 400 : 404;
+        assert.equal(response.statusCode, expected, `${method} ${url}: ${response.body}`);
+        if (expected === 404 && method !== 'HEAD')
+          assert.deepEqual(response.json(), NOT_FOUND, `${method} ${url}`);
+      }
+    }
+  });
+});
+
+/** Bytes Node's HTTP parser refuses before Fastify sees a request: `app.inject` cannot send them. */
+function sendRaw(port: number, data: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1', () => socket.write(data));
+    let answer = '';
+    socket.setEncoding('latin1');
+    socket.on('data', (chunk) => {
+      answer += chunk;
+    });
+    socket.on('close', () => resolve(answer));
+    socket.on('error', reject);
+  });
+}
+
+test('over a real socket, what the HTTP parser refuses is the standard body too', async () => {
+  await t.app.listen({ port: 0, host: '127.0.0.1' });
+  const { port } = t.app.server.address() as net.AddressInfo;
+  const end = 'Host: x\r\nConnection: close\r\n\r\n';
+  const cases: [string, string, number][] = [
+    ['an unknown method', `FOO /admin/t/x/findings HTTP/1.1\r\n${end}`, 400],
+    ['a control character in the URL', `GET /admin/t/a\u0001b/findings HTTP/1.1\r\n${end}`, 400],
+    ['a space in the URL', `GET /admin/t/a b/findings HTTP/1.1\r\n${end}`, 400],
+    ['garbage', 'garbage\r\n\r\n', 400],
+    ['headers over the limit', `GET /healthz HTTP/1.1\r\nX-Big: ${'a'.repeat(20_000)}\r\n${end}`, 431],
+    ['a URL over the limit', `GET /healthz?${'a'.repeat(20_000)} HTTP/1.1\r\n${end}`, 431],
+    ['a bad Content-Length', `POST /api/session HTTP/1.1\r\nContent-Length: abc\r\n${end}`, 400],
+    [
+      'Content-Length and Transfer-Encoding',
+      `POST /api/session HTTP/1.1\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n${end}0\r\n\r\n`,
+      400,
+    ],
+    ['raw dot segments', `GET /admin/t/../findings HTTP/1.1\r\n${end}`, 401],
+    ['a raw bad escape', `GET /admin/t/%E0%A4%A/findings HTTP/1.1\r\n${end}`, 404],
+  ];
+  for (const [name, data, status] of cases) {
+    const answer = await sendRaw(port, data);
+    const [head = '', body = ''] = answer.split('\r\n\r\n');
+    assert.match(head, new RegExp(`^HTTP/1\\.1 ${status} `), `${name}: ${answer.slice(0, 200)}`);
+    assert.match(head, /content-type: application\/json/i, name);
+    assertErrorBody(body, name);
+  }
+});
