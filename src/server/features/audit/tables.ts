@@ -13,10 +13,15 @@ export const auditEvents = pgTable(
     subjectId: text('subject_id').notNull(),
     before: jsonb('before'),
     after: jsonb('after'),
+    /** The client's address as the server saw it (behind a proxy: X-Forwarded-For when trusted). */
+    clientAddress: text('client_address'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     index('audit_events_subject_idx').on(t.subjectType, t.subjectId, t.id.desc()),
     index('audit_events_tenant_idx').on(t.tenantId, t.id.desc()),
+    index('audit_events_workspace_idx').on(t.workspaceId, t.id.desc()),
+    index('audit_events_workspace_actor_idx').on(t.workspaceId, t.actorUserId, t.id.desc()),
+    index('audit_events_workspace_action_idx').on(t.workspaceId, t.action, t.id.desc()),
   ],
 );

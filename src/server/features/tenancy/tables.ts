@@ -28,6 +28,7 @@ export const users = pgTable(
     displayName: text('display_name').notNull(),
     passwordHash: text('password_hash'),
     active: boolean('active').notNull().default(true),
+    lastSignInAt: timestamp('last_sign_in_at', { withTimezone: true }),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('users_email_lower_key').on(sql`lower(${t.email})`)],
@@ -50,6 +51,8 @@ export const workspaceMemberships = pgTable(
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
     role: text('role', { enum: roles }).notNull(),
+    /** False while the membership is suspended: none of the workspace's tenants or pages answer them. */
+    active: boolean('active').notNull().default(true),
     createdAt: createdAt(),
   },
   (t) => [
@@ -68,6 +71,13 @@ export const tenants = pgTable(
       .references(() => workspaces.id, { onDelete: 'cascade' }),
     externalId: text('external_id').notNull().unique(),
     name: text('name').notNull(),
+    /** The customer's Microsoft Entra tenant id (a GUID, lower case), unique across the installation. */
+    directoryId: text('directory_id').unique(),
+    primaryDomain: text('primary_domain'),
+    /** The customer in the external desk (organization, company, client); null = not mapped. */
+    deskCustomerId: text('desk_customer_id'),
+    /** Set while archived: readable, every change refused. */
+    archivedAt: timestamp('archived_at', { withTimezone: true }),
     createdAt: createdAt(),
   },
   (t) => [
@@ -75,6 +85,10 @@ export const tenants = pgTable(
     // Lets tenant_memberships prove, in the database, that the tenant sits in the membership's workspace.
     unique('tenants_id_workspace_key').on(t.id, t.workspaceId),
     check('tenants_external_id_check', sql`${t.externalId} ~ '^[a-z0-9-]{1,63}$'`),
+    check(
+      'tenants_directory_id_check',
+      sql`${t.directoryId} ~ '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'`,
+    ),
   ],
 );
 
@@ -141,4 +155,33 @@ export const rateLimitHits = pgTable('rate_limit_hits', {
   key: text('key').primaryKey(),
   count: integer('count').notNull(),
   windowEndsAt: timestamp('window_ends_at', { withTimezone: true }).notNull(),
+});
+
+/** A one-time invitation to a workspace: the token is shown once to the inviter and stored as a digest. */
+export const invitations = pgTable(
+  'invitations',
+  {
+    id: serial('id').primaryKey(),
+    workspaceId: integer('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    invitedBy: integer('invited_by').references(() => users.id),
+    /** sha256 of the token in the invitation URL. */
+    tokenHash: text('token_hash').notNull().unique(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    usedAt: timestamp('used_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [index('invitations_user_idx').on(t.userId)],
+);
+
+/** The first-run setup link: valid until used, stored as a digest; at most one unused at a time. */
+export const setupTokens = pgTable('setup_tokens', {
+  id: serial('id').primaryKey(),
+  tokenHash: text('token_hash').notNull().unique(),
+  usedAt: timestamp('used_at', { withTimezone: true }),
+  createdAt: createdAt(),
 });
