@@ -45,12 +45,16 @@ before(async () => {
   world = await createActorWorld(t);
   const run = await make.createRun(t.db, { workspaceId: world.workspace.id, tenantId: world.tenant.id });
   const finding = await make.createFinding(t.db, { tenantId: world.tenant.id });
+  const exception = await make.createException(t.db, {
+    findingId: finding.id,
+    ownerUserId: world.userIds.owner,
+  });
   Object.assign(values, {
     workspace: world.workspace.slug,
     tenant: world.tenant.externalId,
     run: String(run.id),
     finding: String(finding.id),
-    exception: '1',
+    exception: String(exception.id),
     id: '1',
   });
 });
@@ -120,6 +124,28 @@ describe('every route declares its access', () => {
       );
     } finally {
       await database.close();
+    }
+  });
+});
+
+describe('records below a scope', () => {
+  test("an unknown record answers the scope's 404 before the 403 and the 422", async () => {
+    const withRecord = routes.filter((route) => route.access?.record);
+    assert.ok(withRecord.length > 0, 'no route declares a record');
+    for (const route of withRecord) {
+      const param = route.access?.record ?? '';
+      for (const kind of ['owner', 'readonly'] as const) {
+        for (const unknown of ['999999', 'abc']) {
+          const url = urlFor(route).replace(`/${values[param]}/`, `/${unknown}/`);
+          const response = await request(t.app, world.token(kind), {
+            method: route.method as 'POST',
+            url,
+            payload: { not_a_field: 1 },
+          });
+          assert.equal(response.statusCode, 404, `${kind} ${route.method} ${url}: ${response.body}`);
+          assert.deepEqual(response.json(), NOT_FOUND);
+        }
+      }
     }
   });
 });

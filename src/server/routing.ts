@@ -31,11 +31,22 @@ type Required<C> = C | CapabilityRule<C>;
  * Who may call a route. `public`: anyone. `actor`: anyone signed in. The others resolve the path's
  * `:workspace`, `:tenant`, `:run` or `:tenant` + `:finding` and require the capability on it.
  */
-export type AccessDeclaration =
+export type AccessDeclaration = (
   | { scope: 'public' }
   | { scope: 'actor' }
   | { scope: 'workspace'; capability: Required<WorkspaceCapability> }
-  | { scope: 'tenant' | 'run' | 'finding'; capability: Required<TenantCapability> };
+  | { scope: 'tenant' | 'run' | 'finding'; capability: Required<TenantCapability> }
+) & {
+  /**
+   * A record below the scope that the path names (`:exception` of a finding): looked up inside the
+   * scope, so one that is not there answers the scope's 404 before any 403 or 422. Read its id with
+   * `recordIdOf`.
+   */
+  record?: RecordKind;
+};
+
+/** The records the pipeline can look up below a scope (http/access.ts keeps how). */
+export type RecordKind = 'exception';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -50,6 +61,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** Set by the access pipeline before the handler runs; read it with `scopeOf`. */
     resolvedScope: ScopeOfKind[ScopeKind] | undefined;
+    /** The id of the declared record, once found inside the scope; read it with `recordIdOf`. */
+    resolvedRecordId: number | undefined;
   }
 }
 
@@ -60,4 +73,12 @@ export function scopeOf<K extends ScopeKind>(request: FastifyRequest, kind: K): 
     throw new Error(`${request.routeOptions.url} declares scope ${declared}, its handler reads ${kind}`);
   }
   return request.resolvedScope as ScopeOfKind[K];
+}
+
+/** The id of the record the route declares (`access.record`), found inside the scope by the pipeline. */
+export function recordIdOf(request: FastifyRequest): number {
+  if (request.resolvedRecordId === undefined) {
+    throw new Error(`${request.routeOptions.url} declares no record, its handler reads one`);
+  }
+  return request.resolvedRecordId;
 }

@@ -14,7 +14,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Db } from '../../src/server/db/client.ts';
-import { findings } from '../../src/server/features/findings/tables.ts';
+import { findingExceptions, findings } from '../../src/server/features/findings/tables.ts';
 import { operationRuns } from '../../src/server/features/operation-runs/tables.ts';
 import {
   API_TOKEN_PREFIX,
@@ -149,6 +149,33 @@ export async function createFinding(
     })
     .returning();
   return must(finding, 'the inserted finding');
+}
+
+/** A pending exception on the finding, due for review in a week, unless overridden. */
+export async function createException(
+  db: Db,
+  {
+    findingId,
+    ownerUserId,
+    requestedByUserId = ownerUserId,
+    ...overrides
+  }: { findingId: number; ownerUserId: number; requestedByUserId?: number } & Partial<
+    typeof findingExceptions.$inferInsert
+  >,
+) {
+  const [exception] = await db
+    .insert(findingExceptions)
+    .values({
+      findingId,
+      ownerUserId,
+      requestedByUserId,
+      requestReason: 'Compensating control in place',
+      reviewDueAt: new Date(Date.now() + 7 * 86_400_000),
+      status: 'pending',
+      ...overrides,
+    })
+    .returning();
+  return must(exception, 'the inserted exception');
 }
 
 /** A bearer token for the user; returns the secret, as the CLI shows it once. */

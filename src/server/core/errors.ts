@@ -26,6 +26,9 @@ export class AppError extends Error {
 /** One body for every "not yours or not there": nothing about existence leaks (docs/rules.md, access). */
 export const notFound = () => new AppError('not_found', 'Not found');
 
+/** A change the current state refuses (a second pending exception, an archived tenant). */
+export const conflict = (message: string) => new AppError('conflict', message);
+
 /** One 422 naming every bad field. */
 export const invalidFields = (fields: Record<string, string>) =>
   new AppError('invalid', 'The request has invalid fields', fields);

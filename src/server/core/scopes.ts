@@ -21,12 +21,16 @@ export interface TenantRef {
   id: number;
   externalId: string;
   name: string;
+  /** An archived tenant stays readable and refuses every change (409). */
+  archived: boolean;
 }
 
 /** What every service verb is given: the database and the signed-in actor. */
 export interface ActorScope {
   db: Db;
   actor: Actor;
+  /** Where the request came from, for the audit log. */
+  clientAddress: string;
 }
 
 /** A workspace the actor is a member of, with what their workspace role allows (docs/rules.md). */

@@ -6,14 +6,14 @@ import {
   type WorkspaceCapability,
   workspaceCapabilitiesOf,
 } from '../core/capabilities.ts';
-import { AppError, notFound } from '../core/errors.ts';
+import { AppError, conflict, notFound } from '../core/errors.ts';
 import { parseId } from '../core/ids.ts';
-import type { Actor, ScopeKind, ScopeOfKind, TenantScope } from '../core/scopes.ts';
+import type { ActorScope, ScopeOfKind, TenantScope } from '../core/scopes.ts';
 import type { Db } from '../db/client.ts';
-import { findingIsInTenant } from '../features/findings/queries.ts';
+import { exceptionIsOfFinding, findingIsInTenant } from '../features/findings/queries.ts';
 import { findRunPlacement } from '../features/operation-runs/queries.ts';
 import { findTenantEntitlement, findWorkspaceMembership } from '../features/tenancy/access-queries.ts';
-import type { AccessDeclaration, CapabilityRule } from '../routing.ts';
+import type { AccessDeclaration, CapabilityRule, RecordKind } from '../routing.ts';
 import { requireActor } from './auth.ts';
 import { assertValidRequest } from './validation.ts';
 
@@ -56,108 +56,153 @@ function authorize<C extends string>(role: Role, granted: readonly C[], needed: 
   if (missing) throw new AppError('forbidden', `Your role (${role}) does not allow ${missing}`);
 }
 
+/** A scope found for the actor, not yet judged: existence (404) comes before capability (403). */
+interface Found<S> {
+  scope: S;
+  /** Throws 403 when the actor's role lacks what the route needs. */
+  authorize(needed: readonly string[]): void;
+}
+
 type Entitlement = NonNullable<Awaited<ReturnType<typeof findTenantEntitlement>>>;
 
-async function tenantScope(
-  db: Db,
-  actor: Actor,
-  tenant: { externalId: string } | { id: number },
-  needed: readonly TenantCapability[],
-): Promise<TenantScope> {
-  const row = await findTenantEntitlement(db, actor.userId, tenant);
-  if (!row) throw notFound();
-  return entitledScope(db, actor, row, needed);
-}
-
-function entitledScope(db: Db, actor: Actor, row: Entitlement, needed: readonly TenantCapability[]) {
+function entitled(base: ActorScope, row: Entitlement): Found<TenantScope> {
   const granted = tenantCapabilitiesOf[row.role];
-  authorize(row.role, granted, needed);
-  const scope: TenantScope = {
-    db,
-    actor,
-    workspace: { id: row.workspaceId, slug: row.workspaceSlug, name: row.workspaceName },
-    tenant: { id: row.tenantId, externalId: row.tenantExternalId, name: row.tenantName },
-    role: row.role,
-    capabilities: granted,
+  return {
+    scope: {
+      ...base,
+      workspace: { id: row.workspaceId, slug: row.workspaceSlug, name: row.workspaceName },
+      tenant: {
+        id: row.tenantId,
+        externalId: row.tenantExternalId,
+        name: row.tenantName,
+        archived: row.tenantArchivedAt !== null,
+      },
+      role: row.role,
+      capabilities: granted,
+    },
+    authorize: (needed) => authorize(row.role, granted, needed as readonly TenantCapability[]),
   };
-  return scope;
 }
 
-async function workspaceScope(
-  db: Db,
-  actor: Actor,
+async function findTenantScope(
+  base: ActorScope,
+  tenant: { externalId: string } | { id: number },
+): Promise<Found<TenantScope>> {
+  const row = await findTenantEntitlement(base.db, base.actor.userId, tenant);
+  if (!row) throw notFound();
+  return entitled(base, row);
+}
+
+async function findWorkspaceScope(
+  base: ActorScope,
   workspace: { slug: string } | { id: number },
-  needed: readonly WorkspaceCapability[],
-): Promise<ScopeOfKind['workspace']> {
-  const row = await findWorkspaceMembership(db, actor.userId, workspace);
+): Promise<Found<ScopeOfKind['workspace']>> {
+  const row = await findWorkspaceMembership(base.db, base.actor.userId, workspace);
   if (!row) throw notFound();
   const granted = workspaceCapabilitiesOf[row.role];
-  authorize(row.role, granted, needed);
   return {
-    db,
-    actor,
-    workspace: { id: row.id, slug: row.slug, name: row.name },
-    workspaceRole: row.role,
-    capabilities: granted,
+    scope: {
+      ...base,
+      workspace: { id: row.id, slug: row.slug, name: row.name },
+      workspaceRole: row.role,
+      capabilities: granted,
+    },
+    authorize: (needed) => authorize(row.role, granted, needed as readonly WorkspaceCapability[]),
   };
 }
 
-async function runScope(
-  db: Db,
-  actor: Actor,
-  runParam: string | undefined,
-  needed: readonly TenantCapability[],
-): Promise<ScopeOfKind['run']> {
-  const runId = parseId(runParam ?? '');
-  const run = runId === null ? undefined : await findRunPlacement(db, runId);
+async function findRunScope(base: ActorScope, params: Params): Promise<Found<ScopeOfKind['run']>> {
+  const runId = parseId(params.run ?? '');
+  const run = runId === null ? undefined : await findRunPlacement(base.db, runId);
   if (!run || runId === null) throw notFound();
-  if (run.tenantId !== null)
-    return { ...(await tenantScope(db, actor, { id: run.tenantId }, needed)), runId };
+  if (run.tenantId !== null) {
+    const found = await findTenantScope(base, { id: run.tenantId });
+    return { ...found, scope: { ...found.scope, runId } };
+  }
   // A workspace-level run can be looked at by any member of its workspace, never acted on.
-  if (needed.some((capability) => capability !== 'tenant.view')) throw notFound();
-  const { workspace } = await workspaceScope(db, actor, { id: run.workspaceId }, []);
-  return { db, actor, runId, workspace, tenant: null, capabilities: [] };
+  const { scope } = await findWorkspaceScope(base, { id: run.workspaceId });
+  return {
+    scope: { ...base, runId, workspace: scope.workspace, tenant: null, capabilities: [] },
+    authorize: (needed) => {
+      if (needed.some((capability) => capability !== 'tenant.view')) throw notFound();
+    },
+  };
 }
 
-async function findingScope(
-  db: Db,
-  actor: Actor,
-  params: Params,
-  needed: readonly TenantCapability[],
-): Promise<ScopeOfKind['finding']> {
+async function findFindingScope(base: ActorScope, params: Params): Promise<Found<ScopeOfKind['finding']>> {
   const findingId = parseId(params.finding ?? '');
   if (findingId === null) throw notFound();
   // Membership first, then the finding: a finding of another tenant answers exactly like a missing one.
-  const row = await findTenantEntitlement(db, actor.userId, tenantParam(params));
-  if (!row || !(await findingIsInTenant(db, row.tenantId, findingId))) throw notFound();
-  return { ...entitledScope(db, actor, row, needed), findingId };
+  const row = await findTenantEntitlement(base.db, base.actor.userId, tenantParam(params));
+  if (!row || !(await findingIsInTenant(base.db, row.tenantId, findingId))) throw notFound();
+  const found = entitled(base, row);
+  return { ...found, scope: { ...found.scope, findingId } };
 }
 
 /**
- * docs/rules.md "Access", the one path for every declared route: 401 when nobody is signed in, 404 for
- * anything out of the actor's reach, 403 for a missing capability, and only then 422 for the request's
- * schema errors (deferred: see deferValidation). Handlers never check memberships themselves.
+ * Records below a scope, looked up inside it: one of another tenant (or an unknown or malformed id)
+ * answers the same 404 as a missing scope, before any 403 or 422.
  */
-async function resolveScope(
-  db: Db,
-  request: FastifyRequest,
-  access: AccessDeclaration,
-): Promise<ScopeOfKind[ScopeKind]> {
-  if (access.scope === 'public') return null;
-  const actor = await requireActor(db, request);
-  const params = request.params as Params;
+const records: Record<
+  RecordKind,
+  { param: string; find(scope: unknown, raw: string): Promise<number | undefined> }
+> = {
+  exception: {
+    param: 'exception',
+    async find(scope, raw) {
+      const id = parseId(raw);
+      const { db, findingId } = scope as ScopeOfKind['finding'];
+      return id !== null && (await exceptionIsOfFinding(db, findingId, id)) ? id : undefined;
+    },
+  },
+};
+
+async function findScope(access: AccessDeclaration, base: ActorScope, params: Params) {
   switch (access.scope) {
     case 'actor':
-      return { db, actor };
+      return { scope: base, authorize: () => {} };
     case 'workspace':
-      return workspaceScope(db, actor, workspaceParam(params), required(access.capability, request.body));
+      return findWorkspaceScope(base, workspaceParam(params));
     case 'tenant':
-      return tenantScope(db, actor, tenantParam(params), required(access.capability, request.body));
+      return findTenantScope(base, tenantParam(params));
     case 'run':
-      return runScope(db, actor, params.run, required(access.capability, request.body));
+      return findRunScope(base, params);
     case 'finding':
-      return findingScope(db, actor, params, required(access.capability, request.body));
+      return findFindingScope(base, params);
+    case 'public':
+      throw new Error('a public route has no scope to find');
   }
+}
+
+const READS = new Set(['GET', 'HEAD']);
+
+/**
+ * docs/rules.md "Access", the one path for every declared route: 401 when nobody is signed in, 404 for
+ * anything out of the actor's reach (the scope, then the record below it), 403 for a missing
+ * capability, then 422 for the request's deferred schema errors and body rules, and 409 for a change
+ * to an archived tenant. Handlers never check memberships themselves.
+ */
+async function resolve(db: Db, request: FastifyRequest, access: AccessDeclaration): Promise<void> {
+  if (access.scope === 'public') {
+    request.resolvedScope = null;
+    return;
+  }
+  const actor = await requireActor(db, request);
+  const params = request.params as Params;
+  const found = await findScope(access, { db, actor, clientAddress: request.ip }, params);
+  if (access.record) {
+    const record = records[access.record];
+    const id = await record.find(found.scope, params[record.param] ?? '');
+    if (id === undefined) throw notFound();
+    request.resolvedRecordId = id;
+  }
+  if (access.scope !== 'actor') found.authorize(required(access.capability, request.body));
+  assertValidRequest(request);
+  const tenant = 'tenant' in found.scope ? found.scope.tenant : null;
+  if (tenant?.archived && !READS.has(request.method)) {
+    throw conflict(`${tenant.name} is archived: it can be read, not changed, until an owner restores it`);
+  }
+  request.resolvedScope = found.scope;
 }
 
 /**
@@ -167,6 +212,7 @@ async function resolveScope(
  */
 export function registerAccessPipeline(app: FastifyInstance, db: Db): void {
   app.decorateRequest('resolvedScope', undefined);
+  app.decorateRequest('resolvedRecordId', undefined);
   app.addHook('onRoute', (route) => {
     const access = route.config?.access;
     if (!access) {
@@ -176,11 +222,8 @@ export function registerAccessPipeline(app: FastifyInstance, db: Db): void {
       return;
     }
     if (access.scope !== 'public') route.attachValidation = true;
-    const resolve: preHandlerAsyncHookHandler = async (request) => {
-      request.resolvedScope = await resolveScope(db, request, access);
-      assertValidRequest(request);
-    };
+    const pipeline: preHandlerAsyncHookHandler = (request) => resolve(db, request, access);
     const existing = route.preHandler;
-    route.preHandler = existing ? [...(Array.isArray(existing) ? existing : [existing]), resolve] : resolve;
+    route.preHandler = existing ? [...(Array.isArray(existing) ? existing : [existing]), pipeline] : pipeline;
   });
 }

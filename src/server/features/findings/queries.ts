@@ -5,7 +5,7 @@ import { auditEvents } from '../audit/tables.ts';
 import { users } from '../tenancy/tables.ts';
 import { iso } from './item-queries.ts';
 import { listGapOwnerIds } from './list-queries.ts';
-import { findings } from './tables.ts';
+import { findingExceptions, findings } from './tables.ts';
 
 /** Counts of a tenant's findings per responsibility state (docs/rules.md "Finding responsibility"), in one pass. */
 export async function countFindingsByResponsibility(db: Db, tenantId: number) {
@@ -68,4 +68,14 @@ export function listFindingHistoryRows(db: Db, findingId: number, beforeId: numb
     )
     .orderBy(newestFirst(auditEvents.id))
     .limit(limit);
+}
+
+/** Whether the exception belongs to this finding: one of another finding is as absent as a missing one. */
+export async function exceptionIsOfFinding(db: Db, findingId: number, exceptionId: number): Promise<boolean> {
+  const [row] = await db
+    .select({ id: findingExceptions.id })
+    .from(findingExceptions)
+    .where(and(eq(findingExceptions.id, exceptionId), eq(findingExceptions.findingId, findingId)))
+    .limit(1);
+  return row !== undefined;
 }

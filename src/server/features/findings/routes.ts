@@ -1,9 +1,7 @@
 import { Type } from 'typebox';
-import { notFound } from '../../core/errors.ts';
-import { parseId } from '../../core/ids.ts';
 import { PageQuery } from '../../core/pagination.ts';
 import { nulCharacterFields } from '../../core/text-rules.ts';
-import { type App, scopeOf } from '../../routing.ts';
+import { type App, recordIdOf, scopeOf } from '../../routing.ts';
 import { TenantParams } from '../tenancy/schemas.ts';
 import { decideException, requestException } from './exceptions.ts';
 import { updateResponsibility } from './responsibility.ts';
@@ -141,15 +139,17 @@ export function registerFindingRoutes(app: App): void {
           request.body ??= {};
         },
         config: {
-          access: { scope: 'finding', capability: 'finding_exceptions.decide' },
+          access: { scope: 'finding', capability: 'finding_exceptions.decide', record: 'exception' },
           bodyRules: (body) => nulCharacterFields(body, ['note']),
         },
       },
       async (request) => {
-        const scope = scopeOf(request, 'finding');
-        const exceptionId = parseId(request.params.exception);
-        if (exceptionId === null) throw notFound();
-        return decideException(scope, exceptionId, decision, request.body?.note);
+        return decideException(
+          scopeOf(request, 'finding'),
+          recordIdOf(request),
+          decision,
+          request.body?.note,
+        );
       },
     );
   }

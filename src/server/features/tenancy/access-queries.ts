@@ -2,7 +2,10 @@ import { and, eq, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { tenantMemberships, tenants, workspaceMemberships, workspaces } from './tables.ts';
 
-/** The tenant, its workspace, and the user's tenant role on it; undefined when the user holds no membership. */
+/**
+ * The tenant, its workspace, and the user's tenant role on it; undefined when the user holds no membership
+ * or their workspace membership is suspended.
+ */
 export async function findTenantEntitlement(
   db: Db,
   userId: number,
@@ -14,6 +17,7 @@ export async function findTenantEntitlement(
       tenantId: tenants.id,
       tenantExternalId: tenants.externalId,
       tenantName: tenants.name,
+      tenantArchivedAt: tenants.archivedAt,
       workspaceId: workspaces.id,
       workspaceSlug: workspaces.slug,
       workspaceName: workspaces.name,
@@ -23,7 +27,11 @@ export async function findTenantEntitlement(
     .innerJoin(workspaces, eq(workspaces.id, tenants.workspaceId))
     .innerJoin(
       workspaceMemberships,
-      and(eq(workspaceMemberships.workspaceId, tenants.workspaceId), eq(workspaceMemberships.userId, userId)),
+      and(
+        eq(workspaceMemberships.workspaceId, tenants.workspaceId),
+        eq(workspaceMemberships.userId, userId),
+        eq(workspaceMemberships.active, true),
+      ),
     )
     .innerJoin(
       tenantMemberships,
@@ -34,7 +42,7 @@ export async function findTenantEntitlement(
   return row;
 }
 
-/** The workspace and the user's workspace role; undefined when the user is not a member. */
+/** The workspace and the user's workspace role; undefined when the user is not an active member. */
 export async function findWorkspaceMembership(
   db: Db,
   userId: number,
@@ -52,7 +60,11 @@ export async function findWorkspaceMembership(
     .from(workspaces)
     .innerJoin(
       workspaceMemberships,
-      and(eq(workspaceMemberships.workspaceId, workspaces.id), eq(workspaceMemberships.userId, userId)),
+      and(
+        eq(workspaceMemberships.workspaceId, workspaces.id),
+        eq(workspaceMemberships.userId, userId),
+        eq(workspaceMemberships.active, true),
+      ),
     )
     .where(where)
     .limit(1);
