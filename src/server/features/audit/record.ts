@@ -12,6 +12,23 @@ export interface AuditEvent {
   subjectId: number | string;
   before?: unknown;
   after?: unknown;
+  /** The client's address; null for the command line. */
+  clientAddress?: string | null;
+}
+
+/** Who acted, where, and from which address: the part of an audit event every scoped change shares. */
+export function actedIn(scope: {
+  actor: { userId: number };
+  clientAddress: string;
+  workspace: { id: number };
+  tenant?: { id: number } | null;
+}) {
+  return {
+    actorUserId: scope.actor.userId,
+    workspaceId: scope.workspace.id,
+    tenantId: scope.tenant?.id ?? null,
+    clientAddress: scope.clientAddress,
+  };
 }
 
 /** The one audit writer. Call it with the transaction that makes the change, so both commit or neither. */
@@ -25,5 +42,6 @@ export async function recordAuditEvent(db: Db, event: AuditEvent): Promise<void>
     subjectId: String(event.subjectId),
     before: event.before ?? null,
     after: event.after ?? null,
+    clientAddress: event.clientAddress ?? null,
   });
 }

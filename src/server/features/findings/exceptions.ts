@@ -1,6 +1,6 @@
 import { AppError } from '../../core/errors.ts';
 import type { FindingScope } from '../../core/scopes.ts';
-import { recordAuditEvent } from '../audit/record.ts';
+import { actedIn, recordAuditEvent } from '../audit/record.ts';
 import { getExceptionRow, getFindingRow } from './item-queries.ts';
 import { type Decision, decide, effectiveExceptionStatus, validateExceptionRequest } from './rules.ts';
 import type { ExceptionRequestBody } from './schemas.ts';
@@ -40,9 +40,7 @@ async function refusingSecondPending<T>(work: () => Promise<T>): Promise<T> {
 
 function auditBase(scope: FindingScope) {
   return {
-    actorUserId: scope.actor.userId,
-    workspaceId: scope.workspace.id,
-    tenantId: scope.tenant.id,
+    ...actedIn(scope),
     // Exception events sit on the finding's own history.
     subjectType: 'finding',
     subjectId: scope.findingId,

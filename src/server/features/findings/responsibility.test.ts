@@ -104,6 +104,7 @@ describe('POST …/responsibility: the classification table, through the API', (
       const event = must(events[0], 'the audit event');
       assert.equal(event.action, 'finding.responsibility_changed');
       assert.equal(event.actorUserId, u.manager);
+      assert.equal(event.clientAddress, '127.0.0.1', 'the audit event keeps where the change came from');
       assert.deepEqual(event.before, { owner_user_id: u.a, assignee_user_id: u.b });
       assert.deepEqual(event.after, {
         owner_user_id: want.owner,

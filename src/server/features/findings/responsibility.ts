@@ -1,5 +1,5 @@
 import type { FindingScope } from '../../core/scopes.ts';
-import { recordAuditEvent } from '../audit/record.ts';
+import { actedIn, recordAuditEvent } from '../audit/record.ts';
 import { getFindingRow } from './item-queries.ts';
 import {
   applyResponsibilityChange,
@@ -31,9 +31,7 @@ export async function updateResponsibility(scope: FindingScope, change: Responsi
     });
     await saveResponsibility(tx, scope.findingId, next);
     await recordAuditEvent(tx, {
-      actorUserId: scope.actor.userId,
-      workspaceId: scope.workspace.id,
-      tenantId: scope.tenant.id,
+      ...actedIn(scope),
       action: 'finding.responsibility_changed',
       subjectType: 'finding',
       subjectId: scope.findingId,

@@ -43,6 +43,7 @@ function runContext(scope: RunScope): SupportContext {
   return {
     db: scope.db,
     actor: scope.actor,
+    clientAddress: scope.clientAddress,
     workspace: scope.workspace,
     tenant: scope.tenant,
     runId: scope.runId,

@@ -3,7 +3,7 @@ import { DEFAULT_PAGE_SIZE, decodeCursor, encodeCursor, toPage } from '../../cor
 import type { Actor, TenantRef, WorkspaceRef } from '../../core/scopes.ts';
 import type { Db } from '../../db/client.ts';
 import type { SupportDesk, TicketRequest, TicketResult } from '../../desks/desk.ts';
-import { recordAuditEvent } from '../audit/record.ts';
+import { actedIn, recordAuditEvent } from '../audit/record.ts';
 import {
   findLatestRow,
   findSupportRequestRow,
@@ -34,6 +34,7 @@ import { toLatestSummary, toSupportRequestView } from './views.ts';
 export interface SupportContext {
   db: Db;
   actor: Actor;
+  clientAddress: string;
   workspace: WorkspaceRef;
   tenant: TenantRef;
   runId: number | null;
@@ -55,9 +56,7 @@ const primaryContextOf = (ctx: SupportContext): PrimaryContext =>
   ctx.runId === null ? { type: 'tenant' } : { type: 'operation_run', runId: ctx.runId };
 
 const auditSubject = (ctx: SupportContext, id: number) => ({
-  actorUserId: ctx.actor.userId,
-  workspaceId: ctx.workspace.id,
-  tenantId: ctx.tenant.id,
+  ...actedIn(ctx),
   subjectType: 'support_request',
   subjectId: id,
 });
