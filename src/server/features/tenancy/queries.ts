@@ -11,7 +11,10 @@ export async function findUserByEmail(db: Db, email: string) {
   return user;
 }
 
-/** The actor's workspaces and, inside each, only the tenants they hold a membership of. */
+/**
+ * The actor's workspaces (suspended memberships left out) and, inside each, only the tenants they hold a
+ * membership of.
+ */
 export async function listMemberships(db: Db, userId: number) {
   const workspaceRows = await db
     .select({
@@ -22,7 +25,7 @@ export async function listMemberships(db: Db, userId: number) {
     })
     .from(workspaceMemberships)
     .innerJoin(workspaces, eq(workspaces.id, workspaceMemberships.workspaceId))
-    .where(eq(workspaceMemberships.userId, userId))
+    .where(and(eq(workspaceMemberships.userId, userId), eq(workspaceMemberships.active, true)))
     .orderBy(asc(workspaces.name), asc(workspaces.id));
   const tenantRows = await db
     .select({
@@ -30,6 +33,7 @@ export async function listMemberships(db: Db, userId: number) {
       workspaceId: tenants.workspaceId,
       externalId: tenants.externalId,
       name: tenants.name,
+      archivedAt: tenants.archivedAt,
       role: tenantMemberships.role,
     })
     .from(tenantMemberships)

@@ -1,5 +1,5 @@
 import { type Static, Type } from 'typebox';
-import { Role, TenantCapability } from '../../core/capabilities.ts';
+import { Role, TenantCapability, workspaceCapabilities } from '../../core/capabilities.ts';
 import { nextCursorSchema, PageQuery } from '../../core/pagination.ts';
 
 // The role and capability enums are domain words, defined once in core/capabilities.ts.
@@ -7,6 +7,12 @@ export { Role, TenantCapability };
 
 export const CapabilityList = Type.Array(TenantCapability);
 export type CapabilityList = Static<typeof CapabilityList>;
+
+/** What a workspace role allows in administration (docs/rules.md "Access"); the tuple lives in core. */
+export const WorkspaceCapability = Type.Enum(workspaceCapabilities);
+export type WorkspaceCapability = Static<typeof WorkspaceCapability>;
+export const WorkspaceCapabilityList = Type.Array(WorkspaceCapability);
+export type WorkspaceCapabilityList = Static<typeof WorkspaceCapabilityList>;
 
 export const SignInBody = Type.Object(
   {
@@ -33,6 +39,8 @@ export const SessionTenant = Type.Object({
   name: Type.String(),
   role: Role,
   capabilities: CapabilityList,
+  /** Archived tenants stay readable and refuse every change; the switcher leaves them out by default. */
+  archived: Type.Boolean(),
 });
 export type SessionTenant = Static<typeof SessionTenant>;
 
@@ -40,7 +48,9 @@ export const SessionWorkspace = Type.Object({
   id: Type.Integer(),
   slug: Type.String(),
   name: Type.String(),
+  /** The actor's workspace role. */
   role: Role,
+  capabilities: WorkspaceCapabilityList,
   tenants: Type.Array(SessionTenant),
 });
 export type SessionWorkspace = Static<typeof SessionWorkspace>;

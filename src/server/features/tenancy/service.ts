@@ -1,9 +1,10 @@
-import { tenantCapabilitiesOf } from '../../core/capabilities.ts';
+import { tenantCapabilitiesOf, workspaceCapabilitiesOf } from '../../core/capabilities.ts';
 import { AppError } from '../../core/errors.ts';
 import type { Actor } from '../../core/scopes.ts';
 import type { Db } from '../../db/client.ts';
 import { hashPassword, verifyPassword } from './credentials.ts';
 import { deleteExpiredSessions, findUserByEmail, listMemberships } from './queries.ts';
+import type { SessionView } from './schemas.ts';
 import { createSession, deleteSession, type NewSession } from './sessions.ts';
 
 // Verifying against a real hash when the email is unknown keeps both answers equally slow.
@@ -30,7 +31,11 @@ export async function signOut(db: Db, actor: Actor): Promise<void> {
   if (actor.sessionId) await deleteSession(db, actor.sessionId);
 }
 
-export async function describeSession(db: Db, actor: Actor) {
+/**
+ * Who is signed in, their workspaces with what their workspace role allows, and the tenants they hold a
+ * role on. A suspended workspace membership answers nothing anywhere, so it and its tenants are left out.
+ */
+export async function describeSession(db: Db, actor: Actor): Promise<Omit<SessionView, 'csrf_token'>> {
   const { workspaceRows, tenantRows } = await listMemberships(db, actor.userId);
   return {
     user: { id: actor.userId, email: actor.email, display_name: actor.displayName },
@@ -39,6 +44,7 @@ export async function describeSession(db: Db, actor: Actor) {
       slug: workspace.slug,
       name: workspace.name,
       role: workspace.role,
+      capabilities: [...workspaceCapabilitiesOf[workspace.role]],
       tenants: tenantRows
         .filter((tenant) => tenant.workspaceId === workspace.id)
         .map((tenant) => ({
@@ -47,6 +53,7 @@ export async function describeSession(db: Db, actor: Actor) {
           name: tenant.name,
           role: tenant.role,
           capabilities: [...tenantCapabilitiesOf[tenant.role]],
+          archived: tenant.archivedAt !== null,
         })),
     })),
   };
