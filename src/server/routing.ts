@@ -46,7 +46,7 @@ export type AccessDeclaration = (
 };
 
 /** The records the pipeline can look up below a scope (http/access.ts keeps how). */
-export type RecordKind = 'exception';
+export type RecordKind = 'exception' | 'workspace_tenant';
 
 declare module 'fastify' {
   interface FastifyContextConfig {

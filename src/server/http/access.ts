@@ -13,6 +13,7 @@ import type { Db } from '../db/client.ts';
 import { exceptionIsOfFinding, findingIsInTenant } from '../features/findings/queries.ts';
 import { findRunPlacement } from '../features/operation-runs/queries.ts';
 import { findTenantEntitlement, findWorkspaceMembership } from '../features/tenancy/access-queries.ts';
+import { findWorkspaceTenantId } from '../features/workspace-tenants/queries.ts';
 import type { AccessDeclaration, CapabilityRule, RecordKind } from '../routing.ts';
 import { requireActor } from './auth.ts';
 import { assertValidRequest } from './validation.ts';
@@ -153,6 +154,15 @@ const records: Record<
       const id = parseId(raw);
       const { db, findingId } = scope as ScopeOfKind['finding'];
       return id !== null && (await exceptionIsOfFinding(db, findingId, id)) ? id : undefined;
+    },
+  },
+  // A `:tenant` under /admin/w/:workspace is a tenant of that workspace by external_id, archived or not.
+  workspace_tenant: {
+    param: 'tenant',
+    async find(scope, raw) {
+      if (!TENANT_EXTERNAL_ID.test(raw)) return undefined;
+      const { db, workspace } = scope as ScopeOfKind['workspace'];
+      return findWorkspaceTenantId(db, workspace.id, raw);
     },
   },
 };
