@@ -1,6 +1,7 @@
 import fastifyCookie from '@fastify/cookie';
 import fastifyCsrf from '@fastify/csrf-protection';
 import fastifyHelmet from '@fastify/helmet';
+import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import { registerAjvFormats, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -10,18 +11,17 @@ import { Type } from 'typebox';
 import type { Config } from './config.ts';
 import type { Database } from './db/client.ts';
 import { createSupportDesk } from './desks/index.ts';
-import { registerAccountRoutes } from './features/account/routes.ts';
 import { registerAuditRoutes } from './features/audit/routes.ts';
 import { registerFindingRoutes } from './features/findings/routes.ts';
 import { registerRunRoutes } from './features/operation-runs/routes.ts';
 import { registerSupportRequestRoutes } from './features/support-requests/routes.ts';
 import { registerMemberRoutes } from './features/tenancy/members.ts';
 import { registerTenancyRoutes } from './features/tenancy/routes.ts';
-import { registerWorkspaceTenantRoutes } from './features/workspace-tenants/routes.ts';
 import { registerAccessPipeline } from './http/access.ts';
 import { findActor } from './http/auth.ts';
 import { answerClientError, answerFrameworkError, registerErrorHandling } from './http/errors.ts';
 import { registerOpenApiRefusals } from './http/openapi.ts';
+import { databaseRateLimitStore } from './http/rate-limit-store.ts';
 import { validatorCompiler } from './http/validation.ts';
 import { registerWeb } from './http/web.ts';
 import type { App } from './routing.ts';
@@ -93,6 +93,7 @@ export async function buildApp({ config, database, logStream, onRoute }: AppDeps
     sessionPlugin: '@fastify/cookie',
     cookieOpts: { path: '/', httpOnly: true, sameSite: 'strict', secure: 'auto' },
   });
+  await app.register(fastifyRateLimit, { global: false, store: databaseRateLimitStore(db) });
   await app.register(fastifySwagger, {
     openapi: {
       openapi: '3.1.0',
@@ -115,13 +116,11 @@ export async function buildApp({ config, database, logStream, onRoute }: AppDeps
       tags: [
         { name: 'health', description: 'Whether the server is up and reaches its database' },
         { name: 'session', description: 'Sign in and out; who is signed in' },
-        { name: 'account', description: "Your profile, password and API tokens; a workspace's tokens" },
         { name: 'tenants', description: "A tenant's dashboard" },
         { name: 'tenancy', description: "A tenant's members" },
         { name: 'operation runs', description: 'Operation runs of a tenant or a workspace' },
         { name: 'findings', description: 'Findings, their responsibility and their risk exceptions' },
         { name: 'support requests', description: 'Support requests and their handoff to the external desk' },
-        { name: 'workspace tenants', description: "A workspace's overview and its tenants: create, change, archive" },
         { name: 'audit', description: "A workspace's audit log, as pages or a CSV export" },
       ],
       components: {
@@ -173,11 +172,9 @@ export async function buildApp({ config, database, logStream, onRoute }: AppDeps
   );
 
   registerTenancyRoutes(app, { db, config });
-  registerAccountRoutes(app, { config });
   registerRunRoutes(app);
   registerFindingRoutes(app);
   registerMemberRoutes(app);
-  registerWorkspaceTenantRoutes(app);
   const desk = config.desk ? createSupportDesk(config.desk) : null;
   registerSupportRequestRoutes(app, { config, desk });
   registerAuditRoutes(app);
