@@ -5,8 +5,8 @@ import type { ErrorBody as ErrorBodyShape } from './errors.ts';
 
 /**
  * The refusals a route can answer, written into its `schema.response` from what the route already
- * declares: its access (docs/rules.md "Access": 401, 404, 403, then 422), its schemas and body rules, its
- * rate limit, and Fastify's answers to a body it cannot take (413, 400, 415). Generated clients then know
+ * declares: its access (docs/rules.md "Access": 401, 404, 403, then 422), its schemas and body rules,
+ * and Fastify's answers to a body it cannot take (413, 400, 415). Generated clients then know
  * every error an operation can answer, each with the one error body; nobody keeps a list by hand.
  * A route lists the refusals nothing here can derive (a 409 from its service) itself, as a description
  * only: `409: Type.Unsafe<never>({ description })` (never: a refusal is thrown, not returned); this hook
@@ -104,7 +104,6 @@ function derivedRefusals(route: RouteOptions, bodyLimitBytes: number): Record<nu
     refusals[413] = `The body is over ${bodyLimitBytes / (1024 * 1024)} MiB`;
     refusals[415] = 'The body is not application/json';
   }
-  if (route.config?.rateLimit) refusals[429] = 'Too many attempts: try again later';
   return refusals;
 }
 

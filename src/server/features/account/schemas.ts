@@ -122,3 +122,13 @@ export type WorkspaceTokenParams = Static<typeof WorkspaceTokenParams>;
 
 export const WorkspaceParams = Type.Object({ workspace: Type.String({ description: 'The workspace slug' }) });
 export type WorkspaceParams = Static<typeof WorkspaceParams>;
+
+/**
+ * The refusal of too many failed password attempts (sign-in, password change), as the OpenAPI document
+ * lists it: thrown, never returned; the OpenAPI hook gives it the error body.
+ */
+export const LockedOutRefusal = Type.Unsafe<never>({
+  description:
+    'Too many failed password attempts from this address for this person: the Retry-After header says ' +
+    'in how many seconds to try again, error.message says when in words',
+});

@@ -2,10 +2,12 @@ import { Type } from 'typebox';
 import type { Config } from '../../config.ts';
 import type { Db } from '../../db/client.ts';
 import { type App, scopeOf } from '../../routing.ts';
+import { LockedOutRefusal } from '../account/schemas.ts';
+import { signIn, signOut, withRetryAfter } from '../account/sign-in.ts';
 import { getTenantDashboard } from './dashboard.ts';
 import { DashboardView } from './dashboard-schema.ts';
 import { SessionView, SignInBody, SignInResult, TenantParams } from './schemas.ts';
-import { describeSession, signIn, signOut } from './service.ts';
+import { describeSession } from './service.ts';
 import { clearSessionCookie, setSessionCookie } from './session-cookie.ts';
 
 export function registerTenancyRoutes(app: App, deps: { db: Db; config: Config }): void {
@@ -23,21 +25,19 @@ export function registerTenancyRoutes(app: App, deps: { db: Db; config: Config }
           200: SignInResult,
           // Thrown by signIn, never returned; http/openapi.ts gives it the error body.
           401: Type.Unsafe<never>({ description: 'The email or password is wrong, or the user is inactive' }),
+          429: LockedOutRefusal,
         },
       },
-      config: {
-        access: { scope: 'public' },
-        rateLimit: {
-          max: config.signInRateLimit.max,
-          timeWindow: config.signInRateLimit.windowMs,
-          hook: 'preHandler',
-          keyGenerator: (request) =>
-            `${request.ip}|${String((request.body as { email?: unknown })?.email ?? '').toLowerCase()}`,
-        },
-      },
+      // Failed attempts are counted by account/attempt-limit.ts, in the database: a success never counts.
+      config: { access: { scope: 'public' } },
     },
     async (request, reply) => {
-      const { session, view } = await signIn(db, request.body, config.sessionTtlHours);
+      const context = {
+        clientAddress: request.ip,
+        ttlHours: config.sessionTtlHours,
+        limit: config.signInRateLimit,
+      };
+      const { session, view } = await withRetryAfter(reply, signIn(db, request.body, context));
       setSessionCookie(reply, session);
       return view;
     },
@@ -78,7 +78,8 @@ export function registerTenancyRoutes(app: App, deps: { db: Db; config: Config }
       config: { access: { scope: 'actor' } },
     },
     async (request, reply) => {
-      await signOut(db, scopeOf(request, 'actor').actor);
+      const { actor, clientAddress } = scopeOf(request, 'actor');
+      await signOut(db, actor, clientAddress);
       clearSessionCookie(reply);
       return reply.status(204).send();
     },

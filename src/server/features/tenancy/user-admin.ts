@@ -1,11 +1,12 @@
 import { eq } from 'drizzle-orm';
 import { AppError } from '../../core/errors.ts';
 import type { Db } from '../../db/client.ts';
+import { commandLine, issueApiToken, revokeApiToken as revokeToken } from '../account/tokens.ts';
 import { recordAuditEvent } from '../audit/record.ts';
-import { API_TOKEN_PREFIX, digestSecret, hashPassword, newSecret } from './credentials.ts';
+import { hashPassword } from './credentials.ts';
 import { isEmail } from './fixture-schema.ts';
 import { findUserByEmail } from './queries.ts';
-import { apiTokens, sessions, users } from './tables.ts';
+import { sessions, users } from './tables.ts';
 
 /** The fixture schema's minimum, so a user made here could have been loaded from a fixture too. */
 export const MIN_PASSWORD_LENGTH = 8;
@@ -72,32 +73,21 @@ export async function deactivateUser(db: Db, email: string) {
   });
 }
 
-/** Creates an API token; the token itself is returned this once and only its digest is stored. */
+/**
+ * Creates an API token through the one token service (account/tokens.ts), as the API does; the token
+ * itself is returned this once and only its digest is stored.
+ */
 export async function createApiToken(db: Db, input: { email: string; name?: string }) {
   const user = await requireUser(db, input.email);
   if (!user.active) throw new AppError('invalid', `User ${JSON.stringify(user.email)} is inactive`);
   const name = input.name?.trim() || 'cli';
-  const token = newSecret(API_TOKEN_PREFIX);
-  return db.transaction(async (tx) => {
-    const [row] = await tx
-      .insert(apiTokens)
-      .values({ userId: user.id, name, tokenHash: digestSecret(token) })
-      .returning({ id: apiTokens.id });
-    if (!row) throw new Error('insert returned no token');
-    await recordAdminAudit(tx, 'api_token.created', 'api_token', row.id, { user_id: user.id, name });
-    return { id: row.id, userId: user.id, email: user.email, name, token };
-  });
+  const created = await issueApiToken(db, { userId: user.id, name }, commandLine);
+  return { id: created.id, userId: user.id, email: user.email, name: created.name, token: created.token };
 }
 
 /** Revoking twice is not an error: the second call reports when the token was revoked. */
 export async function revokeApiToken(db: Db, id: number) {
-  const [token] = await db.select().from(apiTokens).where(eq(apiTokens.id, id)).limit(1);
-  if (!token) throw new AppError('not_found', `No API token with id ${id}`);
-  if (token.revokedAt) return { id, revokedAt: token.revokedAt, alreadyRevoked: true };
-  return db.transaction(async (tx) => {
-    const revokedAt = new Date();
-    await tx.update(apiTokens).set({ revokedAt }).where(eq(apiTokens.id, id));
-    await recordAdminAudit(tx, 'api_token.revoked', 'api_token', id, { revoked_at: revokedAt.toISOString() });
-    return { id, revokedAt, alreadyRevoked: false };
-  });
+  const revoked = await revokeToken(db, id, commandLine);
+  if (!revoked) throw new AppError('not_found', `No API token with id ${id}`);
+  return { id, ...revoked };
 }
