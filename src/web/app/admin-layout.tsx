@@ -12,6 +12,10 @@ import {
 import { useDisclosure, useMediaQuery } from '@mantine/hooks';
 import { useEffect } from 'react';
 import { Link, Outlet, useLocation, useMatch } from 'react-router';
+import {
+  AdministrationNavigation,
+  administeredWorkspace,
+} from '../features/administration/admin-navigation.tsx';
 import { useRun } from '../features/operation-runs/api.ts';
 import { findTenant, type SessionView, useSession, useSignOut } from '../features/tenancy/api.ts';
 import { TenantSwitcher } from '../features/tenancy/tenant-switcher.tsx';
@@ -24,14 +28,23 @@ import { paths, routePatterns } from './paths.ts';
 function usePageContext(session: SessionView | undefined) {
   const tenantMatch = useMatch({ path: routePatterns.tenantDashboard, end: false });
   const runMatch = useMatch(routePatterns.operationRun);
+  const workspaceMatch = useMatch({ path: routePatterns.workspace, end: false });
   const run = useRun(runMatch?.params.run);
   const tenantParam = tenantMatch?.params.tenant ?? (runMatch ? run.data?.tenant?.external_id : undefined);
   const visible = findTenant(session, tenantParam);
+  const workspaceSlug = workspaceMatch?.params.workspace;
+  const administered = session
+    ? administeredWorkspace(session, workspaceSlug, visible?.workspace.id ?? run.data?.workspace.id)
+    : undefined;
   return {
     tenant: visible?.tenant.external_id,
     tenantName: visible?.tenant.name,
-    workspaceId: visible?.workspace.id ?? (runMatch ? run.data?.workspace.id : undefined),
+    workspaceId:
+      visible?.workspace.id ??
+      (runMatch ? run.data?.workspace.id : undefined) ??
+      (workspaceSlug ? administered?.id : undefined),
     onRunPage: runMatch !== null,
+    administered,
   };
 }
 
@@ -184,6 +197,7 @@ export function AdminLayout() {
               onRunPage={context.onRunPage}
             />
             <MyWorkLink />
+            <AdministrationNavigation workspace={context.administered} />
           </Stack>
         </AppShell.Navbar>
 

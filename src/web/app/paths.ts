@@ -14,6 +14,17 @@ export const paths = {
   finding: (tenant: string, finding: number | string) =>
     `/admin/t/${encodeURIComponent(tenant)}/findings/${encodeURIComponent(String(finding))}`,
   myWork: (filters?: Record<string, string | undefined>) => withQuery('/admin/my-work', filters),
+  workspace: (workspace: string) => `/admin/w/${encodeURIComponent(workspace)}`,
+  workspaceTenants: (workspace: string, filters?: Record<string, string | undefined>) =>
+    withQuery(`/admin/w/${encodeURIComponent(workspace)}/tenants`, filters),
+  workspacePeople: (workspace: string, filters?: Record<string, string | undefined>) =>
+    withQuery(`/admin/w/${encodeURIComponent(workspace)}/people`, filters),
+  workspacePerson: (workspace: string, user: number | string) =>
+    `/admin/w/${encodeURIComponent(workspace)}/people/${encodeURIComponent(String(user))}`,
+  workspaceAudit: (workspace: string, filters?: Record<string, string | undefined>) =>
+    withQuery(`/admin/w/${encodeURIComponent(workspace)}/audit`, filters),
+  workspaceTokens: (workspace: string) => `/admin/w/${encodeURIComponent(workspace)}/tokens`,
+  workspaceSupportDesk: (workspace: string) => `/admin/w/${encodeURIComponent(workspace)}/support-desk`,
 } as const;
 
 function withQuery(base: string, filters?: Record<string, string | undefined>): string {
@@ -34,6 +45,13 @@ export const routePatterns = {
   tenantFindings: '/admin/t/:tenant/findings',
   finding: '/admin/t/:tenant/findings/:finding',
   myWork: '/admin/my-work',
+  workspace: '/admin/w/:workspace',
+  workspaceTenants: '/admin/w/:workspace/tenants',
+  workspacePeople: '/admin/w/:workspace/people',
+  workspacePerson: '/admin/w/:workspace/people/:user',
+  workspaceAudit: '/admin/w/:workspace/audit',
+  workspaceTokens: '/admin/w/:workspace/tokens',
+  workspaceSupportDesk: '/admin/w/:workspace/support-desk',
 } as const;
 
 /** `next` is only honoured when it stays on this site: a path, not `//host` or `/\host`. */

@@ -2,6 +2,7 @@ import { Box, Container } from '@mantine/core';
 import { useDocumentTitle } from '@mantine/hooks';
 import { useEffect } from 'react';
 import { BrowserRouter, Navigate, Route, Routes, useNavigate, useParams } from 'react-router';
+import { WorkspaceOverviewPage } from '../features/administration/overview-page.tsx';
 import { FindingDetailPage } from '../features/findings/finding-detail-page.tsx';
 import { FindingsListPage } from '../features/findings/findings-list-page.tsx';
 import { MyWorkPage } from '../features/findings/my-work-page.tsx';
@@ -13,6 +14,7 @@ import { AdminHomePage } from '../features/tenancy/admin-home-page.tsx';
 import { findTenant, useSession } from '../features/tenancy/api.ts';
 import { SignInPage } from '../features/tenancy/sign-in-page.tsx';
 import { TenantDashboardPage } from '../features/tenancy/tenant-dashboard-page.tsx';
+import { WorkspaceTenantsPage } from '../features/workspace-tenants/tenants-page.tsx';
 import { NotFoundState } from '../ui/access-states.tsx';
 import { AdminLayout } from './admin-layout.tsx';
 import { setUnauthenticatedHandler } from './http.ts';
@@ -67,6 +69,8 @@ export function AppRouter() {
           <Route path={routePatterns.tenantFindings} element={<FindingsListPage />} />
           <Route path={routePatterns.finding} element={<FindingDetailPage />} />
           <Route path={routePatterns.myWork} element={<MyWorkPage />} />
+          <Route path={routePatterns.workspace} element={<WorkspaceOverviewPage />} />
+          <Route path={routePatterns.workspaceTenants} element={<WorkspaceTenantsPage />} />
           <Route path="*" element={<AdminNotFound />} />
         </Route>
         <Route path="*" element={<PublicNotFound />} />

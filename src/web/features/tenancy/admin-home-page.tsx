@@ -7,7 +7,7 @@ import { Loading } from '../../ui/loading.tsx';
 import { PageHeader } from '../../ui/page-header.tsx';
 import { firstTenant, useSession } from './api.ts';
 
-/** `/admin`: straight to the first tenant the user may see, or an explanation when there is none. */
+/** `/admin`: straight to the first tenant the user may see, else their workspace, else an explanation. */
 export function AdminHomePage() {
   useDocumentTitle('TenantPilot');
   const session = useSession();
@@ -16,6 +16,9 @@ export function AdminHomePage() {
 
   const tenant = firstTenant(session.data);
   if (tenant) return <Navigate replace to={paths.tenantDashboard(tenant.external_id)} />;
+  // No tenant role yet: the workspace's administration says why, and lets owners add tenants and people.
+  const workspace = session.data.workspaces[0];
+  if (workspace) return <Navigate replace to={paths.workspace(workspace.slug)} />;
   return (
     <>
       <PageHeader title={`Welcome, ${session.data.user.display_name}`} />

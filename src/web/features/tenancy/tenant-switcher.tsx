@@ -15,6 +15,16 @@ interface TenantSwitcherProps {
 }
 
 const TENANT_PAGE = /^\/admin\/t\/[^/]+(\/.*)?$/;
+const WORKSPACE_PAGE = /^\/admin\/w\/[^/]+(?:\/([^/]+))?/;
+
+/** The same administration page of another workspace; its overview when that page is not theirs. */
+function pathForWorkspace(workspace: SessionView['workspaces'][number], pathname: string): string {
+  const section = WORKSPACE_PAGE.exec(pathname)?.[1];
+  const everyMember = section === 'tenants' || section === 'people';
+  const owners = section !== undefined && workspace.capabilities.includes('workspace.administer');
+  const base = paths.workspace(workspace.slug);
+  return section && (everyMember || owners) ? `${base}/${section}` : base;
+}
 
 /** The same sub-page (operations, …) for another tenant; the dashboard when the page is not tenant-scoped. */
 function pathForTenant(externalId: string, pathname: string, search: string): string {
@@ -68,6 +78,11 @@ export function TenantSwitcher({
     const chosen = session.workspaces.find((candidate) => String(candidate.id) === value);
     if (!chosen) return;
     setPickedWorkspaceId(chosen.id);
+    // On an administration page, or for a workspace with no tenant to show yet: its administration.
+    if (WORKSPACE_PAGE.test(location.pathname) || chosen.tenants.length === 0) {
+      if (chosen.id !== workspaceId) navigate(pathForWorkspace(chosen, location.pathname));
+      return;
+    }
     const first = chosen.tenants[0];
     if (first && chosen.id !== current?.workspace.id) goToTenant(first.external_id);
   };
