@@ -276,7 +276,7 @@ describe('what the log holds', () => {
 
   test('each item: who (also a former member and an inactive user), what, where, from which address', async () => {
     const items = await listed();
-    const byId = new Map(items.map((item) => [item.id, item]));
+    const byId = new Map<number | undefined, AuditEventView>(items.map((item) => [item.id, item]));
     assert.deepEqual(byId.get(ids.tenantCreated), {
       id: ids.tenantCreated,
       at: '2026-03-01T01:00:00.000Z',
