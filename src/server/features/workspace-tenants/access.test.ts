@@ -7,7 +7,6 @@ import * as make from '../../../../test/helpers/factories.ts';
 import {
   createWorkspaceActorWorld,
   expectedWorkspaceStatus,
-  type WorkspaceActorKind,
   type WorkspaceActorWorld,
   workspaceActorKinds,
 } from '../../../../test/helpers/workspace-actors.ts';
@@ -97,7 +96,7 @@ describe('PATCH names a tenant of the path workspace: anything else is its 404, 
     ['a NUL', '%00'],
     ['an over-long external_id', 'a'.repeat(64)],
   ];
-  const kinds: WorkspaceActorKind[] = ['readonly', 'operator', 'manager', 'owner'];
+  const kinds = ['readonly', 'operator', 'manager', 'owner'] as const;
   for (const kind of kinds) {
     test(`${kind}: 404 with a valid body and with a bad one`, async () => {
       for (const [what, tenant] of outOfReach()) {
