@@ -31,6 +31,15 @@ export interface Config {
   signInRateLimit: { max: number; windowMs: number };
   desk: DeskConfig | null;
   deskTimeoutMs: number;
+  /** Where invitations are e-mailed from; null when SMTP is not configured (the link is only shown). */
+  smtp: SmtpConfig | null;
+}
+
+export interface SmtpConfig {
+  /** `smtp://` or `smtps://`, with credentials when the server needs them: never logged. */
+  url: string;
+  /** The From header: `address` or `Name <address>`. */
+  from: string;
 }
 
 export class ConfigError extends Error {
@@ -98,6 +107,31 @@ function readPublicUrl(env: Env): string | null {
   return value ? value.replace(/\/+$/, '') : null;
 }
 
+const ADDRESS = /^[^\s<>@]+@[^\s<>@]+$/;
+
+function readSmtp(env: Env): SmtpConfig | null {
+  const url = optional(env, 'SMTP_URL');
+  const from = optional(env, 'SMTP_FROM');
+  if (!url && !from) return null;
+  if (!url) throw new ConfigError('SMTP_URL must be set when SMTP_FROM is (smtp://host:port or smtps://…)');
+  if (!from) throw new ConfigError('SMTP_FROM must be set when SMTP_URL is (an address, or Name <address>)');
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    // The value may hold a password: the message names the variable, never the value.
+    throw new ConfigError('SMTP_URL must be a URL such as smtp://mail.example.com:587 or smtps://…');
+  }
+  if (!['smtp:', 'smtps:'].includes(parsed.protocol) || parsed.hostname === '') {
+    throw new ConfigError('SMTP_URL must start with smtp:// or smtps:// and name a host');
+  }
+  const address = /<([^<>]*)>$/.exec(from)?.[1] ?? from;
+  if (!ADDRESS.test(address.trim()) || /[\r\n]/.test(from)) {
+    throw new ConfigError(`SMTP_FROM must be an e-mail address or Name <address>, got "${from}"`);
+  }
+  return { url, from };
+}
+
 /** The only reader of process.env. Throws ConfigError with a message fit for one line on a terminal. */
 export function loadConfig(env: Env = process.env): Config {
   const deskTimeoutMs = positiveInt(env, 'SUPPORT_DESK_TIMEOUT_MS', MAX_DESK_TIMEOUT_MS, MAX_DESK_TIMEOUT_MS);
@@ -115,5 +149,6 @@ export function loadConfig(env: Env = process.env): Config {
     },
     desk: readDesk(env, deskTimeoutMs),
     deskTimeoutMs,
+    smtp: readSmtp(env),
   };
 }

@@ -39,3 +39,15 @@ export const workspaceCapabilitiesOf: Record<Role, readonly WorkspaceCapability[
 };
 
 export type Capability = TenantCapability | WorkspaceCapability;
+
+/**
+ * docs/rules.md "Administration": granting or changing a tenant role needs `workspace.grant_access`, and
+ * `workspace.administer` when the role is `owner` (for a list of grants, when any of them is). A
+ * `CapabilityRule` (routing.ts) judged on the body as sent; a body without roles needs `grant_access`.
+ */
+export function tenantRoleGrantCapabilities(body: unknown): readonly WorkspaceCapability[] {
+  const given = body as { role?: unknown; tenant_roles?: unknown } | null;
+  const list = Array.isArray(given?.tenant_roles) ? (given.tenant_roles as unknown[]) : [given];
+  const grantsOwner = list.some((item) => (item as { role?: unknown } | null)?.role === 'owner');
+  return grantsOwner ? ['workspace.grant_access', 'workspace.administer'] : ['workspace.grant_access'];
+}
