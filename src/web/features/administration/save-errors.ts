@@ -38,6 +38,12 @@ export function fieldMessage(error: unknown, ...fields: string[]): string | unde
   return undefined;
 }
 
+/** The API fields of a refusal that start with `prefix` (`tenant_roles`, `tenant_roles.2.role`). */
+export function fieldsUnder(error: unknown, prefix: string): string[] {
+  if (!isApiError(error)) return [];
+  return Object.keys(error.fields).filter((field) => field === prefix || field.startsWith(`${prefix}.`));
+}
+
 export const NOTHING_SAVED = 'Nothing was saved.';
 export const MAYBE_SAVED =
   'TenantPilot could not be reached, so the change may or may not have been saved. Check your connection, reload the page to see the current state, then try again.';

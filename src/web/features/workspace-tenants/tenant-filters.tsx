@@ -1,7 +1,7 @@
-import { Group, SegmentedControl, Stack, Text, TextInput } from '@mantine/core';
-import { useDebouncedCallback, useId } from '@mantine/hooks';
-import { useEffect, useState } from 'react';
+import { Group, SegmentedControl, Stack, Text } from '@mantine/core';
+import { useId } from '@mantine/hooks';
 import { optionsOf, parseKey } from '../../ui/options.ts';
+import { SearchInput } from '../administration/search-input.tsx';
 import type { TenantFilters } from './api.ts';
 import { archivedFilterLabels } from './labels.ts';
 
@@ -12,38 +12,6 @@ export function parseTenantFilters(params: URLSearchParams): TenantFilters {
     q: q || undefined,
     archived: parseKey(archivedFilterLabels, params.get('archived')),
   };
-}
-
-/** A search box that waits for a pause in typing before it changes the URL (and the query). */
-export function SearchInput({
-  label,
-  value,
-  onChange,
-  placeholder,
-}: {
-  label: string;
-  value: string | undefined;
-  onChange: (value: string | undefined) => void;
-  placeholder?: string;
-}) {
-  const [text, setText] = useState(value ?? '');
-  // A change from outside (Clear filters, the back button) replaces what was typed.
-  useEffect(() => setText(value ?? ''), [value]);
-  const commit = useDebouncedCallback((next: string) => onChange(next.trim() || undefined), 300);
-  return (
-    <TextInput
-      type="search"
-      label={label}
-      placeholder={placeholder}
-      value={text}
-      onChange={(event) => {
-        setText(event.currentTarget.value);
-        commit(event.currentTarget.value);
-      }}
-      maxLength={100}
-      w={{ base: '100%', xs: 280 }}
-    />
-  );
 }
 
 const statusOptions = optionsOf(archivedFilterLabels);
