@@ -1,3 +1,4 @@
+import type { TokenStatus } from '../../../server/features/account/schemas.ts';
 import type { Role, WorkspaceCapability } from '../../../server/features/tenancy/schemas.ts';
 
 // Typed by the server's enums, so each map names every value; its order is the selects' order.
@@ -33,3 +34,6 @@ export const capabilityLabels: Record<WorkspaceCapability, string> = {
   'workspace.grant_access': 'Grant tenant roles up to manager',
   'workspace.administer': 'Administer the workspace',
 };
+
+/** The token list's status filter. */
+export const tokenStatusLabels: Record<TokenStatus, string> = { active: 'Active', revoked: 'Revoked' };

@@ -36,6 +36,7 @@ export const peopleKeys = {
   all: (workspace: string) => ['people', workspace] as const,
   list: (workspace: string, filters: PeopleFilters) => ['people', workspace, 'list', filters] as const,
   person: (workspace: string, user: number) => ['people', workspace, 'person', user] as const,
+  every: (workspace: string) => ['people', workspace, 'every'] as const,
 };
 
 export function usePeople(workspace: string, filters: PeopleFilters) {
@@ -48,6 +49,27 @@ export function usePeople(workspace: string, filters: PeopleFilters) {
       }),
     initialPageParam: null as string | null,
     getNextPageParam: (lastPage) => lastPage.next_cursor,
+  });
+}
+
+/** Every member, suspended ones too, for pickers (the audit log's person filter). */
+export function useEveryPerson(workspace: string) {
+  return useQuery({
+    queryKey: peopleKeys.every(workspace),
+    queryFn: async ({ signal }) => {
+      const people: Person[] = [];
+      let cursor: string | null = null;
+      for (let page = 0; page < PERSON_SCAN_PAGES; page += 1) {
+        const answer: PeoplePage = await request<PeoplePage>(peoplePath(workspace), {
+          query: { active: 'all', limit: 200, cursor },
+          signal,
+        });
+        people.push(...answer.items);
+        cursor = answer.next_cursor;
+        if (!cursor) break;
+      }
+      return people;
+    },
   });
 }
 
