@@ -183,7 +183,11 @@ test('other workspaces and unknown pages answer Not found', async () => {
 test('signing out returns to sign-in, and signing in again honours next', async () => {
   await page().goto('/admin/t/contoso');
   await heading('Contoso Ltd');
-  await page().getByRole('button', { name: 'Sign out' }).click();
+  // Signing out is in the header's account menu.
+  await page()
+    .getByRole('button', { name: /^Account menu/ })
+    .click();
+  await page().getByRole('menuitem', { name: 'Sign out' }).click();
   await page().waitForURL('**/sign-in');
   await heading('Sign in');
   await screenshot(page(), '15-signed-out');

@@ -234,7 +234,11 @@ test('the list shows every request with its outcome, newest first, and passes ax
 });
 
 test('a readonly member sees the requests but no "Request support", and the server refuses them', async () => {
-  await page().getByRole('button', { name: 'Sign out' }).click();
+  // Signing out is in the header's account menu.
+  await page()
+    .getByRole('button', { name: /^Account menu/ })
+    .click();
+  await page().getByRole('menuitem', { name: 'Sign out' }).click();
   await signInAs(page(), readonly.email, readonly.password);
   await page().goto('/admin/t/contoso');
   await expectCardShows(page(), filed[3] ?? '', 'Ticket linked');
@@ -251,7 +255,11 @@ test('a readonly member sees the requests but no "Request support", and the serv
 });
 
 test('the list pages with "Load more" past the first 25 requests', async () => {
-  await page().getByRole('button', { name: 'Sign out' }).click();
+  // Signing out is in the header's account menu.
+  await page()
+    .getByRole('button', { name: /^Account menu/ })
+    .click();
+  await page().getByRole('menuitem', { name: 'Sign out' }).click();
   await signInAs(page(), operator.email, operator.password);
   // 18 more through the API (the form is covered above): 26 in all, one more than a page.
   const bodies = Array.from({ length: 18 }, (_, index) => ({

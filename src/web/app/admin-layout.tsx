@@ -1,23 +1,14 @@
-import {
-  AppShell,
-  Burger,
-  Button,
-  Container,
-  Group,
-  NavLink,
-  Stack,
-  Text,
-  VisuallyHidden,
-} from '@mantine/core';
+import { AppShell, Burger, Container, Group, NavLink, Stack, Text } from '@mantine/core';
 import { useDisclosure, useMediaQuery } from '@mantine/hooks';
 import { useEffect } from 'react';
 import { Link, Outlet, useLocation, useMatch } from 'react-router';
+import { UserMenu } from '../features/account/user-menu.tsx';
 import {
   AdministrationNavigation,
   administeredWorkspace,
 } from '../features/administration/admin-navigation.tsx';
 import { useRun } from '../features/operation-runs/api.ts';
-import { findTenant, type SessionView, useSession, useSignOut } from '../features/tenancy/api.ts';
+import { findTenant, type SessionView, useSession } from '../features/tenancy/api.ts';
 import { TenantSwitcher } from '../features/tenancy/tenant-switcher.tsx';
 import { ErrorState } from '../ui/error-state.tsx';
 import { Loading } from '../ui/loading.tsx';
@@ -118,7 +109,6 @@ function MyWorkLink() {
 
 export function AdminLayout() {
   const session = useSession();
-  const signOut = useSignOut();
   const context = usePageContext(session.data);
   const [navbarOpened, navbar] = useDisclosure(false);
   const wide = useMediaQuery('(min-width: 62em)', true, { getInitialValueInEffect: false });
@@ -171,20 +161,7 @@ export function AdminLayout() {
               </Text>
               {wide ? switcher : null}
             </Group>
-            <Group gap="md" wrap="nowrap">
-              <Text size="sm" fw={500} visibleFrom="xs">
-                <VisuallyHidden>Signed in as </VisuallyHidden>
-                {session.data.user.display_name}
-              </Text>
-              <Button
-                variant="default"
-                size="sm"
-                onClick={() => signOut.mutate()}
-                loading={signOut.isPending}
-              >
-                Sign out
-              </Button>
-            </Group>
+            <UserMenu user={session.data.user} />
           </Group>
         </AppShell.Header>
 

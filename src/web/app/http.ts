@@ -5,12 +5,15 @@
 
 export type ApiErrorFields = Record<string, string>;
 
+/** The server answered, and refused (4xx) or failed (5xx): its error body, parsed. */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
     message: string,
     readonly fields: ApiErrorFields = {},
+    /** From `Retry-After` (a 429, a 503): how long to wait before trying again, in seconds. */
+    readonly retryAfterSeconds: number | null = null,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -19,6 +22,25 @@ export class ApiError extends Error {
 
 export function isApiError(error: unknown, status?: number): error is ApiError {
   return error instanceof ApiError && (status === undefined || error.status === status);
+}
+
+export const UNREACHABLE_READ = 'The server could not be reached. Check your connection and try again.';
+export const UNREACHABLE_WRITE =
+  'Nothing was saved: the server could not be reached. Check your connection and try again.';
+
+/**
+ * The request never got an answer (offline, the server down, the connection refused): unlike an
+ * ApiError there is no refusal to show, only what happened and, for a change, that nothing was saved.
+ */
+export class NetworkError extends Error {
+  constructor(readonly write: boolean) {
+    super(write ? UNREACHABLE_WRITE : UNREACHABLE_READ);
+    this.name = 'NetworkError';
+  }
+}
+
+export function isNetworkError(error: unknown): error is NetworkError {
+  return error instanceof NetworkError;
 }
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -72,7 +94,17 @@ function buildUrl(path: string, query: RequestOptions['query']): string {
   return params.size > 0 ? `${path}?${params}` : path;
 }
 
+/** `Retry-After` is either a number of seconds or an HTTP date. */
+function retryAfterSeconds(response: Response): number | null {
+  const value = response.headers.get('retry-after')?.trim();
+  if (!value) return null;
+  if (/^\d+$/.test(value)) return Number(value);
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? null : Math.max(0, Math.ceil((at - Date.now()) / 1000));
+}
+
 async function toApiError(response: Response): Promise<ApiError> {
+  const retryAfter = retryAfterSeconds(response);
   try {
     const body = (await response.json()) as {
       error?: { code?: string; message?: string; fields?: ApiErrorFields };
@@ -83,15 +115,33 @@ async function toApiError(response: Response): Promise<ApiError> {
         body.error.code,
         body.error.message ?? response.statusText,
         body.error.fields,
+        retryAfter,
       );
     }
   } catch {
     // Not JSON (a proxy page, an empty body): fall through to a generic error.
   }
-  return new ApiError(response.status, 'http_error', `Request failed (${response.status})`);
+  return new ApiError(
+    response.status,
+    'http_error',
+    `The server answered with an error (${response.status})`,
+    {},
+    retryAfter,
+  );
 }
 
+/** fetch, with "no answer at all" turned into a NetworkError that says whether anything was saved. */
 async function send(path: string, options: RequestOptions, method: Method): Promise<Response> {
+  try {
+    return await sendOnce(path, options, method);
+  } catch (error) {
+    // A cancelled query is not a failure to report.
+    if (error instanceof DOMException && error.name === 'AbortError') throw error;
+    throw new NetworkError(method !== 'GET');
+  }
+}
+
+async function sendOnce(path: string, options: RequestOptions, method: Method): Promise<Response> {
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (options.body !== undefined) headers['Content-Type'] = 'application/json';
   if (method !== 'GET' && options.csrf !== false) {

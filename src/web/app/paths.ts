@@ -2,6 +2,9 @@
 export const paths = {
   signIn: (next?: string) => (next ? `/sign-in?${new URLSearchParams({ next })}` : '/sign-in'),
   adminHome: () => '/admin',
+  account: () => '/admin/me',
+  invitation: (token: string) => `/invitations/${encodeURIComponent(token)}`,
+  setup: (token: string) => `/setup/${encodeURIComponent(token)}`,
   tenantDashboard: (tenant: string) => `/admin/t/${encodeURIComponent(tenant)}`,
   tenantOperations: (tenant: string, filters?: Record<string, string | undefined>) =>
     withQuery(`/admin/t/${encodeURIComponent(tenant)}/operations`, filters),
@@ -37,6 +40,9 @@ function withQuery(base: string, filters?: Record<string, string | undefined>): 
 export const routePatterns = {
   signIn: '/sign-in',
   admin: '/admin',
+  account: '/admin/me',
+  invitation: '/invitations/:token',
+  setup: '/setup/:token',
   tenantDashboard: '/admin/t/:tenant',
   tenantOperations: '/admin/t/:tenant/operations',
   operationRun: '/admin/operations/:run',

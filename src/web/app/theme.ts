@@ -1,4 +1,5 @@
-import { type CSSVariablesResolver, createTheme, Notification } from '@mantine/core';
+import { type CSSVariablesResolver, createTheme, DataList, Notification } from '@mantine/core';
+import dataListClasses from '../ui/data-list.module.css';
 
 export const theme = createTheme({
   primaryColor: 'indigo',
@@ -13,6 +14,14 @@ export const theme = createTheme({
     // Mantine's close button is an icon only: give every notification's a name.
     Notification: Notification.extend({
       defaultProps: { closeButtonProps: { 'aria-label': 'Dismiss notification' } },
+    }),
+    // Every detail page's list fits a 390 px screen: values wrap, labels go above values on phones.
+    DataList: DataList.extend({
+      classNames: {
+        item: dataListClasses.item,
+        itemLabel: dataListClasses.label,
+        itemValue: dataListClasses.value,
+      },
     }),
   },
 });

@@ -1,6 +1,11 @@
 import { Alert, Button, Group, Modal, Stack } from '@mantine/core';
+import { useMediaQuery } from '@mantine/hooks';
 import { type FormEvent, type ReactNode, useEffect, useRef } from 'react';
-import { isApiError } from '../app/http.ts';
+import classes from './action-modal.module.css';
+import { describeSaveError } from './form-errors.ts';
+
+// Field errors have one home, form-errors.ts; this re-export keeps the modals that import it here working.
+export { fieldError } from './form-errors.ts';
 
 interface ActionModalProps {
   title: string;
@@ -10,8 +15,20 @@ interface ActionModalProps {
   submitLabel: string;
   /** While true the submit button spins and the modal cannot be dismissed half-way. */
   submitting?: boolean;
-  /** The last submit error; field errors (422) are shown beside their fields by the form itself. */
+  /**
+   * The last submit error. Field errors (422) are shown beside their fields by the form itself; the
+   * alert says whether anything was saved (form-errors.ts describeSaveError).
+   */
   error?: unknown;
+  /**
+   * The API fields the form shows beside an input, and the form's label for each (for the fields it
+   * may hear about but shows nowhere). Left out, every field error is taken to be beside its input.
+   */
+  fields?: { beside?: string[]; labels?: Record<string, string> };
+  /** `danger` for an action that removes or revokes something: a red submit button. */
+  tone?: 'default' | 'danger';
+  /** Wider forms; the default fits one column of fields. */
+  size?: 'md' | 'lg' | 'xl';
   /** Replaces the form once the action has a result to show (the result keeps a Close button). */
   result?: ReactNode;
   children: ReactNode;
@@ -39,9 +56,15 @@ export function ActionModal({
   submitLabel,
   submitting = false,
   error,
+  fields,
   result,
+  size = 'lg',
+  tone = 'default',
   children,
 }: ActionModalProps) {
+  // A phone gets the whole screen: more room for the form, and the buttons stay at its bottom edge.
+  const small = useMediaQuery('(max-width: 36em)', false, { getInitialValueInEffect: false });
+  const failure = describeSaveError(error, fields);
   const close = () => {
     if (!submitting) onClose();
   };
@@ -61,7 +84,8 @@ export function ActionModal({
       opened={opened}
       onClose={close}
       title={title}
-      size="lg"
+      size={size}
+      fullScreen={small}
       closeOnClickOutside={!submitting}
       // Mantine's close button is an icon only: give it a name.
       closeButtonProps={{ 'aria-label': 'Close dialog' }}
@@ -70,7 +94,7 @@ export function ActionModal({
       {result ? (
         <Stack gap="md">
           {result}
-          <Group justify="flex-end">
+          <Group justify="flex-end" className={classes.footer}>
             <Button onClick={onClose} data-autofocus ref={closeRef}>
               Close
             </Button>
@@ -80,16 +104,16 @@ export function ActionModal({
         <form onSubmit={submit} noValidate>
           <Stack gap="md">
             {children}
-            {error && !isApiError(error, 401) ? (
-              <Alert color="red" variant="light" title="Could not save" role="alert">
-                {error instanceof Error ? error.message : 'Something went wrong.'}
+            {failure ? (
+              <Alert color="red" variant="light" title="Not saved" role="alert">
+                {failure.message}
               </Alert>
             ) : null}
-            <Group justify="flex-end">
+            <Group justify="flex-end" className={classes.footer}>
               <Button variant="default" onClick={close} disabled={submitting}>
                 Cancel
               </Button>
-              <Button type="submit" loading={submitting}>
+              <Button type="submit" loading={submitting} color={tone === 'danger' ? 'red.9' : undefined}>
                 {submitLabel}
               </Button>
             </Group>
@@ -98,9 +122,4 @@ export function ActionModal({
       )}
     </Modal>
   );
-}
-
-/** A 422's message for one field, for the field's `error` prop. */
-export function fieldError(error: unknown, field: string): string | undefined {
-  return isApiError(error, 422) ? error.fields[field] : undefined;
 }

@@ -1,6 +1,7 @@
 import { Alert, Button, Group, Text } from '@mantine/core';
 import { isApiError } from '../app/http.ts';
 import { ForbiddenState, NotFoundState } from './access-states.tsx';
+import { describeLoadError } from './form-errors.ts';
 
 interface ErrorStateProps {
   error: unknown;
@@ -14,10 +15,10 @@ export function ErrorState({ error, onRetry, pageLevel = true }: ErrorStateProps
   if (pageLevel && isApiError(error, 403)) return <ForbiddenState />;
   // A 401 is already on its way to the sign-in page.
   if (isApiError(error, 401)) return null;
-  const message = error instanceof Error ? error.message : 'Something went wrong.';
+  const message = describeLoadError(error);
   return (
     <Alert color="red" variant="light" title="Could not load this data" my="md">
-      <Group justify="space-between" align="center" gap="md">
+      <Group justify="space-between" align="center" gap="md" wrap="wrap">
         <Text size="sm">{message}</Text>
         {onRetry ? (
           <Button size="xs" variant="white" color="red" onClick={onRetry}>

@@ -1,6 +1,7 @@
 import { Alert, Group, Stack, Text } from '@mantine/core';
 import { useState } from 'react';
 import { ActionModal, fieldError } from '../../ui/action-modal.tsx';
+import { useResetOnOpen } from '../../ui/use-reset-on-open.ts';
 import {
   type ChangeClassification,
   type FindingDetailSurface,
@@ -12,7 +13,6 @@ import {
 import { ResponsibilityBadge } from './badges.tsx';
 import { PersonName } from './columns.tsx';
 import { MemberPicker, toPickerValue, toUserId } from './member-picker.tsx';
-import { useResetOnOpen } from './use-reset-on-open.ts';
 
 export const classificationLabels: Record<ChangeClassification, string> = {
   owner_only: 'Owner changed',

@@ -2,9 +2,9 @@ import { Alert, Button, Group, Text } from '@mantine/core';
 import { isApiError } from '../../app/http.ts';
 import { ActionModal } from '../../ui/action-modal.tsx';
 import { formatDateTime } from '../../ui/format.ts';
+import { useResetOnOpen } from '../../ui/use-reset-on-open.ts';
 import { type ExceptionDecision, type ExceptionView, useDecideException } from './api.ts';
 import { workflowStatusLabels } from './labels.ts';
-import { useResetOnOpen } from './use-reset-on-open.ts';
 
 const decisionCopy: Record<ExceptionDecision, { button: string; title: string; done: string }> = {
   approve: { button: 'Approve', title: 'Approve exception', done: 'Exception approved' },

@@ -2,6 +2,7 @@ import { Alert, Text, Textarea, TextInput } from '@mantine/core';
 import { useState } from 'react';
 import { isApiError } from '../../app/http.ts';
 import { ActionModal, fieldError } from '../../ui/action-modal.tsx';
+import { useResetOnOpen } from '../../ui/use-reset-on-open.ts';
 import {
   type ExceptionRequestResult,
   type FindingDetailSurface,
@@ -9,7 +10,6 @@ import {
   useTenantMembers,
 } from './api.ts';
 import { MemberPicker, toUserId } from './member-picker.tsx';
-import { useResetOnOpen } from './use-reset-on-open.ts';
 
 export const PENDING_CONFLICT_MESSAGE = 'This finding already has a pending exception request.';
 

@@ -1,5 +1,5 @@
 import { Button, Paper, SegmentedControl, Stack, Text } from '@mantine/core';
-import { useDocumentTitle } from '@mantine/hooks';
+import { useDocumentTitle, useMediaQuery } from '@mantine/hooks';
 import { useSearchParams } from 'react-router';
 import { DataTable } from '../../ui/data-table.tsx';
 import { EmptyState } from '../../ui/empty-state.tsx';
@@ -27,6 +27,8 @@ export function MyWorkPage() {
   const [searchParams, setSearchParams] = useSearchParams();
   const role = parseMyWorkRole(searchParams.get('role'));
   const work = useMyWork(role);
+  // Three choices side by side are wider than a phone: stacked there.
+  const narrow = useMediaQuery('(max-width: 30em)', false, { getInitialValueInEffect: false });
   useDocumentTitle('My work · TenantPilot');
 
   const setRole = (value: string) => {
@@ -44,7 +46,7 @@ export function MyWorkPage() {
         title="My work"
         description="Findings you own or are assigned, across every tenant you are a member of, newest first."
       />
-      <Stack gap={4} mb="md" align="flex-start">
+      <Stack gap={4} mb="md" align={narrow ? 'stretch' : 'flex-start'}>
         <Text size="sm" fw={500} id="my-work-role-label">
           Show findings
         </Text>
@@ -53,6 +55,8 @@ export function MyWorkPage() {
           data={roleOptions}
           value={role ?? 'any'}
           onChange={setRole}
+          orientation={narrow ? 'vertical' : 'horizontal'}
+          fullWidth={narrow}
         />
       </Stack>
       <Paper withBorder radius="md">

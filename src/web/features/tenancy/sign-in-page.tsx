@@ -1,25 +1,23 @@
-import {
-  Alert,
-  Box,
-  Button,
-  Center,
-  Paper,
-  PasswordInput,
-  Stack,
-  Text,
-  TextInput,
-  Title,
-} from '@mantine/core';
+import { Alert, Button, PasswordInput, Stack, TextInput } from '@mantine/core';
 import { useDocumentTitle } from '@mantine/hooks';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
-import { isApiError } from '../../app/http.ts';
+import { isApiError, isNetworkError, UNREACHABLE_READ } from '../../app/http.ts';
 import { safeNextPath } from '../../app/paths.ts';
+import { waitFor } from '../../ui/form-errors.ts';
+import { PublicPage } from '../../ui/public-page.tsx';
 import { useSignIn } from './api.ts';
 
-function signInErrorMessage(error: unknown): string {
-  if (isApiError(error)) return error.message;
-  return 'Could not reach TenantPilot. Check your connection and try again.';
+/** The alert's title and words for a refused or failed sign-in. */
+function signInFailure(error: unknown): { title: string; message: string } {
+  if (isApiError(error, 429)) {
+    // The lock-out counts failed attempts; Retry-After says when it lifts.
+    const when = error.retryAfterSeconds === null ? 'later' : waitFor(error.retryAfterSeconds);
+    return { title: 'Sign-in paused', message: `Too many failed attempts. Try again ${when}.` };
+  }
+  if (isApiError(error) && error.status < 500) return { title: 'Sign-in failed', message: error.message };
+  if (isNetworkError(error)) return { title: 'Sign-in failed', message: UNREACHABLE_READ };
+  return { title: 'Sign-in failed', message: 'The server failed to sign you in. Try again in a moment.' };
 }
 
 export function SignInPage() {
@@ -43,56 +41,40 @@ export function SignInPage() {
       { onSuccess: () => navigate(safeNextPath(searchParams.get('next')), { replace: true }) },
     );
   };
+  const failure = signIn.isError ? signInFailure(signIn.error) : null;
 
   return (
-    <Box bg="gray.0" mih="100vh">
-      <Center mih="100vh" p="md">
-        <Box w="100%" maw={420} component="main">
-          <Stack gap={4} mb="lg" align="center">
-            <Text fw={700} fz="lg" c="indigo.8">
-              TenantPilot
-            </Text>
-            <Title order={1} fz="h2">
-              Sign in
-            </Title>
-            <Text size="sm" c="dimmed">
-              Use your operator account to manage your tenants.
-            </Text>
-          </Stack>
-          <Paper withBorder shadow="sm" radius="md" p="xl">
-            <form onSubmit={submit} noValidate>
-              <Stack gap="md">
-                {signIn.isError ? (
-                  <Alert color="red" variant="light" title="Sign-in failed" role="alert">
-                    {signInErrorMessage(signIn.error)}
-                  </Alert>
-                ) : null}
-                <TextInput
-                  ref={emailInput}
-                  label="Email"
-                  type="email"
-                  name="email"
-                  autoComplete="username"
-                  required
-                  value={email}
-                  onChange={(event) => setEmail(event.currentTarget.value)}
-                />
-                <PasswordInput
-                  label="Password"
-                  name="password"
-                  autoComplete="current-password"
-                  required
-                  value={password}
-                  onChange={(event) => setPassword(event.currentTarget.value)}
-                />
-                <Button type="submit" fullWidth loading={signIn.isPending} mt="xs">
-                  Sign in
-                </Button>
-              </Stack>
-            </form>
-          </Paper>
-        </Box>
-      </Center>
-    </Box>
+    <PublicPage title="Sign in" description="Use your operator account to manage your tenants.">
+      <form onSubmit={submit} noValidate>
+        <Stack gap="md">
+          {failure ? (
+            <Alert color="red" variant="light" title={failure.title} role="alert">
+              {failure.message}
+            </Alert>
+          ) : null}
+          <TextInput
+            ref={emailInput}
+            label="Email"
+            type="email"
+            name="email"
+            autoComplete="username"
+            required
+            value={email}
+            onChange={(event) => setEmail(event.currentTarget.value)}
+          />
+          <PasswordInput
+            label="Password"
+            name="password"
+            autoComplete="current-password"
+            required
+            value={password}
+            onChange={(event) => setPassword(event.currentTarget.value)}
+          />
+          <Button type="submit" fullWidth loading={signIn.isPending} mt="xs">
+            Sign in
+          </Button>
+        </Stack>
+      </form>
+    </PublicPage>
   );
 }

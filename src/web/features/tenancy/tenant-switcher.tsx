@@ -26,13 +26,53 @@ function pathForWorkspace(workspace: SessionView['workspaces'][number], pathname
   return section && (everyMember || owners) ? `${base}/${section}` : base;
 }
 
-/** The same sub-page (operations, …) for another tenant; the dashboard when the page is not tenant-scoped. */
-function pathForTenant(externalId: string, pathname: string, search: string): string {
-  const subPage = TENANT_PAGE.exec(pathname)?.[1];
-  if (!subPage) return paths.tenantDashboard(externalId);
+const RUN_PAGE = /^\/admin\/operations\/[^/]+\/?$/;
+
+/**
+ * A record page (a finding, a support request, a run) names a record of this tenant only: for another
+ * tenant it would be "Not found". Its list is the corresponding page there.
+ */
+const RECORD_TO_LIST: [RegExp, string][] = [
+  [/^\/findings\/[^/]+/, '/findings'],
+  [/^\/support-requests\/[^/]+/, '/support-requests'],
+];
+
+/** List filters that name this tenant's people (a user id): they mean nothing on another tenant. */
+function portableQuery(search: string): string {
   const query = new URLSearchParams(search);
   query.delete('cursor');
-  return `${paths.tenantDashboard(externalId)}${subPage}${query.size > 0 ? `?${query}` : ''}`;
+  for (const person of ['owner', 'assignee']) {
+    const value = query.get(person);
+    if (value && value !== 'me' && value !== 'none') query.delete(person);
+  }
+  return query.size > 0 ? `?${query}` : '';
+}
+
+/**
+ * The corresponding page of another tenant: the same list (with its filters), the list a record page
+ * belongs to, the operations list from a run, else the dashboard.
+ */
+function pathForTenant(externalId: string, pathname: string, search: string): string {
+  const base = paths.tenantDashboard(externalId);
+  if (RUN_PAGE.test(pathname)) return paths.tenantOperations(externalId);
+  const subPage = TENANT_PAGE.exec(pathname)?.[1];
+  if (!subPage || subPage === '/') return base;
+  for (const [record, list] of RECORD_TO_LIST) if (record.test(subPage)) return `${base}${list}`;
+  return `${base}${subPage}${portableQuery(search)}`;
+}
+
+type Tenant = SessionView['workspaces'][number]['tenants'][number];
+
+/** Archived tenants stay reachable (they are readable) but leave the main list for a group of their own. */
+function tenantOptions(tenants: Tenant[]) {
+  const option = (tenant: Tenant) => ({ value: tenant.external_id, label: tenant.name });
+  const active = tenants.filter((tenant) => !tenant.archived).map(option);
+  const archived = tenants.filter((tenant) => tenant.archived).map(option);
+  if (archived.length === 0) return active;
+  return [
+    ...(active.length > 0 ? [{ group: 'Tenants', items: active }] : []),
+    { group: 'Archived (read-only)', items: archived },
+  ];
 }
 
 /** Inline labels keep the header one line high; in the navbar the label sits above its field. */
@@ -83,7 +123,7 @@ export function TenantSwitcher({
       if (chosen.id !== workspaceId) navigate(pathForWorkspace(chosen, location.pathname));
       return;
     }
-    const first = chosen.tenants[0];
+    const first = chosen.tenants.find((tenant) => !tenant.archived) ?? chosen.tenants[0];
     if (first && chosen.id !== current?.workspace.id) goToTenant(first.external_id);
   };
 
@@ -118,7 +158,7 @@ export function TenantSwitcher({
         {label(tenantInputId, 'Tenant')}
         <Select
           id={tenantInputId}
-          data={tenants.map((tenant) => ({ value: tenant.external_id, label: tenant.name }))}
+          data={tenantOptions(tenants)}
           value={current && current.workspace.id === workspace?.id ? current.tenant.external_id : null}
           onChange={goToTenant}
           placeholder={tenants.length > 0 ? 'Choose a tenant' : 'No tenants in this workspace'}

@@ -1,0 +1,142 @@
+import { Alert, Button, Stack, Text, TextInput } from '@mantine/core';
+import { useDocumentTitle } from '@mantine/hooks';
+import { type FormEvent, useState } from 'react';
+import { useNavigate, useParams } from 'react-router';
+import { isApiError } from '../../app/http.ts';
+import { paths } from '../../app/paths.ts';
+import { describeSaveError, fieldError, waitFor } from '../../ui/form-errors.ts';
+import { formatDateTime } from '../../ui/format.ts';
+import { Loading } from '../../ui/loading.tsx';
+import { PublicPage } from '../../ui/public-page.tsx';
+import { type InvitationView, newPasswordProblems, useAcceptInvitation, useInvitation } from './api.ts';
+import { LinkProblem } from './link-problem.tsx';
+import { NewPasswordFields } from './password-fields.tsx';
+
+/** A used or expired link (410), or one that never was (404): what happened and what to do. */
+function InvitationLinkProblem({ error, onRetry }: { error: unknown; onRetry: () => void }) {
+  if (isApiError(error, 410)) {
+    return (
+      <LinkProblem
+        title="This invitation link has already been used or has expired"
+        action={{ label: 'Go to sign-in', to: paths.signIn() }}
+      >
+        An invitation link works once, for 7 days. If you already set your password with it, sign in. If not,
+        ask the owner of the workspace that invited you for a new link.
+      </LinkProblem>
+    );
+  }
+  if (isApiError(error, 404)) {
+    return (
+      <LinkProblem
+        title="This invitation link does not work"
+        action={{ label: 'Go to sign-in', to: paths.signIn() }}
+      >
+        Check that you opened the whole link from your invitation. If it still does not work, ask the owner of
+        the workspace that invited you for a new link.
+      </LinkProblem>
+    );
+  }
+  return <LinkProblem title="The invitation could not be loaded" error={error} onRetry={onRetry} />;
+}
+
+/** A refusal of the password form: 410 if the link was used meanwhile, 429 after too many tries. */
+function acceptFailure(error: unknown): Error | undefined {
+  if (isApiError(error, 410)) {
+    return new Error(
+      'This invitation link has just been used or has expired. Nothing was saved: ask for a new link.',
+    );
+  }
+  if (isApiError(error, 429)) {
+    const when = error.retryAfterSeconds === null ? 'later' : waitFor(error.retryAfterSeconds);
+    return new Error(`Too many attempts. Try again ${when}. Nothing was saved.`);
+  }
+  return describeSaveError(error, { beside: ['password'], labels: { password: 'Password' } });
+}
+
+function AcceptForm({ token, invitation }: { token: string; invitation: InvitationView }) {
+  const navigate = useNavigate();
+  const accept = useAcceptInvitation(token);
+  const [password, setPassword] = useState('');
+  const [confirmation, setConfirmation] = useState('');
+  const [checked, setChecked] = useState(false);
+  const problems = newPasswordProblems(password, confirmation);
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    setChecked(true);
+    if (problems.password || problems.confirmation) return;
+    accept.mutate({ password }, { onSuccess: () => navigate(paths.adminHome(), { replace: true }) });
+  };
+  const failure = acceptFailure(accept.error);
+
+  return (
+    <form onSubmit={submit} noValidate>
+      <Stack gap="md">
+        <Text size="sm">
+          Choose a password to finish setting up your account. You will be signed in to{' '}
+          <Text span fw={600}>
+            {invitation.workspace.name}
+          </Text>{' '}
+          right away.
+        </Text>
+        <TextInput
+          label="Email"
+          description="You sign in with this address."
+          value={invitation.email}
+          readOnly
+          autoComplete="username"
+        />
+        <NewPasswordFields
+          password={password}
+          confirmation={confirmation}
+          onPasswordChange={setPassword}
+          onConfirmationChange={setConfirmation}
+          passwordError={
+            (checked ? problems.password : undefined) ?? fieldError(accept.error, 'password', 'Password')
+          }
+          confirmationError={checked ? problems.confirmation : undefined}
+          disabled={accept.isPending}
+        />
+        {failure ? (
+          <Alert color="red" variant="light" title="Not saved" role="alert">
+            {failure.message}
+          </Alert>
+        ) : null}
+        <Button type="submit" fullWidth loading={accept.isPending}>
+          Set password and sign in
+        </Button>
+        <Text size="xs" c="dimmed" ta="center">
+          This link works until {formatDateTime(invitation.expires_at)}, once.
+        </Text>
+      </Stack>
+    </form>
+  );
+}
+
+/** `/invitations/:token`: the one page an invited person sees before they have a password. */
+export function InvitationPage() {
+  const { token = '' } = useParams();
+  const invitation = useInvitation(token);
+  const data = invitation.data;
+  useDocumentTitle(data ? `Join ${data.workspace.name} · TenantPilot` : 'Invitation · TenantPilot');
+
+  if (invitation.isError) {
+    return <InvitationLinkProblem error={invitation.error} onRetry={() => invitation.refetch()} />;
+  }
+  if (!data) {
+    return (
+      <PublicPage title="Invitation">
+        <Loading label="Loading your invitation" />
+      </PublicPage>
+    );
+  }
+  return (
+    <PublicPage
+      title={`Join ${data.workspace.name}`}
+      description={`${data.display_name}, you have been invited to the ${data.workspace.name} workspace on TenantPilot.`}
+      width={460}
+    >
+      <AcceptForm token={token} invitation={data} />
+    </PublicPage>
+  );
+}
