@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { eq } from 'drizzle-orm';
+import { desc, eq } from 'drizzle-orm';
+import { auditEvents } from '../src/server/features/audit/tables.ts';
 import { digestSecret } from '../src/server/features/tenancy/credentials.ts';
 import { apiTokens, sessions, users } from '../src/server/features/tenancy/tables.ts';
 import { request, signIn, startTestApp, type TestApp } from './helpers/app.ts';
@@ -231,5 +232,204 @@ describe('sessions', () => {
     });
     assert.equal(api.statusCode, 401);
     assert.deepEqual(api.json(), { error: { code: 'unauthenticated', message: 'Sign in to continue' } });
+  });
+});
+
+describe('the sign-in limit counts failed attempts only (docs/rules.md "Administration")', () => {
+  const attempt = (address: string, password: string, who = email, app = t.app) =>
+    app.inject({
+      method: 'POST',
+      url: '/api/session',
+      payload: { email: who, password },
+      headers: { 'x-forwarded-for': address },
+    });
+
+  test('successful sign-ins never count', async () => {
+    for (let i = 0; i < 6; i++) assert.equal((await attempt('10.0.1.1', make.TEST_PASSWORD)).statusCode, 200);
+    for (let i = 0; i < 3; i++) assert.equal((await attempt('10.0.1.1', 'wrong password')).statusCode, 401);
+    assert.equal((await attempt('10.0.1.1', make.TEST_PASSWORD)).statusCode, 429);
+  });
+
+  test('a success clears no earlier failure: failures on either side of it add up', async () => {
+    assert.equal((await attempt('10.0.1.2', 'wrong password')).statusCode, 401);
+    assert.equal((await attempt('10.0.1.2', 'wrong password')).statusCode, 401);
+    assert.equal((await attempt('10.0.1.2', make.TEST_PASSWORD)).statusCode, 200);
+    assert.equal((await attempt('10.0.1.2', 'wrong password')).statusCode, 401);
+    assert.equal((await attempt('10.0.1.2', make.TEST_PASSWORD)).statusCode, 429);
+  });
+
+  test('locked out: 429 with Retry-After in seconds and the standard body saying when to try again', async () => {
+    for (let i = 0; i < 3; i++) await attempt('10.0.1.3', 'wrong password');
+    const locked = await attempt('10.0.1.3', make.TEST_PASSWORD);
+    assert.equal(locked.statusCode, 429);
+    const retryAfter = Number(locked.headers['retry-after']);
+    assert.ok(Number.isInteger(retryAfter) && retryAfter > 14 * 60 && retryAfter <= 15 * 60, `${retryAfter}`);
+    assert.deepEqual(locked.json(), {
+      error: {
+        code: 'rate_limited',
+        message: 'Too many failed sign-in attempts. Try again in 15 minutes.',
+      },
+    });
+    assert.equal(
+      locked.cookies.find((c) => c.name === 'tp_session'),
+      undefined,
+      'no session while locked out',
+    );
+  });
+
+  test('counts per client address and e-mail (any case)', async () => {
+    for (let i = 0; i < 3; i++) await attempt('10.0.1.4', 'wrong password', email.toUpperCase());
+    assert.equal(
+      (await attempt('10.0.1.4', make.TEST_PASSWORD)).statusCode,
+      429,
+      'the same e-mail, any case',
+    );
+    assert.equal((await attempt('10.0.1.5', make.TEST_PASSWORD)).statusCode, 200, 'another address');
+    const other = await make.createUser(t.db);
+    assert.equal(
+      (await attempt('10.0.1.4', make.TEST_PASSWORD, other.email)).statusCode,
+      200,
+      'another person',
+    );
+  });
+
+  test('parallel guesses cannot slip in under the limit', async () => {
+    const answers = await Promise.all(
+      Array.from({ length: 12 }, () => attempt('10.0.1.6', 'wrong password')),
+    );
+    const statuses = answers.map((answer) => answer.statusCode).sort();
+    assert.deepEqual(statuses, [401, 401, 401, ...Array(9).fill(429)]);
+  });
+
+  test('every server process on the database counts the same failures', async () => {
+    const second = await startTestApp(
+      { TENANTPILOT_SIGN_IN_MAX_ATTEMPTS: '3', TENANTPILOT_TRUST_PROXY: 'true' },
+      { database: t.database },
+    );
+    try {
+      assert.equal((await attempt('10.0.1.7', 'wrong password')).statusCode, 401);
+      assert.equal((await attempt('10.0.1.7', 'wrong password', email, second.app)).statusCode, 401);
+      assert.equal((await attempt('10.0.1.7', 'wrong password')).statusCode, 401);
+      assert.equal((await attempt('10.0.1.7', make.TEST_PASSWORD, email, second.app)).statusCode, 429);
+    } finally {
+      await second.close();
+    }
+  });
+
+  test('the lock lifts when the window ends', async () => {
+    const short = await startTestApp(
+      {
+        TENANTPILOT_SIGN_IN_MAX_ATTEMPTS: '2',
+        TENANTPILOT_SIGN_IN_WINDOW_MS: '1500',
+        TENANTPILOT_TRUST_PROXY: 'true',
+      },
+      { database: t.database },
+    );
+    try {
+      for (let i = 0; i < 2; i++) await attempt('10.0.1.8', 'wrong password', email, short.app);
+      const locked = await attempt('10.0.1.8', make.TEST_PASSWORD, email, short.app);
+      assert.equal(locked.statusCode, 429);
+      assert.equal(locked.headers['retry-after'], '2');
+      assert.match(locked.json().error.message, /Try again in [12] seconds?\./);
+      await new Promise((resolve) => setTimeout(resolve, 1600));
+      assert.equal((await attempt('10.0.1.8', make.TEST_PASSWORD, email, short.app)).statusCode, 200);
+    } finally {
+      await short.close();
+    }
+  });
+
+  test('a NUL in the e-mail names nobody: 401, not a database error', async () => {
+    const response = await attempt('10.0.1.9', 'whatever', 'ada\u0000@example.test');
+    assert.equal(response.statusCode, 401);
+  });
+
+  test('the OpenAPI document lists the 429', async () => {
+    const document = (await t.app.inject({ method: 'GET', url: '/openapi.json' })).json();
+    const refusal = document.paths['/api/session'].post.responses['429'];
+    assert.match(refusal.description, /Retry-After/);
+  });
+});
+
+describe('sign-in and sign-out are audited (docs/rules.md "Administration")', () => {
+  const eventsOf = (action: string) =>
+    t.db.select().from(auditEvents).where(eq(auditEvents.action, action)).orderBy(desc(auditEvents.id));
+
+  test('a sign-in records who, from where, and sets last_sign_in_at', async () => {
+    const user = await make.createUser(t.db);
+    const response = await signInWith(
+      { email: user.email.toUpperCase(), password: make.TEST_PASSWORD },
+      { 'x-forwarded-for': '10.0.2.1' },
+    );
+    assert.equal(response.statusCode, 200);
+    const [event] = await eventsOf('session.signed_in');
+    assert.equal(event?.actorUserId, user.id);
+    assert.equal(event?.subjectType, 'user');
+    assert.equal(event?.subjectId, String(user.id));
+    assert.equal(event?.workspaceId, null);
+    assert.equal(event?.clientAddress, '10.0.2.1');
+    assert.deepEqual(event?.after, { via: 'password' });
+    const [row] = await t.db.select().from(users).where(eq(users.id, user.id));
+    assert.ok(row?.lastSignInAt && Date.now() - row.lastSignInAt.getTime() < 60_000);
+  });
+
+  test('a failed sign-in records the e-mail tried and why, never the password', async () => {
+    const user = await make.createUser(t.db);
+    const password = 'my secret guess 12345';
+    await signInWith({ email: ` ${user.email} `, password }, { 'x-forwarded-for': '10.0.2.2' });
+    await signInWith({ email: 'Nobody@Example.test', password }, { 'x-forwarded-for': '10.0.2.2' });
+    const [unknown, wrong] = await eventsOf('session.sign_in_failed');
+    assert.deepEqual(
+      { ...wrong, id: 0, createdAt: null },
+      {
+        id: 0,
+        createdAt: null,
+        actorUserId: null,
+        workspaceId: null,
+        tenantId: null,
+        action: 'session.sign_in_failed',
+        subjectType: 'email',
+        subjectId: user.email,
+        before: null,
+        after: { email: user.email, reason: 'wrong_password', user_id: user.id, locked_until: null },
+        clientAddress: '10.0.2.2',
+      },
+    );
+    assert.deepEqual(unknown?.after, {
+      email: 'nobody@example.test',
+      reason: 'unknown_email',
+      user_id: null,
+      locked_until: null,
+    });
+    const [lastSignIn] = await t.db.select().from(users).where(eq(users.id, user.id));
+    assert.equal(lastSignIn?.lastSignInAt, null, 'a failure is no sign-in');
+    assert.ok(!JSON.stringify(await t.db.select().from(auditEvents)).includes(password));
+  });
+
+  test('the failure that fills the window says until when the lock holds', async () => {
+    const user = await make.createUser(t.db);
+    for (let i = 0; i < 3; i++) {
+      await signInWith({ email: user.email, password: 'wrong password' }, { 'x-forwarded-for': '10.0.2.3' });
+    }
+    const [last, second] = await eventsOf('session.sign_in_failed');
+    const lockedUntilOf = (event: typeof last) =>
+      (event?.after as { locked_until?: string } | undefined)?.locked_until;
+    assert.equal(lockedUntilOf(second), null);
+    const lockedUntil = Date.parse(lockedUntilOf(last) ?? '');
+    assert.ok(lockedUntil > Date.now() + 14 * 60_000 && lockedUntil <= Date.now() + 15 * 60_000);
+  });
+
+  test('sign-out records the end of the session; a bearer request ends none and records nothing', async () => {
+    const user = await make.createUser(t.db);
+    const session = await signIn(t.app, user.email);
+    const before = (await eventsOf('session.signed_out')).length;
+    const token = await make.createApiToken(t.db, { userId: user.id });
+    await request(t.app, { bearer: token }, { method: 'DELETE', url: '/api/session' });
+    assert.equal((await eventsOf('session.signed_out')).length, before);
+    await request(t.app, { session }, { method: 'DELETE', url: '/api/session' });
+    const [event] = await eventsOf('session.signed_out');
+    assert.equal(event?.actorUserId, user.id);
+    assert.equal(event?.subjectId, String(user.id));
+    assert.equal(event?.workspaceId, null);
+    assert.equal((await eventsOf('session.signed_out')).length, before + 1);
   });
 });

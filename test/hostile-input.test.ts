@@ -404,6 +404,8 @@ const oddBodies: [string, Record<string, string>, string | Buffer | undefined][]
 describe('hostile bodies', () => {
   for (const route of routes.filter((r) => r.method === 'POST')) {
     const isPublic = !route.url.startsWith('/admin');
+    // Everyone signed in has an account of their own: an outsider reaches /admin/me like anyone else.
+    const ownAccount = route.url.startsWith('/admin/me/');
     test(`POST ${route.url}`, async () => {
       for (const [actor, credential] of actors) {
         for (const [name, headers, payload, status] of unreadableBodies) {
@@ -428,7 +430,7 @@ describe('hostile bodies', () => {
           assertStandard(response, label);
           if (isPublic) continue;
           if (actor === 'anonymous') assert.equal(response.statusCode, 401, label);
-          if (actor === 'outsider') assert.equal(response.statusCode, 404, label);
+          if (actor === 'outsider' && !ownAccount) assert.equal(response.statusCode, 404, label);
         }
       }
       assert.equal(Object.hasOwn(Object.prototype, 'polluted'), false);
