@@ -7,6 +7,7 @@ import type { SupportDesk } from '../../desks/desk.ts';
 import { type App, scopeOf } from '../../routing.ts';
 import { RunParams } from '../operation-runs/schemas.ts';
 import { TenantParams } from '../tenancy/schemas.ts';
+import { registerDeskSettingsRoutes } from './desk-settings-routes.ts';
 import { submissionRuleFields } from './rules.ts';
 import {
   LatestSummaryOrNull,
@@ -184,4 +185,6 @@ export function registerSupportRequestRoutes(app: App, deps: SupportRequestRoute
       };
     },
   );
+
+  registerDeskSettingsRoutes(app, { config, desk });
 }
