@@ -135,9 +135,11 @@ describe('the OpenAPI document', () => {
       .sort();
     assert.deepEqual(conflicts, [
       'approveFindingException',
+      'createWorkspaceTenant',
       'rejectFindingException',
       'requestFindingException',
       'revokeFindingException',
+      'updateWorkspaceTenant',
     ]);
   });
 

@@ -52,6 +52,8 @@ before(async () => {
   Object.assign(values, {
     workspace: world.workspace.slug,
     tenant: world.tenant.externalId,
+    // A person of the workspace (`/admin/w/:workspace/people/:user`): the tenant's operator.
+    user: String(world.userIds.operator),
     run: String(run.id),
     finding: String(finding.id),
     exception: String(exception.id),
@@ -60,6 +62,18 @@ before(async () => {
 });
 
 after(() => t.close());
+
+/** The path parameters each scope resolves; any other parameter of a route names a record below it. */
+const scopeParamsOf: Record<AccessDeclaration['scope'], string[]> = {
+  public: [],
+  actor: [],
+  workspace: ['workspace'],
+  tenant: ['tenant'],
+  run: ['run'],
+  finding: ['tenant', 'finding'],
+};
+
+const paramsOf = (url: string) => [...url.matchAll(/:([a-z]+)/g)].map((match) => match[1] ?? '');
 
 function urlFor(route: RegisteredRoute): string {
   return route.url.replace(/:([a-z]+)/g, (_, name: string) => encodeURIComponent(values[name] ?? 'x'));
@@ -133,10 +147,14 @@ describe('records below a scope', () => {
     const withRecord = routes.filter((route) => route.access?.record);
     assert.ok(withRecord.length > 0, 'no route declares a record');
     for (const route of withRecord) {
-      const param = route.access?.record ?? '';
+      // The record's path parameters are those its scope does not name (`:tenant` under `/admin/w/:workspace`).
+      const scopeParams = scopeParamsOf[route.access?.scope ?? 'public'];
+      const recordParams = paramsOf(route.url).filter((name) => !scopeParams.includes(name));
+      assert.ok(recordParams.length > 0, `${route.method} ${route.url} names no record`);
       for (const kind of ['owner', 'readonly'] as const) {
         for (const unknown of ['999999', 'abc']) {
-          const url = urlFor(route).replace(`/${values[param]}/`, `/${unknown}/`);
+          const path = recordParams.reduce((url, name) => url.replace(`:${name}`, unknown), route.url);
+          const url = urlFor({ ...route, url: path });
           const response = await request(t.app, world.token(kind), {
             method: route.method as 'POST',
             url,
