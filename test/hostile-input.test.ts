@@ -2,10 +2,11 @@ import assert from 'node:assert/strict';
 import { METHODS } from 'node:http';
 import net from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { HTTPMethods, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { findings } from '../src/server/features/findings/tables.ts';
 import { operationRuns } from '../src/server/features/operation-runs/tables.ts';
+import { workspaceMemberships } from '../src/server/features/tenancy/tables.ts';
 import type { App } from '../src/server/routing.ts';
 import { type ActorWorld, createActorWorld, NOT_FOUND } from './helpers/actors.ts';
 import { type Credential, request, startTestApp } from './helpers/app.ts';
@@ -84,6 +85,9 @@ const valid: Record<string, string> = {};
 /** Well-formed values that name nothing: the answer every hostile value must equal. */
 const unknown: Record<string, string> = {
   tenant: 'no-such-tenant',
+  workspace: 'no-such-workspace',
+  user: '2147483647',
+  token: 'no-such-link',
   finding: '2147483647',
   run: '2147483647',
   exception: '2147483647',
@@ -116,7 +120,24 @@ before(async () => {
     })
     .returning();
   assert.ok(finding && run);
-  Object.assign(valid, { tenant: world.tenant.externalId, finding: String(finding.id), run: String(run.id) });
+  Object.assign(valid, {
+    tenant: world.tenant.externalId,
+    workspace: world.workspace.slug,
+    // A person of the workspace who is none of the actors: the owner's requests may change them.
+    user: String(world.userIds['member of a sibling tenant only']),
+    finding: String(finding.id),
+    run: String(run.id),
+  });
+  // The tenant's owner also owns its workspace here, so that /admin/w/{workspace}/… reaches every handler.
+  await t.db
+    .update(workspaceMemberships)
+    .set({ role: 'owner' })
+    .where(
+      and(
+        eq(workspaceMemberships.workspaceId, world.workspace.id),
+        eq(workspaceMemberships.userId, world.userIds.owner),
+      ),
+    );
   // A real request and exception, so that the owner's hostile queries and bodies reach every handler.
   const owner = world.token('owner');
   const submitted = await send(owner, {

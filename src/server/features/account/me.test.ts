@@ -285,7 +285,7 @@ describe('POST /admin/me/password', () => {
     const before = await countRows();
     for (const [what, overrides, field, message] of cases) {
       const payload = Object.fromEntries(
-        Object.entries({ ...valid, ...overrides }).filter(([, v]) => v !== MISSING),
+        Object.entries<unknown>({ ...valid, ...overrides }).filter(([, v]) => v !== MISSING),
       );
       const response = await change(bearer, payload, '10.1.0.5');
       assert.equal(response.statusCode, 422, `${what}: ${response.body}`);
