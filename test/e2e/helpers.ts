@@ -77,7 +77,24 @@ export async function startServer(
   const env = { ...serverEnv(dataDir), ...options.env };
   const loaded = await run(process.execPath, [cli, 'fixtures', 'load', fixturePath], { cwd: repoRoot, env });
   const ids = JSON.parse(loaded.stdout) as FixtureIds;
+  const { baseUrl, stop } = await serve(dataDir, env);
+  return { baseUrl, ids, stop };
+}
 
+/**
+ * The real server on an empty embedded database: no fixtures, no demo, nobody has an account yet (the
+ * first run). `output()` is everything it printed so far (the one-time setup link among it).
+ */
+export async function startEmptyServer(
+  options: { env?: NodeJS.ProcessEnv } = {},
+): Promise<RunningServer & { output: () => string }> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'tenantpilot-e2e-data-'));
+  const { baseUrl, stop, output } = await serve(dataDir, { ...serverEnv(dataDir), ...options.env });
+  return { baseUrl, ids: {}, stop, output };
+}
+
+/** `tenantpilot serve` on `dataDir` on a free port, once it answers /healthz; stop() also removes the data. */
+async function serve(dataDir: string, env: NodeJS.ProcessEnv) {
   const port = await freePort();
   const child = spawn(process.execPath, [cli, 'serve', '--port', String(port), '--host', '127.0.0.1'], {
     cwd: repoRoot,
@@ -102,7 +119,7 @@ export async function startServer(
     await stop();
     throw error;
   }
-  return { baseUrl, ids, stop };
+  return { baseUrl, stop, output: () => output };
 }
 
 export interface RunningBrowser {
@@ -197,9 +214,51 @@ export async function signInAs(page: Page, email: string, password: string): Pro
   await page.waitForURL((url) => url.pathname !== '/sign-in');
 }
 
-export async function screenshot(page: Page, name: string): Promise<void> {
+/** The whole page; `window: true` for what is on screen only (an open modal, which a full-page capture misplaces). */
+export async function screenshot(
+  page: Page,
+  name: string,
+  options: { window?: boolean } = {},
+): Promise<void> {
   mkdirSync(screenshotDir, { recursive: true });
-  await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: true });
+  await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: !options.window });
+}
+
+/** A phone's width (px): every page fits it without scrolling sideways. */
+export const PHONE_WIDTH = 390;
+
+/** The page is no wider than the window: nothing makes the whole page scroll sideways. */
+export async function assertNoSidewaysScroll(page: Page, label: string): Promise<void> {
+  const { scrollWidth, clientWidth } = await page.evaluate(() => ({
+    scrollWidth: document.documentElement.scrollWidth,
+    clientWidth: document.documentElement.clientWidth,
+  }));
+  assert.ok(
+    scrollWidth <= clientWidth,
+    `${label} scrolls sideways: ${scrollWidth} px wide in ${clientWidth} px`,
+  );
+}
+
+/**
+ * Looks at the current page on a phone: 390 px wide, no sideways scrolling, a screenshot `<name>-390`,
+ * then back to the window size it had.
+ */
+export async function checkAtPhoneWidth(
+  page: Page,
+  name: string,
+  options: { window?: boolean } = {},
+): Promise<void> {
+  const before = page.viewportSize();
+  await page.setViewportSize({ width: PHONE_WIDTH, height: 844 });
+  try {
+    // Layout settles (media queries, the navbar collapsing) before it is measured.
+    await page.waitForFunction((width) => window.innerWidth === width, PHONE_WIDTH);
+    await page.waitForTimeout(150);
+    await assertNoSidewaysScroll(page, name);
+    await screenshot(page, `${name}-390`, options);
+  } finally {
+    if (before) await page.setViewportSize(before);
+  }
 }
 
 /** Fails on serious or critical axe violations, listing each rule and its first targets. */

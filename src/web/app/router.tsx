@@ -2,12 +2,15 @@ import { Box, Container } from '@mantine/core';
 import { useDocumentTitle } from '@mantine/hooks';
 import { useEffect } from 'react';
 import { BrowserRouter, Navigate, Route, Routes, useNavigate, useParams } from 'react-router';
+import { AccountPage } from '../features/account/account-page.tsx';
+import { InvitationPage } from '../features/account/invitation-page.tsx';
 import { WorkspaceOverviewPage } from '../features/administration/overview-page.tsx';
 import { FindingDetailPage } from '../features/findings/finding-detail-page.tsx';
 import { FindingsListPage } from '../features/findings/findings-list-page.tsx';
 import { MyWorkPage } from '../features/findings/my-work-page.tsx';
 import { RunDetailPage } from '../features/operation-runs/run-detail-page.tsx';
 import { RunsListPage } from '../features/operation-runs/runs-list-page.tsx';
+import { SetupPage } from '../features/setup/setup-page.tsx';
 import { SupportRequestDetailPage } from '../features/support-requests/support-request-detail-page.tsx';
 import { SupportRequestsListPage } from '../features/support-requests/support-requests-list-page.tsx';
 import { AdminHomePage } from '../features/tenancy/admin-home-page.tsx';
@@ -59,6 +62,8 @@ export function AppRouter() {
       <Routes>
         <Route path="/" element={<Navigate replace to={paths.adminHome()} />} />
         <Route path={routePatterns.signIn} element={<SignInPage />} />
+        <Route path={routePatterns.invitation} element={<InvitationPage />} />
+        <Route path={routePatterns.setup} element={<SetupPage />} />
         <Route path={routePatterns.admin} element={<AdminLayout />}>
           <Route index element={<AdminHomePage />} />
           <Route path={routePatterns.tenantDashboard} element={<TenantDashboardPage />} />
@@ -69,6 +74,7 @@ export function AppRouter() {
           <Route path={routePatterns.tenantFindings} element={<FindingsListPage />} />
           <Route path={routePatterns.finding} element={<FindingDetailPage />} />
           <Route path={routePatterns.myWork} element={<MyWorkPage />} />
+          <Route path={routePatterns.account} element={<AccountPage />} />
           <Route path={routePatterns.workspace} element={<WorkspaceOverviewPage />} />
           <Route path={routePatterns.workspaceTenants} element={<WorkspaceTenantsPage />} />
           <Route path="*" element={<AdminNotFound />} />

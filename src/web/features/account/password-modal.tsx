@@ -57,7 +57,13 @@ export function PasswordModal({ opened, onClose }: { opened: boolean; onClose: (
       fields={{ beside: Object.keys(labels), labels }}
       result={
         change.isSuccess ? (
-          <Alert color="green" variant="light" role="status" title="Password changed">
+          <Alert
+            color="green"
+            variant="light"
+            role="status"
+            title="Password changed"
+            styles={{ title: { color: 'var(--mantine-color-text)' } }}
+          >
             <Text size="sm">
               Use the new password from now on. Anywhere else you were signed in — another browser, another
               device — has been signed out; this browser stays signed in.
