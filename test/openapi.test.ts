@@ -136,9 +136,16 @@ describe('the OpenAPI document', () => {
     assert.deepEqual(conflicts, [
       'approveFindingException',
       'createWorkspaceTenant',
+      'invitePerson',
+      'reinvitePerson',
       'rejectFindingException',
+      'removePerson',
       'requestFindingException',
       'revokeFindingException',
+      'revokePersonTenantRole',
+      'setPersonTenantRole',
+      'setPersonTenantRoles',
+      'updatePerson',
       'updateWorkspaceTenant',
     ]);
   });

@@ -16,6 +16,11 @@ function wantsHtml(request: FastifyRequest): boolean {
   );
 }
 
+/** Pages reached through a one-time link (`/invitations/<token>`, `/setup/<token>`), JSON at the same URL. */
+function isLinkPage(url: string): boolean {
+  return url.startsWith('/invitations/') || url.startsWith('/setup/');
+}
+
 function sendIndex(reply: FastifyReply) {
   if (!fs.existsSync(path.join(webRoot, 'index.html'))) {
     return reply
@@ -41,6 +46,11 @@ export async function registerWeb(app: App, db: Db): Promise<void> {
 
   app.addHook('onRequest', async (request, reply) => {
     const url = request.url;
+    if (isLinkPage(url)) {
+      // Invitation and setup links: the SPA for whoever holds the link, signed in or not.
+      reply.header('vary', 'Accept');
+      return wantsHtml(request) ? sendIndex(reply) : undefined;
+    }
     if (!(url === '/admin' || url.startsWith('/admin/') || url.startsWith('/admin?'))) return;
     // One URL, two representations: caches (the browser's too) must keep the HTML and the JSON apart.
     reply.header('vary', 'Accept');
