@@ -374,6 +374,19 @@ describe('what the log holds', () => {
       [ids.inactiveSignIn, ids.aliceSignIn],
     );
     assert.deepEqual(await listed({ action: 'member' }), []); // not a prefix: no dot
+    // An exact action of account events (the other walk of accountEventIds), alone and with an actor.
+    assert.deepEqual(
+      (await listed({ action: 'session.signed_in' })).map((i) => i.id),
+      [ids.inactiveSignIn, ids.aliceSignIn],
+    );
+    assert.deepEqual(
+      (await listed({ action: 'session.signed_in', actor: alice.id })).map((i) => i.id),
+      [ids.aliceSignIn],
+    );
+    assert.deepEqual(
+      (await listed({ action: 'user.password_changed' })).map((i) => i.id),
+      [ids.ownerPassword],
+    );
   });
 
   test('subject_type', async () => {

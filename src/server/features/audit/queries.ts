@@ -1,4 +1,4 @@
-import { and, eq, gte, isNull, lt, type SQL, sql } from 'drizzle-orm';
+import { type AnyColumn, and, eq, gte, inArray, isNull, lt, type SQL, sql } from 'drizzle-orm';
 import { unionAll } from 'drizzle-orm/pg-core';
 import type { Db } from '../../db/client.ts';
 import { newestFirst } from '../../db/order.ts';
@@ -39,31 +39,46 @@ function eventConditions(filter: AuditFilter, beforeId: number | null): (SQL | u
   ];
 }
 
+/** Ascending, as the index's leading columns are built (DESC NULLS LAST is only the id's). */
+const indexOrder = (column: AnyColumn) => sql`${column} asc nulls last`;
+
 /**
- * The ids of one page of a workspace's audit log, newest first: events of the workspace (walking
- * audit_events_workspace_idx, or its actor / action variant, from the cursor down), plus account events
- * (workspace_id null: sign-ins, password and own-token changes) of each of its members, each member's
- * walk on audit_events_workspace_actor_idx (workspace_id IS NULL, actor, id) and cut at `limit` too. So a
- * page reads at most (members + 1) × limit index entries, however long the log is.
+ * Account events (workspace_id null) of the workspace's members, newest first, `limit` at most. PostgreSQL
+ * does not treat `workspace_id IS NULL` as fixing an index's first column, so a plain `id DESC` made it
+ * read all of a member's account events and sort them; each walk below names its index's own order.
+ * - An exact action (and no actor): one walk of audit_events_workspace_action_idx at (NULL, action),
+ *   keeping members' events; an action no account event has costs nothing.
+ * - Otherwise, per member (LATERAL), a walk of audit_events_workspace_actor_idx at (NULL, member), cut at
+ *   `limit`: at most members × limit entries, however long their histories.
  */
-function pageIds(db: Db, workspaceId: number, filter: AuditFilter, beforeId: number | null, limit: number) {
-  const ofWorkspace = db
-    .select({ id: e.id })
-    .from(e)
-    .$dynamic() // a page of its own inside the union: drizzle's static types allow no limit there
-    .where(and(eq(e.workspaceId, workspaceId), ...eventConditions(filter, beforeId)))
-    .orderBy(newestFirst(e.id))
-    .limit(limit);
-  if (filter.tenantId !== undefined) return ofWorkspace; // account events belong to no tenant
+function accountEventIds(
+  db: Db,
+  workspaceId: number,
+  filter: AuditFilter,
+  beforeId: number | null,
+  limit: number,
+) {
   const m = workspaceMemberships;
+  const conditions = eventConditions(filter, beforeId);
+  const exactAction = filter.action !== undefined && !filter.action.endsWith('.');
+  if (exactAction && filter.actorUserId === undefined) {
+    const members = db.select({ userId: m.userId }).from(m).where(eq(m.workspaceId, workspaceId));
+    return db
+      .select({ id: e.id })
+      .from(e)
+      .$dynamic()
+      .where(and(isNull(e.workspaceId), inArray(e.actorUserId, members), ...conditions))
+      .orderBy(indexOrder(e.workspaceId), indexOrder(e.action), newestFirst(e.id))
+      .limit(limit);
+  }
   const ofMember = db
     .select({ id: e.id })
     .from(e)
-    .where(and(isNull(e.workspaceId), eq(e.actorUserId, m.userId), ...eventConditions(filter, beforeId)))
-    .orderBy(newestFirst(e.id))
+    .where(and(isNull(e.workspaceId), eq(e.actorUserId, m.userId), ...conditions))
+    .orderBy(indexOrder(e.workspaceId), indexOrder(e.actorUserId), newestFirst(e.id))
     .limit(limit)
     .as('account');
-  const ofMembers = db
+  return db
     .select({ id: ofMember.id })
     .from(m)
     .$dynamic()
@@ -74,7 +89,23 @@ function pageIds(db: Db, workspaceId: number, filter: AuditFilter, beforeId: num
         filter.actorUserId === undefined ? undefined : eq(m.userId, filter.actorUserId),
       ),
     );
-  return unionAll(ofWorkspace, ofMembers);
+}
+
+/**
+ * The ids of one page of a workspace's audit log, newest first: the workspace's own events (a walk of
+ * audit_events_workspace_idx, or its actor or action variant, or the tenant index, from the cursor down,
+ * `limit` rows) and its members' account events (accountEventIds). No page reads a whole table.
+ */
+function pageIds(db: Db, workspaceId: number, filter: AuditFilter, beforeId: number | null, limit: number) {
+  const ofWorkspace = db
+    .select({ id: e.id })
+    .from(e)
+    .$dynamic() // a page of its own inside the union: drizzle's static types allow no limit there
+    .where(and(eq(e.workspaceId, workspaceId), ...eventConditions(filter, beforeId)))
+    .orderBy(newestFirst(e.id))
+    .limit(limit);
+  if (filter.tenantId !== undefined) return ofWorkspace; // account events belong to no tenant
+  return unionAll(ofWorkspace, accountEventIds(db, workspaceId, filter, beforeId, limit));
 }
 
 /**
