@@ -153,7 +153,7 @@ export async function createWorkspaceTenant(scope: WorkspaceScope, input: Tenant
       await recordAuditEvent(tx, {
         ...event,
         action: 'tenant_role.granted',
-        subjectType: 'user',
+        subjectType: 'tenant_role',
         subjectId: scope.actor.userId,
         after: { tenant: tenant.external_id, role: 'owner' },
       });
