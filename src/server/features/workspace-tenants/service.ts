@@ -188,7 +188,8 @@ export async function updateWorkspaceTenant(scope: WorkspaceScope, tenantId: num
         directoryId: after.directory_id,
         primaryDomain: after.primary_domain,
         deskCustomerId: after.desk_customer_id,
-        archivedAt: after.archived === before.archived ? row.archivedAt : after.archived ? new Date() : null,
+        // Archived since the first archiving: a tenant that stays archived keeps its moment.
+        archivedAt: after.archived ? (row.archivedAt ?? new Date()) : null,
       });
       await recordAuditEvent(tx, {
         ...actedIn(scope),
