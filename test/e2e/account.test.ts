@@ -92,6 +92,12 @@ test('first run: the printed setup link creates the workspace and its owner, and
   await page().getByRole('button', { name: 'Create workspace and sign in' }).click();
   await page().getByText('Enter the name of your company or team.').waitFor();
   await page().getByText('Use at least 12 characters (this has 0).').waitFor();
+  // Focus lands on the first field to fix.
+  await page().waitForFunction(() => document.activeElement?.getAttribute('aria-invalid') === 'true');
+  assert.equal(
+    await textbox('Workspace name').evaluate((element) => element === document.activeElement),
+    true,
+  );
   await assertAccessible(page(), 'setup with errors');
   await screenshot(page(), 'account-02-setup-errors');
 
@@ -192,6 +198,12 @@ test('changing the password: the rule up front, mistakes beside their fields, th
   await textbox('Repeat the new password', modal).fill(owner.newPassword);
   await modal.getByRole('button', { name: 'Change password' }).click();
   await modal.getByText('This is not your current password.').waitFor();
+  await page().waitForFunction(() => document.activeElement?.getAttribute('aria-invalid') === 'true');
+  assert.equal(
+    await textbox('Current password', modal).evaluate((element) => element === document.activeElement),
+    true,
+    'focus on the field to fix',
+  );
   const text = (await modal.textContent()) ?? '';
   assert.match(text, /Nothing was saved/);
   assert.doesNotMatch(text, /current_password|new_password/, 'no API field names');

@@ -2,6 +2,7 @@ import { Alert, Button, Group, Modal, Stack } from '@mantine/core';
 import { useMediaQuery } from '@mantine/hooks';
 import { type FormEvent, type ReactNode, useEffect, useRef } from 'react';
 import classes from './action-modal.module.css';
+import { focusFirstInvalid } from './focus-first-invalid.ts';
 import { describeSaveError } from './form-errors.ts';
 
 // Field errors have one home, form-errors.ts; this re-export keeps the modals that import it here working.
@@ -75,9 +76,19 @@ export function ActionModal({
   useEffect(() => {
     if (hasResult) closeRef.current?.focus();
   }, [hasResult]);
+  // A refused submit (the form's own checks, or the server's answer) puts focus on the first field in error.
+  const formRef = useRef<HTMLFormElement>(null);
+  const submitRef = useRef<HTMLButtonElement>(null);
+  const wasSubmitting = useRef(submitting);
+  useEffect(() => {
+    if (wasSubmitting.current && !submitting) focusFirstInvalid(formRef.current, submitRef.current);
+    wasSubmitting.current = submitting;
+  }, [submitting]);
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    if (!submitting) onSubmit();
+    if (submitting) return;
+    onSubmit();
+    focusFirstInvalid(formRef.current, submitRef.current);
   };
   return (
     <Modal
@@ -101,7 +112,7 @@ export function ActionModal({
           </Group>
         </Stack>
       ) : (
-        <form onSubmit={submit} noValidate>
+        <form onSubmit={submit} noValidate ref={formRef}>
           <Stack gap="md">
             {children}
             {failure ? (
@@ -113,7 +124,12 @@ export function ActionModal({
               <Button variant="default" onClick={close} disabled={submitting}>
                 Cancel
               </Button>
-              <Button type="submit" loading={submitting} color={tone === 'danger' ? 'red.9' : undefined}>
+              <Button
+                type="submit"
+                loading={submitting}
+                color={tone === 'danger' ? 'red.9' : undefined}
+                ref={submitRef}
+              >
                 {submitLabel}
               </Button>
             </Group>

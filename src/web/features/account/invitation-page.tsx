@@ -1,9 +1,10 @@
 import { Alert, Button, Stack, Text, TextInput } from '@mantine/core';
 import { useDocumentTitle } from '@mantine/hooks';
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useRef, useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
 import { isApiError } from '../../app/http.ts';
 import { paths } from '../../app/paths.ts';
+import { focusFirstInvalid } from '../../ui/focus-first-invalid.ts';
 import { describeSaveError, fieldError, waitFor } from '../../ui/form-errors.ts';
 import { formatDateTime } from '../../ui/format.ts';
 import { Loading } from '../../ui/loading.tsx';
@@ -59,18 +60,25 @@ function AcceptForm({ token, invitation }: { token: string; invitation: Invitati
   const [password, setPassword] = useState('');
   const [confirmation, setConfirmation] = useState('');
   const [checked, setChecked] = useState(false);
+  const formRef = useRef<HTMLFormElement>(null);
   const problems = newPasswordProblems(password, confirmation);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
     setChecked(true);
-    if (problems.password || problems.confirmation) return;
-    accept.mutate({ password }, { onSuccess: () => navigate(paths.adminHome(), { replace: true }) });
+    if (problems.password || problems.confirmation) return focusFirstInvalid(formRef.current);
+    accept.mutate(
+      { password },
+      {
+        onSuccess: () => navigate(paths.adminHome(), { replace: true }),
+        onError: () => focusFirstInvalid(formRef.current),
+      },
+    );
   };
   const failure = acceptFailure(accept.error);
 
   return (
-    <form onSubmit={submit} noValidate>
+    <form onSubmit={submit} noValidate ref={formRef}>
       <Stack gap="md">
         <Text size="sm">
           Choose a password to finish setting up your account. You will be signed in to{' '}

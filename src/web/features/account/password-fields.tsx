@@ -35,6 +35,8 @@ export function NewPasswordFields({
         value={password}
         onChange={(event) => onPasswordChange(event.currentTarget.value)}
         error={passwordError}
+        // Mantine's PasswordInput does not mark its input invalid for screen readers itself.
+        aria-invalid={passwordError ? true : undefined}
         disabled={disabled}
       />
       <PasswordInput
@@ -44,6 +46,7 @@ export function NewPasswordFields({
         value={confirmation}
         onChange={(event) => onConfirmationChange(event.currentTarget.value)}
         error={confirmationError}
+        aria-invalid={confirmationError ? true : undefined}
         disabled={disabled}
       />
     </Stack>

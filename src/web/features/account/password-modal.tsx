@@ -39,6 +39,7 @@ export function PasswordModal({ opened, onClose }: { opened: boolean; onClose: (
   const local = checked
     ? { ...problems, current: current === '' ? 'Enter your current password.' : undefined }
     : { password: undefined, confirmation: undefined, current: undefined };
+  const currentError = local.current ?? currentPasswordError(change.error);
   const submit = () => {
     setChecked(true);
     if (current === '' || problems.password || problems.confirmation) return;
@@ -78,7 +79,8 @@ export function PasswordModal({ opened, onClose }: { opened: boolean; onClose: (
         required
         value={current}
         onChange={(event) => setCurrent(event.currentTarget.value)}
-        error={local.current ?? currentPasswordError(change.error)}
+        error={currentError}
+        aria-invalid={currentError ? true : undefined}
         disabled={change.isPending}
         data-autofocus
       />

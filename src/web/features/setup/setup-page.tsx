@@ -1,9 +1,10 @@
 import { Alert, Button, Stack, TextInput, Title } from '@mantine/core';
 import { useDocumentTitle } from '@mantine/hooks';
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useRef, useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
 import { isApiError } from '../../app/http.ts';
 import { paths } from '../../app/paths.ts';
+import { focusFirstInvalid } from '../../ui/focus-first-invalid.ts';
 import { describeSaveError, fieldError } from '../../ui/form-errors.ts';
 import { Loading } from '../../ui/loading.tsx';
 import { PublicPage } from '../../ui/public-page.tsx';
@@ -52,6 +53,7 @@ function SetupForm({ token }: { token: string }) {
   // The short name follows the workspace name until the person edits it themselves.
   const [slugEdited, setSlugEdited] = useState(false);
   const [checked, setChecked] = useState(false);
+  const formRef = useRef<HTMLFormElement>(null);
   const problems = checked ? localProblems(form) : {};
   const errorOf = (field: keyof SetupBody) =>
     problems[field] ?? fieldError(setup.error, field, labels[field]);
@@ -60,11 +62,14 @@ function SetupForm({ token }: { token: string }) {
   const submit = (event: FormEvent) => {
     event.preventDefault();
     setChecked(true);
-    if (Object.keys(localProblems(form)).length > 0) return;
+    if (Object.keys(localProblems(form)).length > 0) return focusFirstInvalid(formRef.current);
     const { confirmation: _confirmation, ...body } = form;
     setup.mutate(
       { ...body, email: body.email.trim() },
-      { onSuccess: () => navigate(paths.adminHome(), { replace: true }) },
+      {
+        onSuccess: () => navigate(paths.adminHome(), { replace: true }),
+        onError: () => focusFirstInvalid(formRef.current),
+      },
     );
   };
   const failure = isApiError(setup.error, 410)
@@ -74,7 +79,7 @@ function SetupForm({ token }: { token: string }) {
     : describeSaveError(setup.error, { beside: Object.keys(labels), labels });
 
   return (
-    <form onSubmit={submit} noValidate>
+    <form onSubmit={submit} noValidate ref={formRef}>
       <Stack gap="lg">
         <Stack gap="sm" component="fieldset" style={{ border: 0, padding: 0, margin: 0 }}>
           <Title order={2} fz="h5" component="legend" mb="xs">
