@@ -5,7 +5,7 @@ import type { App } from '../../routing.ts';
 import { LockedOutRefusal } from '../account/schemas.ts';
 import { withRetryAfter } from '../account/sign-in.ts';
 import { setSessionCookie } from '../tenancy/session-cookie.ts';
-import { acceptInvitation, describeInvitation } from './invitations.ts';
+import { acceptInvitation, describeInvitation } from './acceptance.ts';
 import { AcceptInvitationBody, AcceptInvitationResult, InvitationParams, InvitationView } from './schemas.ts';
 
 const tags = ['invitations'];
