@@ -1,29 +1,33 @@
 import fastifyCookie from '@fastify/cookie';
 import fastifyCsrf from '@fastify/csrf-protection';
 import fastifyHelmet from '@fastify/helmet';
-import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import { registerAjvFormats, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { sql } from 'drizzle-orm';
-import Fastify, { type FastifyServerOptions, type RouteOptions } from 'fastify';
+import Fastify, { type FastifyRequest, type FastifyServerOptions, type RouteOptions } from 'fastify';
 import { Type } from 'typebox';
 import type { Config } from './config.ts';
 import type { Database } from './db/client.ts';
 import { createSupportDesk } from './desks/index.ts';
+import { registerAccountRoutes } from './features/account/routes.ts';
 import { registerAuditRoutes } from './features/audit/routes.ts';
 import { registerFindingRoutes } from './features/findings/routes.ts';
 import { registerRunRoutes } from './features/operation-runs/routes.ts';
+import { registerPeopleRoutes } from './features/people/routes.ts';
+import { registerSetupRoutes } from './features/setup/routes.ts';
 import { registerSupportRequestRoutes } from './features/support-requests/routes.ts';
 import { registerMemberRoutes } from './features/tenancy/members.ts';
 import { registerTenancyRoutes } from './features/tenancy/routes.ts';
+import { registerWorkspaceTenantRoutes } from './features/workspace-tenants/routes.ts';
 import { registerAccessPipeline } from './http/access.ts';
 import { findActor } from './http/auth.ts';
 import { answerClientError, answerFrameworkError, registerErrorHandling } from './http/errors.ts';
+import { redactSecretPaths } from './http/log-redaction.ts';
 import { registerOpenApiRefusals } from './http/openapi.ts';
-import { databaseRateLimitStore } from './http/rate-limit-store.ts';
 import { validatorCompiler } from './http/validation.ts';
 import { registerWeb } from './http/web.ts';
+import { createMailer } from './mail/mailer.ts';
 import type { App } from './routing.ts';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -42,6 +46,16 @@ function loggerOptions(config: Config, stream?: NodeJS.WritableStream): FastifyS
   return {
     level: config.logLevel,
     ...(stream ? { stream } : {}),
+    // Fastify's request serializer, with the URL's secrets redacted.
+    serializers: {
+      req: (request: FastifyRequest) => ({
+        method: request.method,
+        url: redactSecretPaths(request.url),
+        host: request.host,
+        remoteAddress: request.ip,
+        remotePort: request.socket?.remotePort,
+      }),
+    },
     // Request logs carry method, url and status only; these paths are redacted should anything log headers.
     redact: [
       'req.headers.authorization',
@@ -93,7 +107,6 @@ export async function buildApp({ config, database, logStream, onRoute }: AppDeps
     sessionPlugin: '@fastify/cookie',
     cookieOpts: { path: '/', httpOnly: true, sameSite: 'strict', secure: 'auto' },
   });
-  await app.register(fastifyRateLimit, { global: false, store: databaseRateLimitStore(db) });
   await app.register(fastifySwagger, {
     openapi: {
       openapi: '3.1.0',
@@ -116,12 +129,17 @@ export async function buildApp({ config, database, logStream, onRoute }: AppDeps
       tags: [
         { name: 'health', description: 'Whether the server is up and reaches its database' },
         { name: 'session', description: 'Sign in and out; who is signed in' },
+        { name: 'account', description: "Your profile, password and API tokens; a workspace's tokens" },
         { name: 'tenants', description: "A tenant's dashboard" },
         { name: 'tenancy', description: "A tenant's members" },
         { name: 'operation runs', description: 'Operation runs of a tenant or a workspace' },
         { name: 'findings', description: 'Findings, their responsibility and their risk exceptions' },
         { name: 'support requests', description: 'Support requests and their handoff to the external desk' },
+        { name: 'workspace tenants', description: "A workspace's overview and its tenants" },
+        { name: 'people', description: "A workspace's people: invitations, workspace roles, tenant roles" },
+        { name: 'invitations', description: 'The set-password page of an invitation link (public)' },
         { name: 'audit', description: "A workspace's audit log, as pages or a CSV export" },
+        { name: 'setup', description: 'First run: the first workspace and its owner' },
       ],
       components: {
         securitySchemes: {
@@ -172,11 +190,15 @@ export async function buildApp({ config, database, logStream, onRoute }: AppDeps
   );
 
   registerTenancyRoutes(app, { db, config });
+  registerAccountRoutes(app, { config });
   registerRunRoutes(app);
   registerFindingRoutes(app);
   registerMemberRoutes(app);
+  registerWorkspaceTenantRoutes(app);
+  registerPeopleRoutes(app, { db, config, mailer: createMailer(config.smtp) });
   const desk = config.desk ? createSupportDesk(config.desk) : null;
   registerSupportRequestRoutes(app, { config, desk });
   registerAuditRoutes(app);
+  registerSetupRoutes(app, { db, config });
   return app;
 }

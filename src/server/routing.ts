@@ -46,7 +46,13 @@ export type AccessDeclaration = (
 };
 
 /** The records the pipeline can look up below a scope (http/access.ts keeps how). */
-export type RecordKind = 'exception' | 'workspace_tenant';
+export type RecordKind =
+  | 'exception'
+  | 'workspace_tenant'
+  | 'my_token'
+  | 'workspace_token'
+  | 'member'
+  | 'member_tenant';
 
 declare module 'fastify' {
   interface FastifyContextConfig {

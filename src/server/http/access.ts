@@ -10,8 +10,10 @@ import { AppError, conflict, notFound } from '../core/errors.ts';
 import { parseId } from '../core/ids.ts';
 import type { ActorScope, ScopeOfKind, TenantScope } from '../core/scopes.ts';
 import type { Db } from '../db/client.ts';
+import { tokenIsOfUser, tokenIsOfWorkspaceMember } from '../features/account/queries.ts';
 import { exceptionIsOfFinding, findingIsInTenant } from '../features/findings/queries.ts';
 import { findRunPlacement } from '../features/operation-runs/queries.ts';
+import { isWorkspaceMember } from '../features/people/queries.ts';
 import { findTenantEntitlement, findWorkspaceMembership } from '../features/tenancy/access-queries.ts';
 import { findWorkspaceTenantId } from '../features/workspace-tenants/queries.ts';
 import type { AccessDeclaration, CapabilityRule, RecordKind } from '../routing.ts';
@@ -146,7 +148,7 @@ async function findFindingScope(base: ActorScope, params: Params): Promise<Found
  */
 const records: Record<
   RecordKind,
-  { param: string; find(scope: unknown, raw: string): Promise<number | undefined> }
+  { param: string; find(scope: unknown, raw: string, params: Params): Promise<number | undefined> }
 > = {
   exception: {
     param: 'exception',
@@ -163,6 +165,47 @@ const records: Record<
       if (!TENANT_EXTERNAL_ID.test(raw)) return undefined;
       const { db, workspace } = scope as ScopeOfKind['workspace'];
       return findWorkspaceTenantId(db, workspace.id, raw);
+    },
+  },
+  // An API token of the actor (`/admin/me/tokens/:id`): anyone else's is not there.
+  my_token: {
+    param: 'id',
+    async find(scope, raw) {
+      const id = parseId(raw);
+      const { db, actor } = scope as ScopeOfKind['actor'];
+      return id !== null && (await tokenIsOfUser(db, actor.userId, id)) ? id : undefined;
+    },
+  },
+  // An API token of a member of the workspace (suspended members included), for its owners.
+  workspace_token: {
+    param: 'id',
+    async find(scope, raw) {
+      const id = parseId(raw);
+      const { db, workspace } = scope as ScopeOfKind['workspace'];
+      return id !== null && (await tokenIsOfWorkspaceMember(db, workspace.id, id)) ? id : undefined;
+    },
+  },
+  // A person of the workspace (`:user`, a user id): a member, active or suspended; anyone else is not there.
+  member: {
+    param: 'user',
+    async find(scope, raw) {
+      const id = parseId(raw);
+      const { db, workspace } = scope as ScopeOfKind['workspace'];
+      return id !== null && (await isWorkspaceMember(db, workspace.id, id)) ? id : undefined;
+    },
+  },
+  // A person of the workspace and a tenant of the same workspace (`:user` … `/tenants/:tenant`): the user id.
+  member_tenant: {
+    param: 'user',
+    async find(scope, raw, params) {
+      const id = parseId(raw);
+      const tenant = params.tenant ?? '';
+      if (id === null || !TENANT_EXTERNAL_ID.test(tenant)) return undefined;
+      const { db, workspace } = scope as ScopeOfKind['workspace'];
+      const found =
+        (await isWorkspaceMember(db, workspace.id, id)) &&
+        (await findWorkspaceTenantId(db, workspace.id, tenant)) !== undefined;
+      return found ? id : undefined;
     },
   },
 };
@@ -202,7 +245,7 @@ async function resolve(db: Db, request: FastifyRequest, access: AccessDeclaratio
   const found = await findScope(access, { db, actor, clientAddress: request.ip }, params);
   if (access.record) {
     const record = records[access.record];
-    const id = await record.find(found.scope, params[record.param] ?? '');
+    const id = await record.find(found.scope, params[record.param] ?? '', params);
     if (id === undefined) throw notFound();
     request.resolvedRecordId = id;
   }
