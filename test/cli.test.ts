@@ -160,7 +160,7 @@ describe('tenantpilot on an embedded database', () => {
       assert.equal(lines(second.stderr).length, 1);
       assert.match(
         second.stderr,
-        /^tenantpilot: The embedded database in .* is in use by another TenantPilot process/,
+        /^tenantpilot: The embedded database in .* is held by the TenantPilot server at http:\S+ \(pid \d+\): stop the server first/,
       );
     } finally {
       server.kill('SIGTERM');

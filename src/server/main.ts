@@ -2,6 +2,8 @@ import type { AddressInfo } from 'node:net';
 import { buildApp } from './app.ts';
 import type { Config } from './config.ts';
 import { type Database, openDatabase } from './db/client.ts';
+import { announceServer } from './db/data-dir-lock.ts';
+import { prepareFirstRun } from './features/setup/service.ts';
 import {
   DEMO_SIGN_INS,
   formatDemoSignIns,
@@ -29,6 +31,15 @@ async function prepareDemo(database: Database): Promise<string> {
   return 'Demo data not loaded: the database already holds other users.';
 }
 
+/** On a database with no user (and no demo asked for): the one-time link that creates the first owner. */
+async function prepareSetupNote(database: Database): Promise<((url: string) => string) | null> {
+  const token = await prepareFirstRun(database.db);
+  if (!token) return null;
+  return (url) =>
+    'No one has an account yet. Open this one-time link to create the first workspace and its owner:\n' +
+    `  ${url}/setup/${token}`;
+}
+
 function urlOf(address: AddressInfo): string {
   const unspecified = address.address === '0.0.0.0' || address.address === '::';
   const host = unspecified
@@ -47,6 +58,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   try {
     await database.migrate();
     const demoNote = options.demo ? await prepareDemo(database) : null;
+    const setupNote = options.demo ? null : await prepareSetupNote(database);
     const app = await buildApp({ config, database });
     close = async () => {
       await app.close();
@@ -54,7 +66,17 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     };
     await app.listen({ host: options.host ?? config.host, port: options.port ?? config.port });
     const url = urlOf(app.server.address() as AddressInfo);
-    process.stdout.write(`TenantPilot is running at ${url}\n${demoNote ? `${demoNote}\n` : ''}`);
+    if (config.database.kind === 'pglite') {
+      // A CLI command refused by the data-directory lock names this server and its web UI.
+      const withdraw = announceServer(config.database.dataDir, config.publicUrl ?? url);
+      const closeApp = close;
+      close = async () => {
+        withdraw();
+        await closeApp();
+      };
+    }
+    const note = demoNote ?? setupNote?.(config.publicUrl ?? url);
+    process.stdout.write(`TenantPilot is running at ${url}\n${note ? `${note}\n` : ''}`);
     const stop = () => {
       close().then(
         () => process.exit(0),

@@ -1,5 +1,6 @@
 import { type Config, loadConfig } from '../config.ts';
 import { type Database, openDatabase } from '../db/client.ts';
+import type { DataDirInUseError } from '../db/data-dir-lock.ts';
 
 export interface OptionSpec {
   type: 'string' | 'boolean';
@@ -24,6 +25,12 @@ export interface Command {
   positionals?: string[];
   /** Lines after the options in `--help`. */
   details?: string[];
+  /**
+   * What to do in the web UI instead, when a server holds the embedded database and this command is
+   * refused (`invite people on its Administration → People page`). Commands without one are told to stop
+   * the server first.
+   */
+  inWebUi?: string;
   run(input: CommandInput): Promise<number | undefined>;
 }
 
@@ -100,4 +107,24 @@ export function print(line: string): void {
 /** Messages about what happened go to stderr when stdout carries the result a script reads. */
 export function note(line: string): void {
   process.stderr.write(`${line}\n`);
+}
+
+/**
+ * One line saying what to do when a server (or another command) holds the embedded database: who holds
+ * it, what its web UI offers instead, or to stop it first; and that PostgreSQL has no such limit.
+ */
+export function whileDataDirHeld(error: DataDirInUseError, command: Command): string {
+  const { dataDir, holder } = error;
+  const postgres = 'with DATABASE_URL (PostgreSQL) the command line works beside running servers';
+  if (!holder.serverUrl) {
+    return (
+      `The embedded database in ${dataDir} is in use by another TenantPilot process (pid ${holder.pid}): ` +
+      `wait for it to finish, or stop it, and run this again; ${postgres}.`
+    );
+  }
+  const held = `The embedded database in ${dataDir} is held by the TenantPilot server at ${holder.serverUrl} (pid ${holder.pid})`;
+  const instead = command.inWebUi
+    ? `${command.inWebUi} (${holder.serverUrl}/admin), which does the same, or stop the server and run this again`
+    : 'stop the server first, then run this again';
+  return `${held}: ${instead}; ${postgres}.`;
 }

@@ -1,8 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { type Command, type CommandInput, commandHelp, UsageError, usageLine } from './command.ts';
+import { AppError } from '../core/errors.ts';
+import { DataDirInUseError } from '../db/data-dir-lock.ts';
+import {
+  type Command,
+  type CommandInput,
+  commandHelp,
+  UsageError,
+  usageLine,
+  whileDataDirHeld,
+} from './command.ts';
 import { deskCheck } from './commands/desk.ts';
 import { fixturesLoad } from './commands/fixtures.ts';
+import { membersAdd, membersGrant } from './commands/members.ts';
 import { migrate } from './commands/migrate.ts';
 import { seed } from './commands/seed.ts';
 import { serve } from './commands/serve.ts';
@@ -18,6 +28,8 @@ const commands: Command[] = [
   usersDeactivate,
   tokensCreate,
   tokensRevoke,
+  membersAdd,
+  membersGrant,
   deskCheck,
 ];
 const groups = new Set(commands.filter((c) => c.name.includes(' ')).map((c) => c.name.split(' ')[0]));
@@ -117,18 +129,23 @@ function findCommand(argv: string[]): { command: Command; rest: string[] } | { e
 function describeError(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const cause = error.cause instanceof Error ? error.cause.message : null;
+  const fields = error instanceof AppError && error.fields ? Object.entries(error.fields) : [];
   const message =
-    error.message.startsWith('Failed query') && cause ? `database error: ${cause}` : error.message;
+    error.message.startsWith('Failed query') && cause
+      ? `database error: ${cause}`
+      : fields.length > 0
+        ? `${error.message}: ${fields.map(([field, problem]) => `${field} ${problem}`).join('; ')}`
+        : error.message;
   return message.replace(/\s*\n\s*/g, ' ');
 }
 
 /** Runs one `tenantpilot` invocation; returns the exit code, or undefined while a server keeps running. */
 export async function runCli(argv: string[]): Promise<number | undefined> {
-  let commandName: string | undefined;
+  let command: Command | undefined;
   try {
     const found = findCommand(argv);
     if ('exitCode' in found) return found.exitCode;
-    commandName = found.command.name;
+    command = found.command;
     const input = parse(found.command, found.rest);
     if (input.help) {
       process.stdout.write(commandHelp(found.command));
@@ -137,13 +154,15 @@ export async function runCli(argv: string[]): Promise<number | undefined> {
     return await found.command.run(input);
   } catch (error) {
     if (error instanceof UsageError) {
-      const name = error.command ?? commandName;
+      const name = error.command ?? command?.name;
       process.stderr.write(
         `tenantpilot: ${error.message}\nRun "tenantpilot ${name ? `${name} ` : ''}--help" for usage.\n`,
       );
       return 2;
     }
-    process.stderr.write(`tenantpilot: ${describeError(error)}\n`);
+    const line =
+      error instanceof DataDirInUseError && command ? whileDataDirHeld(error, command) : describeError(error);
+    process.stderr.write(`tenantpilot: ${line}\n`);
     // Read here, not through loadConfig: the stack is most wanted when the configuration is what failed.
     if (process.env.TENANTPILOT_DEBUG === '1' && error instanceof Error)
       process.stderr.write(`${error.stack}\n`);

@@ -4,6 +4,7 @@ import { type Command, config, integerOption, note, print, withDatabase } from '
 export const tokensCreate: Command = {
   name: 'tokens create',
   summary: 'Create an API token for a user. The token is printed once, on stdout; only its digest is stored.',
+  inWebUi: 'people create their own API tokens on its Account page',
   options: {
     email: { type: 'string', value: 'E', description: 'email address of the user', required: true },
     name: { type: 'string', value: 'N', description: 'a label to recognise the token by (default: cli)' },
@@ -26,6 +27,8 @@ export const tokensCreate: Command = {
 export const tokensRevoke: Command = {
   name: 'tokens revoke',
   summary: 'Revoke an API token by its id (as printed by `tokens create`).',
+  inWebUi:
+    'revoke tokens on its Account page (your own) or Administration → API tokens (an owner, any of the workspace)',
   options: { id: { type: 'string', value: 'N', description: 'id of the token', required: true } },
   async run({ values }) {
     const id = integerOption('id', values.id as string, 1, 2_147_483_647);

@@ -21,6 +21,7 @@ async function readPasswordFromStdin(): Promise<string> {
 export const usersCreate: Command = {
   name: 'users create',
   summary: 'Create a user. Without --password-stdin the user cannot sign in with a password.',
+  inWebUi: 'invite people on its Administration → People page',
   options: {
     email: {
       type: 'string',
@@ -58,6 +59,7 @@ export const usersDeactivate: Command = {
   name: 'users deactivate',
   summary:
     'Deactivate a user: they can no longer sign in, their sessions end and their API tokens stop working.',
+  inWebUi: 'suspend people on its Administration → People page',
   options: {
     email: { type: 'string', value: 'E', description: 'email address of the user', required: true },
   },
