@@ -128,7 +128,7 @@ describe('the OpenAPI document', () => {
     assert.ok(responses('post', '/api/session')['429'], 'sign-in is rate limited');
   });
 
-  test('409 only where the route says so: exception requests and decisions', () => {
+  test("409 where the route says so, and on every change to a tenant's data (an archived tenant)", () => {
     const conflicts = operations()
       .filter(({ operation }) => operation.responses['409'])
       .map(({ operation }) => operation.operationId)
@@ -145,6 +145,9 @@ describe('the OpenAPI document', () => {
       'revokePersonTenantRole',
       'setPersonTenantRole',
       'setPersonTenantRoles',
+      'submitRunSupportRequest',
+      'submitTenantSupportRequest',
+      'updateFindingResponsibility',
       'updatePerson',
       'updateWorkspaceTenant',
     ]);

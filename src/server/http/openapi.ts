@@ -43,6 +43,7 @@ const errorBodyRef = { $ref: `${errorBodyId}#` };
 const viewCapabilities: readonly string[] = ['tenant.view', 'workspace.view'];
 const mutations = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const resolvedScopes = new Set(['workspace', 'tenant', 'run', 'finding']);
+const tenantScopes = new Set(['tenant', 'run', 'finding']);
 /** Keywords that describe a response without giving its body a shape. */
 const annotations = new Set(['description', 'title']);
 
@@ -104,6 +105,9 @@ function derivedRefusals(route: RouteOptions, bodyLimitBytes: number): Record<nu
     refusals[413] = `The body is over ${bodyLimitBytes / (1024 * 1024)} MiB`;
     refusals[415] = 'The body is not application/json';
   }
+  // The pipeline refuses every change to an archived tenant's data (docs/rules.md "Administration").
+  if (mutation && tenantScopes.has(scope))
+    refusals[409] ??= 'The tenant is archived: it can be read, not changed';
   return refusals;
 }
 
