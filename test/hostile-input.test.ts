@@ -427,6 +427,8 @@ describe('hostile bodies', () => {
     const isPublic = !route.url.startsWith('/admin');
     // Everyone signed in has an account of their own: an outsider reaches /admin/me like anyone else.
     const ownAccount = route.url.startsWith('/admin/me/');
+    // The desk is the installation's, not a workspace's: someone who owns no workspace is refused (403).
+    const installation = route.url.startsWith('/admin/support-desk/');
     test(`POST ${route.url}`, async () => {
       for (const [actor, credential] of actors) {
         for (const [name, headers, payload, status] of unreadableBodies) {
@@ -451,7 +453,9 @@ describe('hostile bodies', () => {
           assertStandard(response, label);
           if (isPublic) continue;
           if (actor === 'anonymous') assert.equal(response.statusCode, 401, label);
-          if (actor === 'outsider' && !ownAccount) assert.equal(response.statusCode, 404, label);
+          if (actor === 'outsider' && !ownAccount && !installation)
+            assert.equal(response.statusCode, 404, label);
+          if (actor === 'outsider' && installation) assert.equal(response.statusCode, 403, label);
         }
       }
       assert.equal(Object.hasOwn(Object.prototype, 'polluted'), false);

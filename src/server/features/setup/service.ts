@@ -34,12 +34,15 @@ export async function prepareFirstRun(db: Db): Promise<string | undefined> {
   return token;
 }
 
-/** The setup link as people open it: a malformed or unknown token is a 404, a used one (or any, once set up) 410. */
+/**
+ * The setup link as people open it: a malformed or unknown token names no link (404, like any unknown
+ * id); a link that was made is over (410) once used, or once anyone has an account.
+ */
 export async function checkSetupToken(db: Db, token: string): Promise<SetupTokenView> {
-  if (await anyUserExists(db)) throw alreadySetUp();
   const row = SETUP_TOKEN_PATTERN.test(token) ? await findSetupToken(db, digestSecret(token)) : undefined;
   if (!row) throw notFound();
   if (row.usedAt) throw used();
+  if (await anyUserExists(db)) throw alreadySetUp();
   return { valid: true };
 }
 

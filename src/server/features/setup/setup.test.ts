@@ -11,7 +11,7 @@ import { prepareFirstRun } from './service.ts';
 /**
  * docs/rules.md "Administration", first run: on a database with no user the server makes a one-time
  * setup link; the page creates the first workspace and its owner and signs them in. Used, or once anyone
- * has an account, the link answers 410; an unknown one 404.
+ * has an account, a link that was made answers 410; an unknown one 404, as any unknown id.
  */
 const NOT_FOUND = { error: { code: 'not_found', message: 'Not found' } };
 const PASSWORD = 'a long enough passphrase';
@@ -201,10 +201,11 @@ describe('first run on an empty database', () => {
     assert.deepEqual(await counts(t), before);
   });
 
-  test('once a user exists, no new setup link is made and any other link is 410', async () => {
+  test('once a user exists, no new setup link is made; an unknown one is still the standard 404', async () => {
     assert.equal(await prepareFirstRun(t.db), undefined);
     const response = await get(t, 'x'.repeat(43));
-    assert.equal(response.statusCode, 410);
+    assert.equal(response.statusCode, 404);
+    assert.deepEqual(response.json(), NOT_FOUND);
   });
 
   test('the token never reaches the log', async () => {
