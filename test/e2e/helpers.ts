@@ -42,7 +42,9 @@ function serverEnv(dataDir: string): NodeJS.ProcessEnv {
 }
 
 async function waitForHealth(baseUrl: string, child: ChildProcess, output: () => string): Promise<void> {
-  const deadline = Date.now() + 30_000;
+  // Two browser test files start their servers at once (--test-concurrency=2), each compiling the
+  // server through tsx: on a loaded machine that has taken more than 30 s.
+  const deadline = Date.now() + 90_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}:\n${output()}`);
     try {
@@ -53,7 +55,7 @@ async function waitForHealth(baseUrl: string, child: ChildProcess, output: () =>
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  throw new Error(`server did not answer /healthz within 30 s:\n${output()}`);
+  throw new Error(`server did not answer /healthz within 90 s:\n${output()}`);
 }
 
 function stopChild(child: ChildProcess): Promise<void> {

@@ -1,6 +1,8 @@
-import { Button, DataList, Group, Paper, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Anchor, Button, DataList, Group, Paper, Stack, Text, TextInput, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
+import { Link } from 'react-router';
+import { paths } from '../../app/paths.ts';
 import { ActionModal } from '../../ui/action-modal.tsx';
 import { DataTable } from '../../ui/data-table.tsx';
 import { DateTime } from '../../ui/date-time.tsx';
@@ -64,7 +66,19 @@ function NameModal({ me, opened, onClose }: { me: MeView; opened: boolean; onClo
 }
 
 const workspaceColumns = [
-  { key: 'name', header: 'Workspace', render: (workspace: MyWorkspace) => workspace.name },
+  {
+    key: 'name',
+    header: 'Workspace',
+    // A suspended membership opens nothing in the workspace: its name only.
+    render: (workspace: MyWorkspace) =>
+      workspace.active ? (
+        <Anchor component={Link} to={paths.workspace(workspace.slug)} size="sm">
+          {workspace.name}
+        </Anchor>
+      ) : (
+        workspace.name
+      ),
+  },
   {
     key: 'role',
     header: 'Your workspace role',
