@@ -8,11 +8,20 @@ import { findActor } from './auth.ts';
 
 const webRoot = path.resolve(import.meta.dirname, '../../../dist/web');
 
+/**
+ * A download the UI links to (`?format=csv`, the audit log's export): the browser navigates to it asking
+ * for HTML, and must get the file.
+ */
+function asksForDownload(request: FastifyRequest): boolean {
+  return (request.query as Record<string, unknown> | undefined)?.format === 'csv';
+}
+
 /** A browser navigation (it asks for HTML); the SPA's own fetches ask for JSON and get the API. */
 function wantsHtml(request: FastifyRequest): boolean {
   return (
     (request.method === 'GET' || request.method === 'HEAD') &&
-    (request.headers.accept ?? '').includes('text/html')
+    (request.headers.accept ?? '').includes('text/html') &&
+    !asksForDownload(request)
   );
 }
 

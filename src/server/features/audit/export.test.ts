@@ -104,6 +104,17 @@ describe('content', () => {
     );
   });
 
+  test("the UI's plain Export link: a browser navigation (asking for HTML) gets the file, not the app", async () => {
+    const response = await request(t.app, bearer, {
+      method: 'GET',
+      url: csvUrl(),
+      headers: { accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8' },
+    });
+    assert.equal(response.statusCode, 200, response.body);
+    assert.equal(response.headers['content-type'], 'text/csv; charset=utf-8');
+    assert.ok(response.body.startsWith(`${AUDIT_CSV_HEADER.join(',')}\r\n`));
+  });
+
   test('the same rows as the pages, same order, a header first', async () => {
     for (const query of ['', '&action=member.', `&actor=${owner.id}`, `&tenant=${tenant.externalId}`]) {
       const csv = await request(t.app, bearer, { method: 'GET', url: csvUrl(query) });
