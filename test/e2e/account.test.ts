@@ -81,6 +81,14 @@ async function api(target: Page, method: string, path: string, body?: unknown) {
 
 const dialog = (name: string) => page().getByRole('dialog', { name });
 
+test('first run: a wrong setup link says where the right one is', async () => {
+  await page().goto('/setup/not-the-printed-link');
+  await heading('This setup link does not work');
+  await page().getByText('Copy the whole link that', { exact: false }).waitFor();
+  await assertAccessible(page(), 'setup link unknown');
+  await screenshot(page(), 'account-00-setup-link-unknown');
+});
+
 test('first run: the printed setup link creates the workspace and its owner, and signs them in', async () => {
   await page().goto(setupPath());
   await heading('Set up TenantPilot');
