@@ -81,7 +81,7 @@ const workspaceColumns = [
   },
   {
     key: 'role',
-    header: 'Your workspace role',
+    header: 'Your role',
     nowrap: true,
     render: (workspace: MyWorkspace) => humanize(workspace.workspace_role),
   },
