@@ -73,16 +73,23 @@ export const outputLines = (text: string) => text.split('\n').filter(Boolean);
 
 /**
  * One `tenantpilot …` invocation in this process (the command line's own entry point), on the embedded
- * database in `dataDir`, its text output captured: much quicker than a child process where the binary
+ * database in a data directory or on a PostgreSQL database (`{ url }`), its text output captured: much quicker than a child process where the binary
  * itself is not what is tested. Only strings are captured: the test runner reports through this
  * process's stdout too, in binary, and that passes through untouched.
  */
-export async function runCliInProcess(dataDir: string, args: string[]): Promise<CliResult> {
+export async function runCliInProcess(
+  database: string | { url: string },
+  args: string[],
+): Promise<CliResult> {
   const captured = { stdout: '', stderr: '' };
   const original = { stdout: process.stdout.write, stderr: process.stderr.write };
   const env = { data: process.env.TENANTPILOT_DATA_DIR, database: process.env.DATABASE_URL };
-  process.env.TENANTPILOT_DATA_DIR = dataDir;
-  delete process.env.DATABASE_URL;
+  if (typeof database === 'string') {
+    process.env.TENANTPILOT_DATA_DIR = database;
+    delete process.env.DATABASE_URL;
+  } else {
+    process.env.DATABASE_URL = database.url;
+  }
   for (const name of ['stdout', 'stderr'] as const) {
     const stream = process[name];
     const write = original[name];
@@ -101,6 +108,7 @@ export async function runCliInProcess(dataDir: string, args: string[]): Promise<
     process.stderr.write = original.stderr;
     if (env.data === undefined) delete process.env.TENANTPILOT_DATA_DIR;
     else process.env.TENANTPILOT_DATA_DIR = env.data;
-    if (env.database !== undefined) process.env.DATABASE_URL = env.database;
+    if (env.database === undefined) delete process.env.DATABASE_URL;
+    else process.env.DATABASE_URL = env.database;
   }
 }

@@ -8,7 +8,8 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { and, eq, isNull } from 'drizzle-orm';
 import { outputLines, runCliInProcess as runCli } from '../../../test/helpers/cli-process.ts';
-import { openDatabase } from '../db/client.ts';
+import { createTestDatabase } from '../../../test/helpers/db.ts';
+import { type Database, type Db, openDatabase } from '../db/client.ts';
 import { auditEvents } from '../features/audit/tables.ts';
 import {
   tenantMemberships,
@@ -18,12 +19,20 @@ import {
   workspaces,
 } from '../features/tenancy/tables.ts';
 
+/**
+ * The embedded database in a directory of its own, or with TEST_DATABASE_URL a fresh PostgreSQL database
+ * (the command line then works through DATABASE_URL, as beside running servers).
+ */
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tp-members-'));
-after(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+let target: string | { url: string } = dataDir;
+let postgres: (Database & { url: string | null }) | null = null;
+after(async () => {
+  await postgres?.close();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
 
-async function withDb<T>(
-  work: (db: Awaited<ReturnType<typeof openDatabase>>['db']) => Promise<T>,
-): Promise<T> {
+async function withDb<T>(work: (db: Db) => Promise<T>): Promise<T> {
+  if (postgres) return work(postgres.db);
   const database = await openDatabase({ kind: 'pglite', dataDir });
   try {
     await database.migrate();
@@ -33,8 +42,13 @@ async function withDb<T>(
   }
 }
 
-before(() =>
-  withDb(async (db) => {
+// One hook: Node 20 starts top-level `before` hooks as they are declared, not one after the other.
+before(async () => {
+  if (process.env.TEST_DATABASE_URL) {
+    postgres = await createTestDatabase();
+    target = { url: postgres.url as string };
+  }
+  await withDb(async (db) => {
     const [workspace] = await db
       .insert(workspaces)
       .values({ slug: 'northwind', name: 'Northwind' })
@@ -45,11 +59,11 @@ before(() =>
       .insert(tenants)
       .values({ workspaceId: workspace.id, externalId: 'archived', name: 'Old Co', archivedAt: new Date() });
     await db.insert(users).values({ email: 'ann@example.test', displayName: 'Ann' });
-  }),
-);
+  });
+});
 
 test('grant before add: one line saying what to run first', async () => {
-  const result = await runCli(dataDir, [
+  const result = await runCli(target, [
     'members',
     'grant',
     '--tenant',
@@ -66,7 +80,7 @@ test('grant before add: one line saying what to run first', async () => {
 });
 
 test('add (email in any case), add again (409), grant, change, an archived tenant refuses: audited with no actor', async () => {
-  const added = await runCli(dataDir, [
+  const added = await runCli(target, [
     'members',
     'add',
     '--workspace',
@@ -79,7 +93,7 @@ test('add (email in any case), add again (409), grant, change, an archived tenan
   assert.equal(added.code, 0, added.stderr);
   assert.equal(added.stdout, 'Added ann@example.test to workspace northwind as operator.\n');
 
-  const again = await runCli(dataDir, [
+  const again = await runCli(target, [
     'members',
     'add',
     '--workspace',
@@ -94,7 +108,7 @@ test('add (email in any case), add again (409), grant, change, an archived tenan
     'tenantpilot: ann@example.test is already a member of this workspace',
   ]);
 
-  const granted = await runCli(dataDir, [
+  const granted = await runCli(target, [
     'members',
     'grant',
     '--tenant',
@@ -106,7 +120,7 @@ test('add (email in any case), add again (409), grant, change, an archived tenan
   ]);
   assert.equal(granted.code, 0, granted.stderr);
   assert.equal(granted.stdout, 'Granted owner on tenant fabrikam to ann@example.test.\n');
-  const changed = await runCli(dataDir, [
+  const changed = await runCli(target, [
     'members',
     'grant',
     '--tenant',
@@ -118,7 +132,7 @@ test('add (email in any case), add again (409), grant, change, an archived tenan
   ]);
   assert.equal(changed.code, 0, changed.stderr);
 
-  const archived = await runCli(dataDir, [
+  const archived = await runCli(target, [
     'members',
     'grant',
     '--tenant',
@@ -188,7 +202,7 @@ test('what is not there, and a bad role: one line each', async () => {
     ],
   ];
   for (const [args, code, first] of cases) {
-    const result = await runCli(dataDir, args);
+    const result = await runCli(target, args);
     assert.equal(result.code, code, result.stderr);
     assert.equal(outputLines(result.stderr)[0], first);
   }
