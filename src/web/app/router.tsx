@@ -5,11 +5,16 @@ import { BrowserRouter, Navigate, Route, Routes, useNavigate, useParams } from '
 import { AccountPage } from '../features/account/account-page.tsx';
 import { InvitationPage } from '../features/account/invitation-page.tsx';
 import { WorkspaceOverviewPage } from '../features/administration/overview-page.tsx';
+import { WorkspaceSupportDeskPage } from '../features/administration/support-desk-page.tsx';
+import { WorkspaceTokensPage } from '../features/administration/tokens-page.tsx';
+import { WorkspaceAuditPage } from '../features/audit/audit-page.tsx';
 import { FindingDetailPage } from '../features/findings/finding-detail-page.tsx';
 import { FindingsListPage } from '../features/findings/findings-list-page.tsx';
 import { MyWorkPage } from '../features/findings/my-work-page.tsx';
 import { RunDetailPage } from '../features/operation-runs/run-detail-page.tsx';
 import { RunsListPage } from '../features/operation-runs/runs-list-page.tsx';
+import { WorkspacePeoplePage } from '../features/people/people-page.tsx';
+import { WorkspacePersonPage } from '../features/people/person-page.tsx';
 import { SetupPage } from '../features/setup/setup-page.tsx';
 import { SupportRequestDetailPage } from '../features/support-requests/support-request-detail-page.tsx';
 import { SupportRequestsListPage } from '../features/support-requests/support-requests-list-page.tsx';
@@ -77,6 +82,11 @@ export function AppRouter() {
           <Route path={routePatterns.account} element={<AccountPage />} />
           <Route path={routePatterns.workspace} element={<WorkspaceOverviewPage />} />
           <Route path={routePatterns.workspaceTenants} element={<WorkspaceTenantsPage />} />
+          <Route path={routePatterns.workspacePeople} element={<WorkspacePeoplePage />} />
+          <Route path={routePatterns.workspacePerson} element={<WorkspacePersonPage />} />
+          <Route path={routePatterns.workspaceAudit} element={<WorkspaceAuditPage />} />
+          <Route path={routePatterns.workspaceTokens} element={<WorkspaceTokensPage />} />
+          <Route path={routePatterns.workspaceSupportDesk} element={<WorkspaceSupportDeskPage />} />
           <Route path="*" element={<AdminNotFound />} />
         </Route>
         <Route path="*" element={<PublicNotFound />} />

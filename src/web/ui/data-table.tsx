@@ -23,7 +23,17 @@ interface DataTableProps<Row> {
 /** The one way to render a table: column definitions in, a scrollable, labelled table out. */
 export function DataTable<Row>({ columns, rows, rowKey, caption, minWidth = 640 }: DataTableProps<Row>) {
   return (
-    <Table.ScrollContainer minWidth={minWidth} type="native">
+    // Focusable, so keyboard users can scroll a table wider than the screen (axe's scrollable-region-
+    // focusable, when no cell has a link or button). Positioned, so visually hidden text in a cell (absolute)
+    // is clipped with the table instead of widening the page.
+    <Table.ScrollContainer
+      minWidth={minWidth}
+      type="native"
+      tabIndex={0}
+      role="group"
+      aria-label={caption}
+      pos="relative"
+    >
       <Table highlightOnHover verticalSpacing="sm" horizontalSpacing="sm">
         {/* Names the table for screen readers without taking space on screen. */}
         <VisuallyHidden component="caption">{caption}</VisuallyHidden>

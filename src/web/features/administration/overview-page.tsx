@@ -1,4 +1,4 @@
-import { Alert, Badge, List, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { Badge, List, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { useDocumentTitle } from '@mantine/hooks';
 import { Link } from 'react-router';
 import { paths } from '../../app/paths.ts';
@@ -6,6 +6,7 @@ import { Loading } from '../../ui/loading.tsx';
 import { PageHeader } from '../../ui/page-header.tsx';
 import { useWorkspaceOverview, type WorkspaceOverview } from './api.ts';
 import { roleLabels, workspaceRoleDescriptions } from './labels.ts';
+import { Notice } from './notice.tsx';
 import { can, type SessionWorkspace } from './workspace.ts';
 import { WorkspaceErrorState, WorkspacePage } from './workspace-page.tsx';
 
@@ -87,11 +88,11 @@ function YourRole({ overview, workspace }: { overview: WorkspaceOverview; worksp
         </Stack>
       </Paper>
       {withoutTenants ? (
-        <Alert color="indigo" variant="light" title="You have no tenant roles in this workspace yet">
+        <Notice color="indigo" title="You have no tenant roles in this workspace yet">
           {can(workspace, 'workspace.administer')
             ? 'Add a tenant: you become its owner. Then invite your colleagues and give them tenant roles.'
             : 'A workspace owner or manager gives you a role on the tenants you look after.'}
-        </Alert>
+        </Notice>
       ) : null}
     </Stack>
   );

@@ -1,24 +1,13 @@
-import {
-  Alert,
-  Anchor,
-  Badge,
-  Button,
-  DataList,
-  Group,
-  List,
-  Paper,
-  Stack,
-  Text,
-  Title,
-} from '@mantine/core';
+import { Anchor, Badge, Button, DataList, Group, List, Paper, Stack, Text, Title } from '@mantine/core';
 import { useDocumentTitle } from '@mantine/hooks';
 import { Link } from 'react-router';
 import { paths } from '../../app/paths.ts';
 import { Field } from '../../ui/detail-list.tsx';
+import { describeSaveError } from '../../ui/form-errors.ts';
 import { Loading } from '../../ui/loading.tsx';
 import { PageHeader } from '../../ui/page-header.tsx';
 import { type DeskSettingsView, useCheckDesk, useDeskSettings } from './api.ts';
-import { describeSaveError } from './save-errors.ts';
+import { Notice } from './notice.tsx';
 import type { SessionWorkspace } from './workspace.ts';
 import { WorkspaceErrorState, WorkspacePage } from './workspace-page.tsx';
 
@@ -36,13 +25,13 @@ function Credentials({ configured }: { configured: DeskSettingsView['configured'
             </Text>
             <Badge
               variant="outline"
-              color={set ? 'green.9' : 'red.9'}
-              c={set ? 'green.9' : 'red.9'}
+              color={set ? 'green.9' : 'gray.7'}
+              c={set ? 'green.9' : 'gray.8'}
               radius="sm"
               tt="none"
               size="sm"
             >
-              {set ? 'Set' : 'Missing'}
+              {set ? 'Set' : 'Not set'}
             </Badge>
           </Group>
         </List.Item>
@@ -75,20 +64,18 @@ function CheckConnection({ ready }: { ready: boolean }) {
       </Group>
       <div aria-live="polite">
         {check.data ? (
-          <Alert
+          <Notice
             color={check.data.ok ? 'green' : 'red'}
-            variant="light"
             title={
               check.data.ok ? 'The desk accepted the connection' : 'The desk did not accept the connection'
             }
-            styles={{ title: { color: 'var(--mantine-color-text)' } }}
           >
             {check.data.summary}
-          </Alert>
+          </Notice>
         ) : failure ? (
-          <Alert color="red" variant="light" title="Could not test the connection">
+          <Notice color="red" title="Could not test the connection">
             {failure.message}
-          </Alert>
+          </Notice>
         ) : null}
       </div>
     </Stack>
@@ -98,11 +85,11 @@ function CheckConnection({ ready }: { ready: boolean }) {
 function Settings({ settings, slug }: { settings: DeskSettingsView; slug: string }) {
   if (!settings.provider) {
     return (
-      <Alert color="gray" variant="light" title="No support desk is set up">
+      <Notice color="gray" title="No support desk is set up">
         Support requests are recorded in TenantPilot only. To hand them to Zendesk, Freshdesk, Jira Service
         Management or a webhook, set <code>SUPPORT_DESK_PROVIDER</code>, <code>SUPPORT_DESK_URL</code> and the
         desk’s credentials in the server’s environment, then restart it.
-      </Alert>
+      </Notice>
     );
   }
   return (

@@ -1,4 +1,4 @@
-import { Alert, Button, Group, Paper, SegmentedControl, Stack, Text, VisuallyHidden } from '@mantine/core';
+import { Button, Group, Paper, SegmentedControl, Stack, Text, VisuallyHidden } from '@mantine/core';
 import { useDocumentTitle, useId } from '@mantine/hooks';
 import { useState } from 'react';
 import { useSearchParams } from 'react-router';
@@ -13,7 +13,7 @@ import { Loading } from '../../ui/loading.tsx';
 import { optionsOf, parseKey } from '../../ui/options.ts';
 import { PageHeader } from '../../ui/page-header.tsx';
 import { DotBadge } from '../../ui/status-badge.tsx';
-import { useResetOnOpen } from '../findings/use-reset-on-open.ts';
+import { useResetOnOpen } from '../../ui/use-reset-on-open.ts';
 import {
   type TokenFilters,
   useRevokeWorkspaceToken,
@@ -21,7 +21,7 @@ import {
   type WorkspaceTokenView,
 } from './api.ts';
 import { tokenStatusLabels } from './labels.ts';
-import { describeSaveError } from './save-errors.ts';
+import { Notice } from './notice.tsx';
 import type { SessionWorkspace } from './workspace.ts';
 import { WorkspaceErrorState, WorkspacePage } from './workspace-page.tsx';
 
@@ -121,18 +121,13 @@ function RevokeTokenModal({
       onSubmit={() => revoke.mutate(token.id)}
       submitLabel="Revoke token"
       submitting={revoke.isPending}
-      error={describeSaveError(revoke.error)}
+      error={revoke.error}
+      tone="danger"
       result={
         revoke.isSuccess ? (
-          <Alert
-            color="green"
-            variant="light"
-            role="status"
-            title="Token revoked"
-            styles={{ title: { color: 'var(--mantine-color-text)' } }}
-          >
+          <Notice color="green" role="status" title="Token revoked">
             Requests with it are refused from now on.
-          </Alert>
+          </Notice>
         ) : undefined
       }
     >

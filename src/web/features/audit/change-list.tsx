@@ -1,15 +1,27 @@
 import { Button, Stack, Text, VisuallyHidden } from '@mantine/core';
 import { useState } from 'react';
-import { humanize } from '../../ui/format.ts';
+import { formatDateTime, humanize } from '../../ui/format.ts';
 
 const SHOWN = 5;
 
-/** A stored value as people read it: text as is, nothing as a dash, the rest as compact JSON. */
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/**
+ * A stored value as people read it: text as is (moments as dates), nothing as a dash, a list as its
+ * items, a small record (`{tenant, role}`) as its values, anything else as compact JSON.
+ */
 export function readable(value: unknown): string {
   if (value === null || value === undefined) return '—';
-  if (typeof value === 'string') return value === '' ? '""' : value;
+  if (typeof value === 'string') {
+    if (value === '') return '""';
+    return ISO_INSTANT.test(value) ? formatDateTime(value) : value;
+  }
   if (typeof value === 'boolean') return value ? 'yes' : 'no';
   if (typeof value === 'number') return String(value);
+  if (Array.isArray(value)) return value.length === 0 ? 'none' : value.map(readable).join(', ');
+  if (isRecord(value) && Object.values(value).every((item) => item === null || typeof item !== 'object')) {
+    return Object.values(value).map(readable).join(': ');
+  }
   return JSON.stringify(value);
 }
 
@@ -69,7 +81,7 @@ function Line({ line }: { line: ChangeLine }) {
       {line.before !== undefined && line.after !== undefined ? (
         <>
           {line.before} <span aria-hidden="true">→</span>
-          <VisuallyHidden>changed to</VisuallyHidden>{' '}
+          <VisuallyHidden> changed to</VisuallyHidden>{' '}
           <Text span size="xs" fw={500}>
             {line.after}
           </Text>

@@ -130,7 +130,7 @@ export function useInvite(workspace: string) {
   return useMutation({
     mutationFn: (input: InviteBody) =>
       request<InvitationResult>(peoplePath(workspace), { method: 'POST', body: input }),
-    onSuccess: invalidate,
+    onSettled: invalidate,
   });
 }
 
@@ -142,7 +142,7 @@ export function useReinvite(workspace: string, user: number) {
         method: 'POST',
         body: {},
       }),
-    onSuccess: invalidate,
+    onSettled: invalidate,
   });
 }
 
@@ -151,7 +151,7 @@ export function useUpdatePerson(workspace: string, user: number) {
   return useMutation({
     mutationFn: (change: PersonUpdate) =>
       request<Person>(personPath(workspace, user), { method: 'PATCH', body: change }),
-    onSuccess: invalidate,
+    onSettled: invalidate,
   });
 }
 
@@ -159,7 +159,7 @@ export function useRemovePerson(workspace: string, user: number) {
   const invalidate = useInvalidatePeople(workspace, user);
   return useMutation({
     mutationFn: () => request<void>(personPath(workspace, user), { method: 'DELETE' }),
-    onSuccess: invalidate,
+    onSettled: invalidate,
   });
 }
 
@@ -171,7 +171,7 @@ export function useSetTenantRole(workspace: string, user: number) {
   return useMutation({
     mutationFn: ({ tenant, role }: { tenant: string; role: Role }) =>
       request<Person>(tenantRolePath(workspace, user, tenant), { method: 'PUT', body: { role } }),
-    onSuccess: invalidate,
+    onSettled: invalidate,
   });
 }
 
@@ -180,7 +180,7 @@ export function useRevokeTenantRole(workspace: string, user: number) {
   return useMutation({
     mutationFn: (tenant: string) =>
       request<void>(tenantRolePath(workspace, user, tenant), { method: 'DELETE' }),
-    onSuccess: invalidate,
+    onSettled: invalidate,
   });
 }
 

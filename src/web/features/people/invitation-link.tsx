@@ -1,5 +1,6 @@
-import { Alert, Button, CopyButton, Group, Stack, Text, TextInput, VisuallyHidden } from '@mantine/core';
+import { Button, CopyButton, Group, Stack, Text, TextInput, VisuallyHidden } from '@mantine/core';
 import { formatDateTime } from '../../ui/format.ts';
+import { Notice } from '../administration/notice.tsx';
 import type { InvitationResult } from './api.ts';
 
 /**
@@ -10,29 +11,17 @@ export function InvitationLink({ result }: { result: InvitationResult }) {
   const { person } = result;
   if (result.outcome === 'added' || !result.invitation_url) {
     return (
-      <Alert
-        color="green"
-        variant="light"
-        role="status"
-        title={`${person.display_name} is now a member`}
-        styles={{ title: { color: 'var(--mantine-color-text)' } }}
-      >
+      <Notice color="green" role="status" title={`${person.display_name} is now a member`}>
         <Text size="sm">
           {person.email} already has a TenantPilot account, so no invitation link is needed: they see this
           workspace the next time they sign in. Nothing about their account changed.
         </Text>
-      </Alert>
+      </Notice>
     );
   }
   return (
     <Stack gap="md">
-      <Alert
-        color="green"
-        variant="light"
-        role="status"
-        title={`Invitation ready for ${person.display_name}`}
-        styles={{ title: { color: 'var(--mantine-color-text)' } }}
-      >
+      <Notice color="green" role="status" title={`Invitation ready for ${person.display_name}`}>
         <Text size="sm">
           {result.email_sent
             ? `It was also e-mailed to ${person.email}.`
@@ -41,14 +30,14 @@ export function InvitationLink({ result }: { result: InvitationResult }) {
           {result.invitation_expires_at ? `, until ${formatDateTime(result.invitation_expires_at)}` : ''}; it
           lets them choose a password and sign in.
         </Text>
-      </Alert>
-      <Group align="flex-end" gap="sm" wrap="nowrap">
+      </Notice>
+      <Group align="flex-end" gap="sm" wrap="wrap">
         <TextInput
           label="Invitation link"
           value={result.invitation_url}
           readOnly
           onFocus={(event) => event.currentTarget.select()}
-          style={{ flex: 1 }}
+          style={{ flex: '1 1 240px' }}
           styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
         />
         <CopyButton value={result.invitation_url}>
@@ -62,12 +51,12 @@ export function InvitationLink({ result }: { result: InvitationResult }) {
           )}
         </CopyButton>
       </Group>
-      <Alert color="yellow" variant="light" title="You will not see this link again">
+      <Notice color="yellow" title="You will not see this link again">
         <Text size="sm">
           TenantPilot keeps only a fingerprint of it. Copy it now; if it is lost, make a new one from{' '}
           {person.display_name}’s page (the old one then stops working).
         </Text>
-      </Alert>
+      </Notice>
     </Stack>
   );
 }

@@ -1,15 +1,15 @@
 import { Select, TextInput } from '@mantine/core';
 import { useState } from 'react';
 import { ActionModal } from '../../ui/action-modal.tsx';
+import { fieldError } from '../../ui/form-errors.ts';
 import { keysOf, optionsOf, parseKey } from '../../ui/options.ts';
+import { useResetOnOpen } from '../../ui/use-reset-on-open.ts';
 import { type Role, roleLabels, workspaceRoleDescriptions } from '../administration/labels.ts';
-import { describeSaveError, fieldMessage, fieldsUnder } from '../administration/save-errors.ts';
-import { useResetOnOpen } from '../findings/use-reset-on-open.ts';
 import { useEveryWorkspaceTenant } from '../workspace-tenants/api.ts';
 import { type InviteBody, useInvite } from './api.ts';
 import { InvitationLink } from './invitation-link.tsx';
 import { personFieldLabels } from './labels.ts';
-import { type RoleMap, TenantRolesEditor } from './tenant-roles-editor.tsx';
+import { type RoleMap, TenantRolesEditor, tenantRoleFields } from './tenant-roles-editor.tsx';
 
 const roleOptions = optionsOf(roleLabels);
 const everyRole = keysOf(roleLabels);
@@ -62,7 +62,7 @@ export function InviteModal({ workspace, workspaceName, opened, onClose }: Invit
 
   const error = invite.error;
   // Any entry of the list may be refused (an archived tenant, one of another workspace): shown under it.
-  const tenantRoleFields = fieldsUnder(error, 'tenant_roles');
+  const tenantRoleErrors = tenantRoleFields(error);
   return (
     <ActionModal
       title={`Invite someone to ${workspaceName}`}
@@ -71,10 +71,11 @@ export function InviteModal({ workspace, workspaceName, opened, onClose }: Invit
       onSubmit={submit}
       submitLabel="Invite"
       submitting={invite.isPending}
-      error={describeSaveError(error, {
-        beside: ['email', 'display_name', 'workspace_role', ...tenantRoleFields],
+      error={error}
+      fields={{
+        beside: ['email', 'display_name', 'workspace_role', ...tenantRoleErrors],
         labels: personFieldLabels,
-      })}
+      }}
       result={invite.data ? <InvitationLink result={invite.data} /> : undefined}
     >
       <TextInput
@@ -86,7 +87,7 @@ export function InviteModal({ workspace, workspaceName, opened, onClose }: Invit
           setEmail(event.currentTarget.value);
           setLocalErrors((current) => ({ ...current, email: undefined }));
         }}
-        error={localErrors.email ?? fieldMessage(error, 'email')}
+        error={localErrors.email ?? fieldError(error, 'email')}
         maxLength={254}
         autoComplete="off"
         required
@@ -100,7 +101,7 @@ export function InviteModal({ workspace, workspaceName, opened, onClose }: Invit
           setName(event.currentTarget.value);
           setLocalErrors((current) => ({ ...current, display_name: undefined }));
         }}
-        error={localErrors.display_name ?? fieldMessage(error, 'display_name')}
+        error={localErrors.display_name ?? fieldError(error, 'display_name')}
         maxLength={200}
         autoComplete="off"
         required
@@ -112,7 +113,7 @@ export function InviteModal({ workspace, workspaceName, opened, onClose }: Invit
         value={workspaceRole}
         onChange={(value) => setWorkspaceRole(parseKey(roleLabels, value) ?? workspaceRole)}
         allowDeselect={false}
-        error={fieldMessage(error, 'workspace_role')}
+        error={fieldError(error, 'workspace_role')}
         comboboxProps={{ withinPortal: true }}
       />
       <TenantRolesEditor
@@ -123,7 +124,7 @@ export function InviteModal({ workspace, workspaceName, opened, onClose }: Invit
         value={tenantRoles}
         onChange={setTenantRoles}
         grantable={everyRole}
-        error={fieldMessage(error, ...tenantRoleFields)}
+        error={fieldError(error, tenantRoleErrors)}
       />
     </ActionModal>
   );

@@ -1,10 +1,11 @@
-import { Alert, List, Select, Text } from '@mantine/core';
+import { List, Select, Text } from '@mantine/core';
 import { useState } from 'react';
 import { ActionModal } from '../../ui/action-modal.tsx';
+import { fieldError } from '../../ui/form-errors.ts';
 import { optionsOf, parseKey } from '../../ui/options.ts';
+import { useResetOnOpen } from '../../ui/use-reset-on-open.ts';
 import { type Role, roleLabels, workspaceRoleDescriptions } from '../administration/labels.ts';
-import { describeSaveError, fieldMessage } from '../administration/save-errors.ts';
-import { useResetOnOpen } from '../findings/use-reset-on-open.ts';
+import { Notice } from '../administration/notice.tsx';
 import { type Person, useReinvite, useRemovePerson, useUpdatePerson } from './api.ts';
 import { InvitationLink } from './invitation-link.tsx';
 import { personFieldLabels } from './labels.ts';
@@ -20,15 +21,9 @@ interface ModalProps {
 
 function Done({ title, children }: { title: string; children?: React.ReactNode }) {
   return (
-    <Alert
-      color="green"
-      variant="light"
-      role="status"
-      title={title}
-      styles={{ title: { color: 'var(--mantine-color-text)' } }}
-    >
+    <Notice color="green" role="status" title={title}>
       {children}
-    </Alert>
+    </Notice>
   );
 }
 
@@ -54,9 +49,10 @@ export function WorkspaceRoleModal({ workspace, person, opened, onClose }: Modal
       submitLabel="Change role"
       submitting={update.isPending}
       error={
-        describeSaveError(update.error, { beside: ['workspace_role'], labels: personFieldLabels }) ??
+        update.error ??
         (same ? new Error(`${person.display_name} is already ${roleLabels[role].toLowerCase()}.`) : undefined)
       }
+      fields={{ beside: ['workspace_role'], labels: personFieldLabels }}
       result={
         update.data ? (
           <Done
@@ -74,7 +70,7 @@ export function WorkspaceRoleModal({ workspace, person, opened, onClose }: Modal
         value={role}
         onChange={(value) => setRole(parseKey(roleLabels, value) ?? role)}
         allowDeselect={false}
-        error={fieldMessage(update.error, 'workspace_role')}
+        error={fieldError(update.error, 'workspace_role')}
         comboboxProps={{ withinPortal: true }}
         data-autofocus
       />
@@ -104,7 +100,9 @@ export function SuspendModal({ workspace, person, opened, onClose }: ModalProps)
       onSubmit={() => update.mutate({ active: !suspending })}
       submitLabel={suspending ? 'Suspend' : 'Restore'}
       submitting={update.isPending}
-      error={describeSaveError(update.error, { beside: [], labels: personFieldLabels })}
+      error={update.error}
+      fields={{ beside: [], labels: personFieldLabels }}
+      tone={suspending ? 'danger' : 'default'}
       result={
         update.data ? (
           <Done title={suspending ? `${name} is suspended` : `${name} is restored`}>
@@ -142,58 +140,43 @@ export function RemoveModal({
   workspace,
   workspaceName,
   person,
-  self,
   opened,
   onClose,
   onRemoved,
-}: ModalProps & { workspaceName: string; self: boolean; onRemoved: () => void }) {
+}: ModalProps & { workspaceName: string; onRemoved: () => void }) {
   const remove = useRemovePerson(workspace, person.user_id);
   useResetOnOpen(opened, () => remove.reset());
   const name = person.display_name;
   return (
     <ActionModal
-      title={self ? `Leave ${workspaceName}?` : `Remove ${name} from ${workspaceName}?`}
+      title={`Remove ${name} from ${workspaceName}?`}
       opened={opened}
       onClose={onClose}
       onSubmit={() => remove.mutate(undefined, { onSuccess: onRemoved })}
-      submitLabel={self ? 'Leave workspace' : 'Remove from workspace'}
+      submitLabel="Remove from workspace"
       submitting={remove.isPending}
-      error={describeSaveError(remove.error)}
+      error={remove.error}
+      tone="danger"
       result={
         remove.isSuccess ? (
-          <Done title={self ? `You left ${workspaceName}` : `${name} was removed`}>
+          <Done title={`${name} was removed`}>
             <Text size="sm">
-              {self
-                ? 'Its tenants and pages are no longer yours to see.'
-                : 'Their tenant roles here went with it. Findings they own keep them as owner until someone takes over.'}
+              Their tenant roles here went with it. Findings they own keep them as owner until someone takes
+              over.
             </Text>
           </Done>
         ) : undefined
       }
     >
       <List size="sm" spacing={4}>
-        {self ? (
-          <>
-            <List.Item>You lose this workspace and your roles on its tenants at once.</List.Item>
-            <List.Item>
-              A workspace always keeps at least one active owner: if you are the last, make someone else owner
-              first.
-            </List.Item>
-          </>
-        ) : (
-          <>
-            <List.Item>
-              {name} leaves this workspace with every tenant role they hold in it, at once.
-            </List.Item>
-            <List.Item>
-              Findings they own stay theirs; the accountability gap shows where someone must take over.
-            </List.Item>
-            <List.Item>
-              If this is their only workspace, their account is deactivated: sessions end and API tokens stop
-              working. Invite them again to bring them back.
-            </List.Item>
-          </>
-        )}
+        <List.Item>{name} leaves this workspace with every tenant role they hold in it, at once.</List.Item>
+        <List.Item>
+          Findings they own stay theirs; the accountability gap shows where someone must take over.
+        </List.Item>
+        <List.Item>
+          If this is their only workspace, their account is deactivated: sessions end and API tokens stop
+          working. Invite them again to bring them back.
+        </List.Item>
       </List>
     </ActionModal>
   );
@@ -210,7 +193,7 @@ export function ReinviteModal({ workspace, person, opened, onClose }: ModalProps
       onSubmit={() => reinvite.mutate()}
       submitLabel="Make a new link"
       submitting={reinvite.isPending}
-      error={describeSaveError(reinvite.error)}
+      error={reinvite.error}
       result={reinvite.data ? <InvitationLink result={reinvite.data} /> : undefined}
     >
       <Text size="sm">

@@ -1,6 +1,5 @@
 import { Badge, Stack } from '@mantine/core';
 import { useDocumentTitle } from '@mantine/hooks';
-import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
 import { paths } from '../../app/paths.ts';
@@ -11,7 +10,7 @@ import { PageHeader } from '../../ui/page-header.tsx';
 import { type Role, roleLabels } from '../administration/labels.ts';
 import { can, type SessionWorkspace } from '../administration/workspace.ts';
 import { WorkspaceErrorState, WorkspacePage } from '../administration/workspace-page.tsx';
-import { tenancyKeys, useSession } from '../tenancy/api.ts';
+import { useSession } from '../tenancy/api.ts';
 import { useEveryWorkspaceTenant } from '../workspace-tenants/api.ts';
 import { type Person, PersonNotFound, usePerson } from './api.ts';
 import { ReinviteModal, RemoveModal, SuspendModal, WorkspaceRoleModal } from './membership-modals.tsx';
@@ -43,11 +42,10 @@ function PersonView({
 }) {
   const slug = workspace.slug;
   const navigate = useNavigate();
-  const queryClient = useQueryClient();
   const tenants = useEveryWorkspaceTenant(slug, 'all');
   const [modal, setModal] = useState<Modal>(null);
   const [target, setTarget] = useState<RoleRow | null>(null);
-  const [left, setLeft] = useState(false);
+  const [removed, setRemoved] = useState(false);
   const byId = new Map((tenants.data ?? []).map((tenant) => [tenant.external_id, tenant]));
   const held = new Set(person.tenant_roles.map((grant) => grant.tenant));
   // Archived tenants take no new roles: they are listed only where the person holds one.
@@ -61,14 +59,8 @@ function PersonView({
   const close = () => setModal(null);
   const closeRemoval = () => {
     setModal(null);
-    if (!left) return;
-    // Gone from the workspace: back to the list, or for oneself out of the workspace altogether.
-    if (viewer.self) {
-      void queryClient.invalidateQueries({ queryKey: tenancyKeys.session });
-      navigate(paths.adminHome(), { replace: true });
-    } else {
-      navigate(paths.workspacePeople(slug), { replace: true });
-    }
+    // Gone from the workspace: back to the list.
+    if (removed) navigate(paths.workspacePeople(slug), { replace: true });
   };
 
   return (
@@ -110,10 +102,9 @@ function PersonView({
         workspace={slug}
         workspaceName={workspace.name}
         person={person}
-        self={viewer.self}
         opened={modal === 'remove'}
         onClose={closeRemoval}
-        onRemoved={() => setLeft(true)}
+        onRemoved={() => setRemoved(true)}
       />
       <ChangeTenantRoleModal
         workspace={slug}

@@ -63,14 +63,10 @@ export function MembershipActions({
   }
   if (viewer.self) {
     return (
-      <Stack gap="sm" align="flex-start">
-        <Text size="sm" c="dimmed">
-          This is you: nobody changes their own workspace role or suspends themselves. Another owner can.
-        </Text>
-        <Button variant="default" color="red" onClick={() => onOpen('remove')}>
-          Leave workspace
-        </Button>
-      </Stack>
+      <Text size="sm" c="dimmed">
+        This is you: nobody changes their own workspace role, suspends or removes themselves. Another owner
+        can.
+      </Text>
     );
   }
   return (
@@ -224,7 +220,7 @@ export function TenantRolesSection({
             columns={roleColumns(viewer, onAction)}
             rows={rows}
             rowKey={(row) => row.tenant}
-            minWidth={480}
+            minWidth={viewer.grant && !viewer.self ? 480 : 300}
           />
         )}
       </Paper>

@@ -1,10 +1,11 @@
-import { Alert, List, Select, Text } from '@mantine/core';
+import { List, Select, Text } from '@mantine/core';
 import { useState } from 'react';
 import { ActionModal } from '../../ui/action-modal.tsx';
+import { describeSaveError, fieldError } from '../../ui/form-errors.ts';
 import { parseKey } from '../../ui/options.ts';
+import { useResetOnOpen } from '../../ui/use-reset-on-open.ts';
 import { type Role, roleLabels, tenantRoleDescriptions } from '../administration/labels.ts';
-import { describeSaveError, fieldMessage, fieldsUnder } from '../administration/save-errors.ts';
-import { useResetOnOpen } from '../findings/use-reset-on-open.ts';
+import { Notice } from '../administration/notice.tsx';
 import type { WorkspaceTenant } from '../workspace-tenants/api.ts';
 import {
   type Person,
@@ -14,7 +15,12 @@ import {
   useSetTenantRole,
 } from './api.ts';
 import { personFieldLabels } from './labels.ts';
-import { type LockedRows, type RoleMap, TenantRolesEditor } from './tenant-roles-editor.tsx';
+import {
+  type LockedRows,
+  type RoleMap,
+  TenantRolesEditor,
+  tenantRoleFields,
+} from './tenant-roles-editor.tsx';
 
 interface Target {
   tenant: string;
@@ -31,15 +37,9 @@ interface BaseProps {
 
 function Done({ title, children }: { title: string; children?: React.ReactNode }) {
   return (
-    <Alert
-      color="green"
-      variant="light"
-      role="status"
-      title={title}
-      styles={{ title: { color: 'var(--mantine-color-text)' } }}
-    >
+    <Notice color="green" role="status" title={title}>
       {children}
-    </Alert>
+    </Notice>
   );
 }
 
@@ -78,10 +78,8 @@ export function ChangeTenantRoleModal({
       onSubmit={submit}
       submitLabel="Change role"
       submitting={setRole.isPending}
-      error={
-        describeSaveError(setRole.error, { beside: ['role'], labels: personFieldLabels }) ??
-        (same ? new Error('That is their role already: choose another.') : undefined)
-      }
+      error={setRole.error ?? (same ? new Error('That is their role already: choose another.') : undefined)}
+      fields={{ beside: ['role'], labels: personFieldLabels }}
       result={
         setRole.isSuccess ? (
           <Done title={`${person.display_name} is now ${roleLabels[role].toLowerCase()} on ${target.name}`} />
@@ -95,7 +93,7 @@ export function ChangeTenantRoleModal({
         value={role}
         onChange={(value) => setChosen(parseKey(roleLabels, value) ?? role)}
         allowDeselect={false}
-        error={fieldMessage(setRole.error, 'role')}
+        error={fieldError(setRole.error, 'role')}
         comboboxProps={{ withinPortal: true }}
         data-autofocus
       />
@@ -121,7 +119,8 @@ export function RevokeTenantRoleModal({
       onSubmit={() => revoke.mutate(target.tenant)}
       submitLabel="Revoke role"
       submitting={revoke.isPending}
-      error={describeSaveError(revoke.error)}
+      error={revoke.error}
+      tone="danger"
       result={
         revoke.isSuccess ? (
           <Done title={`${person.display_name} no longer has a role on ${target.name}`} />
@@ -147,12 +146,10 @@ function currentRoles(person: Person): RoleMap {
 function OutcomeView({ outcome, names }: { outcome: TenantRoleOutcome; names: Map<string, string> }) {
   const name = (tenant: string) => names.get(tenant) ?? tenant;
   return (
-    <Alert
+    <Notice
       color={outcome.failed.length > 0 ? 'yellow' : 'green'}
-      variant="light"
       role="status"
       title={outcome.failed.length > 0 ? 'Some changes were not saved' : 'Tenant roles saved'}
-      styles={{ title: { color: 'var(--mantine-color-text)' } }}
     >
       <List size="sm" spacing={4}>
         {outcome.set.map((grant) => (
@@ -169,7 +166,7 @@ function OutcomeView({ outcome, names }: { outcome: TenantRoleOutcome; names: Ma
           </List.Item>
         ))}
       </List>
-    </Alert>
+    </Notice>
   );
 }
 
@@ -209,7 +206,7 @@ export function TenantRolesModal({
     if (set.length + revoke.length > 0) change.mutate({ set, revoke });
   };
   const names = new Map(tenants.map((tenant) => [tenant.external_id, tenant.name]));
-  const listFields = fieldsUnder(change.error, 'tenant_roles');
+  const listFields = tenantRoleFields(change.error);
   return (
     <ActionModal
       title={`${person.display_name}’s tenant roles`}
@@ -218,10 +215,8 @@ export function TenantRolesModal({
       onSubmit={submit}
       submitLabel="Save tenant roles"
       submitting={change.isPending}
-      error={
-        describeSaveError(change.error, { beside: listFields, labels: personFieldLabels }) ??
-        (unchanged ? new Error('Nothing to save: change a role first.') : undefined)
-      }
+      error={change.error ?? (unchanged ? new Error('Nothing to save: change a role first.') : undefined)}
+      fields={{ beside: listFields, labels: personFieldLabels }}
       result={change.data ? <OutcomeView outcome={change.data} names={names} /> : undefined}
     >
       <Text size="sm">
@@ -236,7 +231,7 @@ export function TenantRolesModal({
         onChange={setRoles}
         grantable={grantable}
         locked={locked}
-        error={fieldMessage(change.error, ...listFields)}
+        error={fieldError(change.error, listFields)}
       />
     </ActionModal>
   );

@@ -1,6 +1,7 @@
 import { Box, Group, Select, Stack, Text, TextInput } from '@mantine/core';
 import { useId } from '@mantine/hooks';
 import { useState } from 'react';
+import { isApiError } from '../../app/http.ts';
 import { keysOf, parseKey } from '../../ui/options.ts';
 import { type Role, roleLabels } from '../administration/labels.ts';
 import type { WorkspaceTenant } from '../workspace-tenants/api.ts';
@@ -10,6 +11,14 @@ export type RoleChoice = Role | null;
 export type RoleMap = Record<string, RoleChoice>;
 
 const NO_ROLE = 'none';
+
+/** The refusal's fields about the list (`tenant_roles`, `tenant_roles.2.role`): shown under the editor. */
+export function tenantRoleFields(error: unknown): string[] {
+  if (!isApiError(error)) return [];
+  return Object.keys(error.fields).filter(
+    (field) => field === 'tenant_roles' || field.startsWith('tenant_roles.'),
+  );
+}
 
 /** Why a row cannot be changed by this viewer (an owner's role for a manager, an archived tenant). */
 export type LockedRows = Record<string, string>;
@@ -135,8 +144,11 @@ function TenantRoleRow({
     { value: NO_ROLE, label: 'No role' },
     ...keysOf(roleLabels).map((candidate) => ({
       value: candidate,
-      label: roleLabels[candidate],
       // The current role stays shown even when this viewer could not grant it.
+      label:
+        grantable.includes(candidate) || candidate === role
+          ? roleLabels[candidate]
+          : `${roleLabels[candidate]} (workspace owners only)`,
       disabled: !grantable.includes(candidate) && candidate !== role,
     })),
   ];

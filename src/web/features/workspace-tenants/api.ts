@@ -85,7 +85,7 @@ export function useCreateTenant(workspace: string) {
   return useMutation({
     mutationFn: (input: TenantCreate) =>
       request<WorkspaceTenant>(tenantsPath(workspace), { method: 'POST', body: input }),
-    onSuccess: invalidate,
+    onSettled: invalidate,
   });
 }
 
@@ -97,6 +97,6 @@ export function useUpdateTenant(workspace: string) {
         method: 'PATCH',
         body: change,
       }),
-    onSuccess: invalidate,
+    onSettled: invalidate,
   });
 }

@@ -1,7 +1,7 @@
-import { Alert, List, Text } from '@mantine/core';
+import { List, Text } from '@mantine/core';
 import { ActionModal } from '../../ui/action-modal.tsx';
-import { describeSaveError } from '../administration/save-errors.ts';
-import { useResetOnOpen } from '../findings/use-reset-on-open.ts';
+import { useResetOnOpen } from '../../ui/use-reset-on-open.ts';
+import { Notice } from '../administration/notice.tsx';
 import { useUpdateTenant, type WorkspaceTenant } from './api.ts';
 
 interface ArchiveModalProps {
@@ -27,20 +27,15 @@ export function ArchiveModal({ workspace, tenant, archive, opened, onClose }: Ar
       onSubmit={() => update.mutate({ tenant: tenant.external_id, change: { archived: archive } })}
       submitLabel={archive ? 'Archive tenant' : 'Restore tenant'}
       submitting={update.isPending}
-      error={describeSaveError(update.error)}
+      error={update.error}
+      tone={archive ? 'danger' : 'default'}
       result={
         update.data ? (
-          <Alert
-            color="green"
-            variant="light"
-            role="status"
-            title={archive ? `${name} is archived` : `${name} is restored`}
-            styles={{ title: { color: 'var(--mantine-color-text)' } }}
-          >
+          <Notice color="green" role="status" title={archive ? `${name} is archived` : `${name} is restored`}>
             {archive
               ? 'It is read-only now. Restore it from the Archived tenants whenever it needs changes again.'
               : 'It can be changed again and is back in the tenant switcher.'}
-          </Alert>
+          </Notice>
         ) : undefined
       }
     >

@@ -1,10 +1,11 @@
-import { Alert, Anchor, Stack, Text, TextInput } from '@mantine/core';
+import { Anchor, Stack, Text, TextInput } from '@mantine/core';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { paths } from '../../app/paths.ts';
 import { ActionModal } from '../../ui/action-modal.tsx';
-import { describeSaveError, fieldMessage } from '../administration/save-errors.ts';
-import { useResetOnOpen } from '../findings/use-reset-on-open.ts';
+import { fieldError } from '../../ui/form-errors.ts';
+import { useResetOnOpen } from '../../ui/use-reset-on-open.ts';
+import { Notice } from '../administration/notice.tsx';
 import {
   type TenantCreate,
   type TenantUpdate,
@@ -128,7 +129,7 @@ export function TenantFormModal({ workspace, tenant, opened, onClose }: TenantFo
   };
 
   const error = mutation.error;
-  const errorFor = (field: keyof Draft) => localErrors[field] ?? fieldMessage(error, field);
+  const errorFor = (field: keyof Draft) => localErrors[field] ?? fieldError(error, field);
   const shown = tenant ? ['name', ...optionalFields] : ['external_id', 'name', ...optionalFields];
   const saved = tenant ? update.data : create.data;
 
@@ -140,10 +141,8 @@ export function TenantFormModal({ workspace, tenant, opened, onClose }: TenantFo
       onSubmit={submit}
       submitLabel={tenant ? 'Save changes' : 'Add tenant'}
       submitting={mutation.isPending}
-      error={
-        describeSaveError(error, { beside: shown, labels: tenantFieldLabels }) ??
-        (unchanged ? new Error('Nothing to save: change a field first.') : undefined)
-      }
+      error={error ?? (unchanged ? new Error('Nothing to save: change a field first.') : undefined)}
+      fields={{ beside: shown, labels: tenantFieldLabels }}
       result={saved ? <SavedTenant tenant={saved} created={!tenant} /> : undefined}
     >
       {tenant ? (
@@ -215,13 +214,7 @@ export function TenantFormModal({ workspace, tenant, opened, onClose }: TenantFo
 
 function SavedTenant({ tenant, created }: { tenant: WorkspaceTenant; created: boolean }) {
   return (
-    <Alert
-      color="green"
-      variant="light"
-      role="status"
-      title={created ? `${tenant.name} added` : 'Changes saved'}
-      styles={{ title: { color: 'var(--mantine-color-text)' } }}
-    >
+    <Notice color="green" role="status" title={created ? `${tenant.name} added` : 'Changes saved'}>
       {created ? (
         <Text size="sm">
           You are its owner.{' '}
@@ -233,6 +226,6 @@ function SavedTenant({ tenant, created }: { tenant: WorkspaceTenant; created: bo
       ) : (
         <Text size="sm">{tenant.name} is up to date.</Text>
       )}
-    </Alert>
+    </Notice>
   );
 }
