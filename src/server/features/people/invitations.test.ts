@@ -300,6 +300,20 @@ describe('the invitation link', () => {
     assert.ok(person.last_sign_in_at);
   });
 
+  test('a browser navigation to an invitation or setup link gets the UI, signed in or not; JSON gets JSON', async () => {
+    const team = await createTeam();
+    const path = pathOf(await invite(team));
+    for (const url of [path, '/invitations/unknown', '/setup/whatever']) {
+      const page = await request(t.app, null, { method: 'GET', url, headers: { accept: 'text/html' } });
+      assert.equal(page.statusCode, 200, `${url}: ${page.body.slice(0, 200)}`);
+      assert.match(String(page.headers['content-type']), /text\/html/);
+      assert.match(String(page.headers.vary), /Accept/);
+    }
+    const json = await request(t.app, null, { method: 'GET', url: path });
+    assert.equal(json.json().display_name, 'Nina New');
+    assert.match(String(json.headers.vary), /Accept/);
+  });
+
   test('passwords are at least 12 characters: a refused one leaves the link usable', async () => {
     const team = await createTeam();
     const path = pathOf(await invite(team));
