@@ -150,7 +150,7 @@ export const apiTokens = pgTable(
   (t) => [index('api_tokens_user_idx').on(t.userId)],
 );
 
-/** Shared counters for @fastify/rate-limit, so every server process counts the same sign-in attempts. */
+/** Failed sign-in counters (account/attempt-limit.ts), shared so every server process counts the same attempts. */
 export const rateLimitHits = pgTable('rate_limit_hits', {
   key: text('key').primaryKey(),
   count: integer('count').notNull(),
