@@ -1,6 +1,7 @@
 import { Type } from 'typebox';
 import type { Config } from '../../config.ts';
 import { type App, recordIdOf, scopeOf } from '../../routing.ts';
+import { WorkspaceParams } from '../tenancy/schemas.ts';
 import { meUpdateRuleFields, newTokenRuleFields, passwordChangeRuleFields } from './rules.ts';
 import {
   CreatedToken,
@@ -12,7 +13,6 @@ import {
   TokenListQuery,
   TokenPage,
   TokenParams,
-  WorkspaceParams,
   WorkspaceTokenPage,
   WorkspaceTokenParams,
   WorkspaceTokenQuery,

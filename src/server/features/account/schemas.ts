@@ -120,9 +120,6 @@ export const WorkspaceTokenParams = Type.Object({
 });
 export type WorkspaceTokenParams = Static<typeof WorkspaceTokenParams>;
 
-export const WorkspaceParams = Type.Object({ workspace: Type.String({ description: 'The workspace slug' }) });
-export type WorkspaceParams = Static<typeof WorkspaceParams>;
-
 /**
  * The refusal of too many failed password attempts (sign-in, password change), as the OpenAPI document
  * lists it: thrown, never returned; the OpenAPI hook gives it the error body.

@@ -1,7 +1,8 @@
 import { Readable } from 'node:stream';
 import { Type } from 'typebox';
 import { type App, scopeOf } from '../../routing.ts';
-import { AuditPage, AuditParams, AuditQuery } from './schemas.ts';
+import { WorkspaceParams } from '../tenancy/schemas.ts';
+import { AuditPage, AuditQuery } from './schemas.ts';
 import { auditExportFileName, exportAuditCsv, listAuditEvents } from './service.ts';
 
 const tags = ['audit'];
@@ -18,7 +19,7 @@ export function registerAuditRoutes(app: App): void {
           'Events of the workspace and account events (sign-ins, password and own-token changes) of its ' +
           'members. With `format=csv` the whole filtered log is streamed as a `text/csv` attachment ' +
           '(`limit` and `cursor` do not apply).',
-        params: AuditParams,
+        params: WorkspaceParams,
         querystring: AuditQuery,
         response: {
           200: {

@@ -4,9 +4,6 @@ import { Nullable } from '../../core/schema-parts.ts';
 
 const DateTime = Type.String({ format: 'date-time' });
 
-export const AuditParams = Type.Object({ workspace: Type.String({ description: 'The workspace slug' }) });
-export type AuditParams = Static<typeof AuditParams>;
-
 /** `json` (the default) answers one page; `csv` streams every matching event as a download. */
 export const auditFormats = ['json', 'csv'] as const;
 export const AuditFormat = Type.Enum(auditFormats);

@@ -72,6 +72,9 @@ export const TenantView = Type.Object({
 });
 export type TenantView = Static<typeof TenantView>;
 
+export const WorkspaceParams = Type.Object({ workspace: Type.String({ description: 'The workspace slug' }) });
+export type WorkspaceParams = Static<typeof WorkspaceParams>;
+
 export const TenantParams = Type.Object({ tenant: Type.String({ description: 'The tenant external_id' }) });
 export type TenantParams = Static<typeof TenantParams>;
 

@@ -1,11 +1,11 @@
 import { Type } from 'typebox';
 import { type App, recordIdOf, scopeOf } from '../../routing.ts';
+import { WorkspaceParams } from '../tenancy/schemas.ts';
 import { tenantBodyFields } from './rules.ts';
 import {
   TenantCreate,
   TenantUpdate,
   WorkspaceOverview,
-  WorkspaceParams,
   WorkspaceTenant,
   WorkspaceTenantListQuery,
   WorkspaceTenantPage,

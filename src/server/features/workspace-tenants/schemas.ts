@@ -14,9 +14,6 @@ export const tenantLimits = {
 
 const DateTime = Type.String({ format: 'date-time' });
 
-export const WorkspaceParams = Type.Object({ workspace: Type.String({ description: 'The workspace slug' }) });
-export type WorkspaceParams = Static<typeof WorkspaceParams>;
-
 export const WorkspaceTenantParams = Type.Object({
   workspace: Type.String({ description: 'The workspace slug' }),
   tenant: Type.String({ description: "The tenant's external_id" }),
