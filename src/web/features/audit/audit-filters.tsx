@@ -1,5 +1,5 @@
-import { Autocomplete, Button, Group, Select, TextInput } from '@mantine/core';
-import { useDebouncedCallback } from '@mantine/hooks';
+import { Autocomplete, Button, Collapse, Group, Select, TextInput } from '@mantine/core';
+import { useDebouncedCallback, useId, useMediaQuery } from '@mantine/hooks';
 import { useEffect, useState } from 'react';
 import type { Person } from '../people/api.ts';
 import type { WorkspaceTenant } from '../workspace-tenants/api.ts';
@@ -100,6 +100,9 @@ interface AuditFiltersProps {
 }
 
 export function AuditFiltersBar({ filters, onChange, people, tenants }: AuditFiltersProps) {
+  const small = useMediaQuery('(max-width: 36em)', false, { getInitialValueInEffect: false });
+  const [opened, setOpened] = useState(false);
+  const panelId = useId();
   const set = (patch: Partial<AuditUrlFilters>) => onChange({ ...filters, ...patch });
   const personOptions = people.map((person) => ({
     value: String(person.user_id),
@@ -116,9 +119,9 @@ export function AuditFiltersBar({ filters, onChange, people, tenants }: AuditFil
   if (filters.tenant && !tenantOptions.some((option) => option.value === filters.tenant)) {
     tenantOptions.push({ value: filters.tenant, label: filters.tenant });
   }
-  const filtered = Object.values(filters).some(Boolean);
+  const active = Object.values(filters).filter(Boolean).length;
   const badRange = Boolean(filters.from && filters.to && filters.from > filters.to);
-  return (
+  const fields = (
     <Group align="flex-start" gap="md" mb="md" wrap="wrap">
       <Select
         label="Person"
@@ -181,11 +184,29 @@ export function AuditFiltersBar({ filters, onChange, people, tenants }: AuditFil
         error={badRange ? 'Must not be before From.' : undefined}
         w={{ base: '100%', xs: 170 }}
       />
-      {filtered ? (
+      {active > 0 ? (
         <Button variant="subtle" onClick={() => onChange({})} mt={{ base: 0, xs: 46 }}>
           Clear filters
         </Button>
       ) : null}
     </Group>
+  );
+  if (!small) return fields;
+  // On a phone six filters fill the screen before the first event: they fold away behind one button.
+  return (
+    <>
+      <Button
+        variant="default"
+        mb="md"
+        onClick={() => setOpened((current) => !current)}
+        aria-expanded={opened}
+        aria-controls={panelId}
+      >
+        {opened ? 'Hide filters' : active > 0 ? `Filters (${active} on)` : 'Filters'}
+      </Button>
+      <Collapse expanded={opened} id={panelId}>
+        {fields}
+      </Collapse>
+    </>
   );
 }

@@ -12,13 +12,20 @@ export function actionLabel(action: string): string {
 
 export const auditColumns: Column<AuditEventView>[] = [
   {
-    key: 'at',
-    header: 'When',
-    nowrap: true,
+    key: 'event',
+    header: 'Event',
     render: (event) => (
-      <Text size="sm" component="span">
-        <DateTime value={event.at} />
-      </Text>
+      <Stack gap={2} miw={190}>
+        <Text size="sm" fw={500}>
+          {actionLabel(event.action)}
+        </Text>
+        <Text size="xs" c="dimmed">
+          <DateTime value={event.at} />
+        </Text>
+        <Text size="xs" c="dimmed" ff="monospace" style={{ overflowWrap: 'anywhere' }}>
+          {event.action} · {event.subject_type} #{event.subject_id}
+        </Text>
+      </Stack>
     ),
   },
   {
@@ -35,20 +42,6 @@ export const auditColumns: Column<AuditEventView>[] = [
         </Text>
         <Text size="xs" c="dimmed" ff="monospace" style={{ overflowWrap: 'anywhere' }}>
           {event.client_address ?? 'no client address'}
-        </Text>
-      </Stack>
-    ),
-  },
-  {
-    key: 'action',
-    header: 'What',
-    render: (event) => (
-      <Stack gap={2} miw={170}>
-        <Text size="sm" fw={500}>
-          {actionLabel(event.action)}
-        </Text>
-        <Text size="xs" c="dimmed" ff="monospace" style={{ overflowWrap: 'anywhere' }}>
-          {event.action} · {event.subject_type} #{event.subject_id}
         </Text>
       </Stack>
     ),
