@@ -56,6 +56,13 @@ const endpoints: Endpoint[] = [
     prepare: async () => ({ url: people() }),
   },
   {
+    name: 'one person',
+    method: 'GET',
+    capability: 'workspace.view',
+    success: 200,
+    prepare: async () => ({ url: `${people()}/${await freshMember()}` }),
+  },
+  {
     name: 'invite',
     method: 'POST',
     capability: 'workspace.administer',

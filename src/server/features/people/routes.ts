@@ -23,6 +23,7 @@ import {
 } from './schemas.ts';
 import { listPeople, removePerson, updatePerson } from './service.ts';
 import { grantTenantRoles, revokeTenantRole } from './tenant-roles.ts';
+import { getPerson } from './views.ts';
 
 export interface PeopleRouteDeps {
   db: Db;
@@ -62,6 +63,24 @@ export function registerPeopleRoutes(app: App, deps: PeopleRouteDeps): void {
       config: { access: { scope: 'workspace', capability: 'workspace.view' } },
     },
     async (request) => listPeople(scopeOf(request, 'workspace'), request.query),
+  );
+
+  app.get(
+    '/admin/w/:workspace/people/:user',
+    {
+      schema: {
+        operationId: 'getPerson',
+        tags,
+        summary: 'One person of the workspace, with their workspace and tenant roles',
+        params: PersonParams,
+        response: { 200: Person },
+      },
+      config: { access: { scope: 'workspace', capability: 'workspace.view', record: 'member' } },
+    },
+    async (request) => {
+      const scope = scopeOf(request, 'workspace');
+      return getPerson(scope.db, scope.workspace.id, recordIdOf(request));
+    },
   );
 
   app.post(

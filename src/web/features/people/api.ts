@@ -26,7 +26,7 @@ export type {
 export type PeopleFilters = Pick<PeopleQuery, 'q' | 'active'>;
 
 export const PEOPLE_PAGE_SIZE = 50;
-/** A person's page finds them in the list, a page of 200 at a time, up to this many pages. */
+/** The audit log's person picker reads the people list a page of 200 at a time, up to this many pages. */
 const PERSON_SCAN_PAGES = 25;
 
 const peoplePath = (workspace: string) => `/admin/w/${encodeURIComponent(workspace)}/people`;
@@ -73,35 +73,11 @@ export function useEveryPerson(workspace: string) {
   });
 }
 
-/** Thrown when the person is not a member: the page shows the one not-found state, as the API would. */
-export class PersonNotFound extends Error {
-  constructor() {
-    super('Not found');
-    this.name = 'PersonNotFound';
-  }
-}
-
-/**
- * One member, found in the people list (the API has no single-person read): suspended members
- * included. Unknown ids and ids of non-members end as PersonNotFound.
- */
+/** One member of the workspace (suspended members included); a non-member or unknown id is a 404. */
 export function usePerson(workspace: string, user: number) {
   return useQuery({
     queryKey: peopleKeys.person(workspace, user),
-    queryFn: async ({ signal }) => {
-      let cursor: string | null = null;
-      for (let page = 0; page < PERSON_SCAN_PAGES; page += 1) {
-        const answer: PeoplePage = await request<PeoplePage>(peoplePath(workspace), {
-          query: { active: 'all', limit: 200, cursor },
-          signal,
-        });
-        const person = answer.items.find((candidate) => candidate.user_id === user);
-        if (person) return person;
-        cursor = answer.next_cursor;
-        if (!cursor) break;
-      }
-      throw new PersonNotFound();
-    },
+    queryFn: ({ signal }) => request<Person>(personPath(workspace, user), { signal }),
     enabled: Number.isSafeInteger(user) && user > 0,
     retry: false,
   });

@@ -2,6 +2,7 @@ import { Badge, Stack } from '@mantine/core';
 import { useDocumentTitle } from '@mantine/hooks';
 import { useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
+import { isApiError } from '../../app/http.ts';
 import { paths } from '../../app/paths.ts';
 import { NotFoundState } from '../../ui/access-states.tsx';
 import { Loading } from '../../ui/loading.tsx';
@@ -12,7 +13,7 @@ import { can, type SessionWorkspace } from '../administration/workspace.ts';
 import { WorkspaceErrorState, WorkspacePage } from '../administration/workspace-page.tsx';
 import { useSession } from '../tenancy/api.ts';
 import { useEveryWorkspaceTenant } from '../workspace-tenants/api.ts';
-import { type Person, PersonNotFound, usePerson } from './api.ts';
+import { type Person, usePerson } from './api.ts';
 import { ReinviteModal, RemoveModal, SuspendModal, WorkspaceRoleModal } from './membership-modals.tsx';
 import {
   lockReason,
@@ -143,7 +144,7 @@ function PersonLoader({ workspace }: { workspace: SessionWorkspace }) {
   useDocumentTitle(
     person.data ? `${person.data.display_name} · People · TenantPilot` : 'Person · People · TenantPilot',
   );
-  if (userId === 0 || person.error instanceof PersonNotFound) return <NotFoundState />;
+  if (userId === 0 || isApiError(person.error, 404)) return <NotFoundState />;
   if (person.isError) {
     return (
       <WorkspaceErrorState slug={workspace.slug} error={person.error} onRetry={() => person.refetch()} />
