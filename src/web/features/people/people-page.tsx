@@ -1,5 +1,5 @@
-import { Button, Group, Paper, SegmentedControl, Stack, Text } from '@mantine/core';
-import { useDocumentTitle, useId } from '@mantine/hooks';
+import { Button, Paper } from '@mantine/core';
+import { useDocumentTitle } from '@mantine/hooks';
 import { useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { paths } from '../../app/paths.ts';
@@ -8,9 +8,9 @@ import { EmptyState } from '../../ui/empty-state.tsx';
 import { ErrorState } from '../../ui/error-state.tsx';
 import { LoadMore } from '../../ui/load-more.tsx';
 import { Loading } from '../../ui/loading.tsx';
-import { optionsOf, parseKey } from '../../ui/options.ts';
+import { parseKey } from '../../ui/options.ts';
 import { PageHeader } from '../../ui/page-header.tsx';
-import { SearchInput } from '../administration/search-input.tsx';
+import { SearchStatusFilters } from '../administration/search-status-filters.tsx';
 import { can, type SessionWorkspace } from '../administration/workspace.ts';
 import { WorkspaceErrorState, WorkspacePage } from '../administration/workspace-page.tsx';
 import { useSession } from '../tenancy/api.ts';
@@ -19,8 +19,6 @@ import { type PeopleFilters, usePeople } from './api.ts';
 import { peopleColumns, type TenantNames } from './columns.tsx';
 import { InviteModal } from './invite-modal.tsx';
 import { activeFilterLabels } from './labels.ts';
-
-const statusOptions = optionsOf(activeFilterLabels);
 
 export function parsePeopleFilters(params: URLSearchParams): PeopleFilters {
   const q = params.get('q')?.trim().slice(0, 100);
@@ -35,30 +33,16 @@ function PeopleFiltersBar({
   filters: PeopleFilters;
   onChange: (filters: PeopleFilters) => void;
 }) {
-  const statusLabel = useId();
   return (
-    <Group align="flex-end" gap="md" mb="md" wrap="wrap">
-      <SearchInput
-        label="Search"
-        placeholder="Name or e-mail"
-        value={filters.q}
-        onChange={(q) => onChange({ ...filters, q })}
-      />
-      <Stack gap={4}>
-        <Text component="span" size="sm" fw={500} id={statusLabel}>
-          Status
-        </Text>
-        <SegmentedControl
-          aria-labelledby={statusLabel}
-          data={statusOptions}
-          value={filters.active ?? 'all'}
-          onChange={(value) => {
-            const active = parseKey(activeFilterLabels, value);
-            onChange({ ...filters, active: active === 'all' ? undefined : active });
-          }}
-        />
-      </Stack>
-    </Group>
+    <SearchStatusFilters
+      searchPlaceholder="Name or e-mail"
+      q={filters.q}
+      onSearch={(q) => onChange({ ...filters, q })}
+      statusLabels={activeFilterLabels}
+      status={filters.active}
+      defaultStatus="all"
+      onStatus={(active) => onChange({ ...filters, active })}
+    />
   );
 }
 

@@ -1,7 +1,5 @@
-import { Group, SegmentedControl, Stack, Text } from '@mantine/core';
-import { useId } from '@mantine/hooks';
-import { optionsOf, parseKey } from '../../ui/options.ts';
-import { SearchInput } from '../administration/search-input.tsx';
+import { parseKey } from '../../ui/options.ts';
+import { SearchStatusFilters } from '../administration/search-status-filters.tsx';
 import type { TenantFilters } from './api.ts';
 import { archivedFilterLabels } from './labels.ts';
 
@@ -14,8 +12,6 @@ export function parseTenantFilters(params: URLSearchParams): TenantFilters {
   };
 }
 
-const statusOptions = optionsOf(archivedFilterLabels);
-
 export function TenantFiltersBar({
   filters,
   onChange,
@@ -23,29 +19,15 @@ export function TenantFiltersBar({
   filters: TenantFilters;
   onChange: (filters: TenantFilters) => void;
 }) {
-  const statusLabel = useId();
   return (
-    <Group align="flex-end" gap="md" mb="md" wrap="wrap">
-      <SearchInput
-        label="Search"
-        placeholder="Name or external id"
-        value={filters.q}
-        onChange={(q) => onChange({ ...filters, q })}
-      />
-      <Stack gap={4}>
-        <Text component="span" size="sm" fw={500} id={statusLabel}>
-          Status
-        </Text>
-        <SegmentedControl
-          aria-labelledby={statusLabel}
-          data={statusOptions}
-          value={filters.archived ?? 'false'}
-          onChange={(value) => {
-            const archived = parseKey(archivedFilterLabels, value);
-            onChange({ ...filters, archived: archived === 'false' ? undefined : archived });
-          }}
-        />
-      </Stack>
-    </Group>
+    <SearchStatusFilters
+      searchPlaceholder="Name or external id"
+      q={filters.q}
+      onSearch={(q) => onChange({ ...filters, q })}
+      statusLabels={archivedFilterLabels}
+      status={filters.archived}
+      defaultStatus="false"
+      onStatus={(archived) => onChange({ ...filters, archived })}
+    />
   );
 }
