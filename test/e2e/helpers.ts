@@ -265,6 +265,18 @@ export async function checkAtPhoneWidth(
 
 /** Fails on serious or critical axe violations, listing each rule and its first targets. */
 export async function assertAccessible(page: Page, label: string): Promise<void> {
+  // A modal fading in, or an error appearing, is measured mid-transition otherwise: half-transparent text
+  // fails the contrast check that the settled page passes (seen on a loaded machine).
+  // Mantine starts a transition a frame after mounting, so wait for frames until nothing is running.
+  // (A string: tsx would wrap a named function in a helper the page does not have.)
+  await page.evaluate(`(async () => {
+    for (let settled = 0, tries = 0; settled < 3 && tries < 120; tries += 1) {
+      await new Promise((resolve) => requestAnimationFrame(resolve));
+      const running = document.getAnimations();
+      settled = running.length === 0 ? settled + 1 : 0;
+      await Promise.all(running.map((animation) => animation.finished.catch(() => undefined)));
+    }
+  })()`);
   const results = await new AxeBuilder({ page }).analyze();
   const blocking = results.violations.filter(
     (violation) => violation.impact === 'serious' || violation.impact === 'critical',
