@@ -48,6 +48,7 @@ export function ticketRequest(overrides: Partial<TicketRequest> = {}): TicketReq
     submittedBy: { id: 5, displayName: 'Olive Operator' },
     submittedAt: new Date('2026-11-23T01:02:03.000Z'),
     link: 'https://tenantpilot.example.com/admin/t/11/support-requests/99',
+    deskCustomerId: '314',
     ...overrides,
   };
 }

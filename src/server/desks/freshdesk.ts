@@ -113,6 +113,7 @@ export function createFreshdeskDesk(config: DeskConfig): SupportDesk {
   return {
     provider: 'freshdesk',
     displayName: 'Freshdesk',
+    requiresCustomer: false,
     createTicket: (request) => createTicket(config, request),
     check: () => check(config),
   };

@@ -9,7 +9,14 @@ import { createJiraServiceManagementDesk } from './jira-service-management.ts';
 import { createWebhookDesk } from './webhook.ts';
 import { createZendeskDesk } from './zendesk.ts';
 
-export type { DeskCheckResult, SupportDesk, TicketRequest, TicketResult } from './desk.ts';
+export type {
+  DeskCheckResult,
+  FindTicketResult,
+  SupportDesk,
+  TicketRequest,
+  TicketResult,
+} from './desk.ts';
+export { NO_DESK_CUSTOMER } from './desk.ts';
 
 const adapters: Record<DeskProvider, (config: DeskConfig) => SupportDesk> = {
   webhook: createWebhookDesk,

@@ -135,6 +135,7 @@ export function createJiraServiceManagementDesk(config: DeskConfig): SupportDesk
   return {
     provider: 'jira_service_management',
     displayName: 'Jira Service Management',
+    requiresCustomer: false,
     createTicket: (request) => createTicket(config, request),
     check: () => check(config),
   };

@@ -117,6 +117,7 @@ export function createWebhookDesk(config: DeskConfig): SupportDesk {
   return {
     provider: 'webhook',
     displayName: 'Support desk (webhook)',
+    requiresCustomer: false,
     createTicket: (request) => createTicket(config, request),
     check: () => check(config),
   };

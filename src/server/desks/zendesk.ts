@@ -127,6 +127,7 @@ export function createZendeskDesk(config: DeskConfig): SupportDesk {
   return {
     provider: 'zendesk',
     displayName: 'Zendesk',
+    requiresCustomer: false,
     createTicket: (request) => createTicket(config, request),
     check: () => check(config),
   };

@@ -98,6 +98,8 @@ export async function submitSupportRequest(
       submittedBy: { id: ctx.actor.userId, displayName: ctx.actor.displayName },
       submittedAt,
       link: deps.linkTo(ctx.tenant.externalId, submitted.id),
+      // The tenant's desk_customer_id is read in by the desk-customer change of the service (issue 11).
+      deskCustomerId: null,
     };
     const fields = handoffFieldsOf(await handOff(deps, ticket), deps.secrets);
     const handedOff = await commitHandoffOutcome(ctx, submitted.id, fields);
