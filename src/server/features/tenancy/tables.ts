@@ -38,6 +38,8 @@ export const workspaces = pgTable('workspaces', {
   id: serial('id').primaryKey(),
   slug: text('slug').notNull().unique(),
   name: text('name').notNull(),
+  /** docs/rules.md "Second factor": members without an enrolled authenticator are sent to enrol (403). */
+  requireSecondFactor: boolean('require_second_factor').notNull().default(false),
   createdAt: createdAt(),
 });
 
@@ -129,8 +131,20 @@ export const sessions = pgTable(
       .references(() => users.id, { onDelete: 'cascade' }),
     createdAt: createdAt(),
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    /** The id the API and the UI name a session by: the digest above never leaves the server. */
+    publicId: serial('public_id').notNull(),
+    /** The browser's User-Agent at sign-in (at most 512 characters), for "Your sessions". */
+    userAgent: text('user_agent'),
+    /** The client address at sign-in. */
+    clientAddress: text('client_address'),
+    /** Refreshed at most once a minute per session (tenancy/sessions.ts), so a request rarely writes. */
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true }),
   },
-  (t) => [index('sessions_user_idx').on(t.userId), index('sessions_expires_idx').on(t.expiresAt)],
+  (t) => [
+    index('sessions_user_idx').on(t.userId),
+    index('sessions_expires_idx').on(t.expiresAt),
+    uniqueIndex('sessions_public_id_key').on(t.publicId),
+  ],
 );
 
 export const apiTokens = pgTable(
