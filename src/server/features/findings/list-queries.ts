@@ -18,6 +18,7 @@ import { type Db, queryRows } from '../../db/client.ts';
 import { newestFirst } from '../../db/order.ts';
 import { tenantMemberships } from '../tenancy/tables.ts';
 import { findingsPage } from './item-queries.ts';
+import { openCondition } from './open.ts';
 import type { ResponsibilityState } from './rules.ts';
 import type { FindingSort } from './schemas.ts';
 import { findings, type Severity, type WorkflowStatus } from './tables.ts';
@@ -32,7 +33,7 @@ export interface FindingFilter {
   owner?: number | null | undefined;
   assignee?: number | null | undefined;
   severity?: Severity | undefined;
-  workflowStatus?: WorkflowStatus | undefined;
+  workflowStatus?: WorkflowFilter | undefined;
 }
 
 const f = findings;
@@ -111,12 +112,21 @@ const stateConditions: Record<ResponsibilityState, SQL | undefined> = {
   assigned: and(isNotNull(f.ownerUserId), isNotNull(f.assigneeUserId)),
 };
 
-/** The effective status: risk_accepted while risk_accepted_until is ahead of `now`, else the stored one. */
-function workflowCondition(status: WorkflowStatus, now: Date): SQL | undefined {
-  if (status === 'risk_accepted') {
-    return or(eq(f.workflowStatus, 'risk_accepted'), gt(f.riskAcceptedUntil, now));
-  }
-  return and(eq(f.workflowStatus, status), or(isNull(f.riskAcceptedUntil), lte(f.riskAcceptedUntil, now)));
+/** A workflow_status filter value: one effective status, every open one (the default), or any. */
+export type WorkflowFilter = WorkflowStatus | 'open' | 'any';
+
+/**
+ * docs/rules.md "Finding lifecycle": the filter judges the effective status (open.ts): risk_accepted while
+ * risk_accepted_until is ahead of `now`; a stored risk_accepted without that reads as reopened.
+ */
+function workflowCondition(status: WorkflowFilter, now: Date): SQL | undefined {
+  if (status === 'any') return undefined;
+  if (status === 'open') return openCondition(now);
+  if (status === 'risk_accepted') return gt(f.riskAcceptedUntil, now);
+  const notAccepted = or(isNull(f.riskAcceptedUntil), lte(f.riskAcceptedUntil, now));
+  if (status === 'reopened')
+    return and(inArray(f.workflowStatus, ['reopened', 'risk_accepted']), notAccepted);
+  return and(eq(f.workflowStatus, status), notAccepted);
 }
 
 /**
@@ -164,7 +174,7 @@ export function tenantFindingsPage(input: ListInput) {
 }
 
 /**
- * The actor's findings, owned or assigned, in tenants where they are a member, newest first: two index
+ * The actor's open findings, owned or assigned, in tenants where they are a member, newest first: two index
  * scans (findings_owner_idx, findings_assignee_idx), each cut at the page size, merged.
  */
 export function myWorkPage(
@@ -172,6 +182,7 @@ export function myWorkPage(
   role: 'owner' | 'assignee' | undefined,
   afterId: number | null,
   limit: number,
+  now: Date,
 ) {
   const qb = new QueryBuilder();
   const memberTenants = qb
@@ -185,6 +196,8 @@ export function myWorkPage(
       .where(
         and(
           eq(person, userId),
+          // docs/rules.md "Finding lifecycle": My work is open findings only.
+          openCondition(now),
           afterId === null ? undefined : lt(f.id, afterId),
           inArray(f.tenantId, memberTenants),
         ),

@@ -52,7 +52,8 @@ before(async () => {
     tenantId: home.id,
     title: `Finding ${i}`,
     severity: severities[(i * 7) % 4] ?? 'low',
-    workflowStatus: workflowStatuses[i % 6] ?? 'new',
+    // Every stored status, a bare stored risk_accepted (imported data, no exception) included.
+    workflowStatus: workflowStatuses[i % 7] ?? 'new',
     // Three findings share each detected_at: keyset must break ties by id.
     detectedAt: new Date(base + Math.floor(i / 3) * DAY + 0.5),
     ownerUserId: owners[i % owners.length] ?? null,
@@ -119,7 +120,10 @@ const activeMembers = () => new Set([people.me, people.colleague]);
 const gapOf = (f: Seeded) => f.owner === null || !activeMembers().has(f.owner);
 const stateOf = (f: Seeded) =>
   f.owner === null ? 'orphaned_accountability' : f.assignee === null ? 'owned_unassigned' : 'assigned';
-const statusOf = (f: Seeded) => (f.accepted ? 'risk_accepted' : f.status);
+// docs/rules.md "Finding lifecycle": the effective status, and open by it.
+const statusOf = (f: Seeded) =>
+  f.accepted ? 'risk_accepted' : f.status === 'risk_accepted' ? 'reopened' : f.status;
+const isOpen = (f: Seeded) => ['new', 'triaged', 'in_progress', 'reopened'].includes(statusOf(f));
 const rank = { critical: 4, high: 3, medium: 2, low: 1 } as Record<string, number>;
 const orders: Record<string, (a: Seeded, b: Seeded) => number> = {
   newest: (a, b) => b.id - a.id,
@@ -147,6 +151,12 @@ const filters: [string | (() => string), (f: Seeded) => boolean][] = [
   ['&workflow_status=risk_accepted', (f) => statusOf(f) === 'risk_accepted'],
   ['&workflow_status=new', (f) => statusOf(f) === 'new'],
   ['&workflow_status=triaged', (f) => statusOf(f) === 'triaged'],
+  ['&workflow_status=reopened', (f) => statusOf(f) === 'reopened'],
+  ['&workflow_status=resolved', (f) => statusOf(f) === 'resolved'],
+  ['&workflow_status=closed', (f) => statusOf(f) === 'closed'],
+  ['&workflow_status=open', isOpen],
+  ['&workflow_status=any', () => true],
+  ['&workflow_status=any&owner=none', (f) => f.owner === null],
   ['&owner=me&assignee=none&accountability_gap=false', (f) => f.owner === people.me && f.assignee === null],
   ['&accountability_gap=true&severity=high', (f) => gapOf(f) && f.severity === 'high'],
 ];
@@ -157,8 +167,10 @@ describe('GET /admin/t/{tenant}/findings: every filter × every sort, paged to t
       test(`sort=${sort}${typeof given === 'string' ? given : '&owner/assignee=<id>'}`, async () => {
         const query = typeof given === 'string' ? given : given();
         const items = await allPages(`&sort=${sort}${query}`);
+        // Without a workflow_status filter the list shows open findings only.
+        const shown = query.includes('workflow_status=') ? keep : (f: Seeded) => isOpen(f) && keep(f);
         const expected = seeded
-          .filter(keep)
+          .filter(shown)
           .sort(orders[sort])
           .map((f) => f.id);
         assert.deepEqual(
@@ -172,7 +184,7 @@ describe('GET /admin/t/{tenant}/findings: every filter × every sort, paged to t
 
 describe('list items', () => {
   test('carry the contract surface and every summary property, computed per finding', async () => {
-    const response = await get(`/admin/t/${tenant}/findings?limit=200`);
+    const response = await get(`/admin/t/${tenant}/findings?limit=200&workflow_status=any`);
     const page = response.json();
     assert.equal(page.surface, 'tenant_findings_list');
     assert.equal(page.collection_route, '/admin/t/{tenant}/findings');
@@ -207,7 +219,7 @@ describe('list items', () => {
   });
 
   test('exception_owner shows for a pending or an approved, unexpired exception only', async () => {
-    const page = (await get(`/admin/t/${tenant}/findings?limit=200&sort=oldest`)).json();
+    const page = (await get(`/admin/t/${tenant}/findings?limit=200&sort=oldest&workflow_status=any`)).json();
     const [a, b, c, d, e] = page.items;
     for (const shown of [a, b, d]) assert.equal(shown.exception_owner.id, people.colleague);
     assert.equal(a.exception.status, 'approved');
@@ -238,7 +250,8 @@ describe('bad query values are 422 with the parameter named, for every parameter
     ['assignee=9999999999', 'assignee'],
     ['assignee=0', 'assignee'],
     ['severity=urgent', 'severity'],
-    ['workflow_status=open', 'workflow_status'],
+    ['workflow_status=opened', 'workflow_status'],
+    ['workflow_status=', 'workflow_status'],
     ['cursor=not-a-cursor', 'cursor'],
     [`cursor=${other}`, 'cursor'],
     [`sort=severity&cursor=${Buffer.from('{"s":"severity","id":1}').toString('base64url')}`, 'cursor'],

@@ -5,9 +5,13 @@ import { auditEvents } from '../audit/tables.ts';
 import { users } from '../tenancy/tables.ts';
 import { iso } from './item-queries.ts';
 import { listGapOwnerIds } from './list-queries.ts';
+import { openCondition } from './open.ts';
 import { findingExceptions, findings } from './tables.ts';
 
-/** Counts of a tenant's findings per responsibility state (docs/rules.md "Finding responsibility"), in one pass. */
+/**
+ * Counts of a tenant's open findings per responsibility state (docs/rules.md "Finding responsibility"), in one
+ * pass: resolved, closed and risk-accepted findings are not counted (docs/rules.md "Finding lifecycle").
+ */
 export async function countFindingsByResponsibility(db: Db, tenantId: number) {
   const f = findings;
   const gapOwnerIds = await listGapOwnerIds(db, tenantId);
@@ -29,7 +33,7 @@ export async function countFindingsByResponsibility(db: Db, tenantId: number) {
       total: sql<number>`count(*)`.mapWith(Number),
     })
     .from(f)
-    .where(sql`${f.tenantId} = ${tenantId}`);
+    .where(and(eq(f.tenantId, tenantId), openCondition(new Date())));
   return (
     row ?? { orphaned_accountability: 0, owned_unassigned: 0, assigned: 0, accountability_gap: 0, total: 0 }
   );

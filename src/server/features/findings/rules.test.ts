@@ -139,7 +139,9 @@ describe('exception status at read time', () => {
     assert.equal(effectiveWorkflowStatus('triaged', past.getTime(), now), 'triaged');
     assert.equal(effectiveWorkflowStatus('triaged', now.getTime(), now), 'triaged');
     assert.equal(effectiveWorkflowStatus('new', null, now), 'new');
-    assert.equal(effectiveWorkflowStatus('risk_accepted', null, now), 'risk_accepted');
+    // A stored risk_accepted without a live exception (imported, or older data) reads as reopened.
+    assert.equal(effectiveWorkflowStatus('risk_accepted', null, now), 'reopened');
+    assert.equal(effectiveWorkflowStatus('risk_accepted', past.getTime(), now), 'reopened');
   });
 
   test('a review is overdue when its date passed while pending or approved', () => {

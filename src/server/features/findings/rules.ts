@@ -83,15 +83,18 @@ export function isExceptionShown(exception: ExceptionTiming, now: Date): boolean
 }
 
 /**
- * `risk_accepted` while an approved exception is unexpired: `riskAcceptedUntil` is the latest expiry of the
- * finding's approved exceptions (Infinity when one never expires), null without one.
+ * docs/rules.md "Finding lifecycle", effective status: `risk_accepted` while an approved exception is unexpired
+ * (`riskAcceptedUntil` is the latest expiry of the finding's approved exceptions, Infinity when one never
+ * expires, null without one); otherwise the stored status, except that a stored `risk_accepted` with no live
+ * exception (imported or older data) reads as `reopened`. open.ts says the same in SQL.
  */
 export function effectiveWorkflowStatus(
   stored: WorkflowStatus,
   riskAcceptedUntil: number | null,
   now: Date,
 ): WorkflowStatus {
-  return riskAcceptedUntil !== null && riskAcceptedUntil > now.getTime() ? 'risk_accepted' : stored;
+  if (riskAcceptedUntil !== null && riskAcceptedUntil > now.getTime()) return 'risk_accepted';
+  return stored === 'risk_accepted' ? 'reopened' : stored;
 }
 
 export function reviewOverdue(exception: ExceptionTiming & { reviewDueAt: Date }, now: Date): boolean {

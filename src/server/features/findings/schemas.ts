@@ -91,6 +91,12 @@ export const FindingDetailSurface = Type.Intersect([
 ]);
 export type FindingDetailSurface = Static<typeof FindingDetailSurface>;
 
+/** A status (the effective one), `open` (the default: new, triaged, in_progress, reopened) or `any`. */
+export const WorkflowStatusFilter = Type.Enum([...workflowStatuses, 'open', 'any'], {
+  description: 'An effective workflow status, `open` (the default) or `any`',
+});
+export type WorkflowStatusFilter = Static<typeof WorkflowStatusFilter>;
+
 export const FindingSort = Type.Enum(['newest', 'oldest', 'severity', 'detected']);
 export type FindingSort = Static<typeof FindingSort>;
 const PersonFilter = Type.String({
@@ -107,7 +113,7 @@ export const FindingListQuery = Type.Intersect([
     owner: Type.Optional(PersonFilter),
     assignee: Type.Optional(PersonFilter),
     severity: Type.Optional(Severity),
-    workflow_status: Type.Optional(WorkflowStatus),
+    workflow_status: Type.Optional(WorkflowStatusFilter),
   }),
 ]);
 export type FindingListQuery = Static<typeof FindingListQuery>;

@@ -69,7 +69,8 @@ export async function listFindings(scope: TenantScope, query: FindingListQuery) 
     owner: person('owner', query.owner, scope.actor),
     assignee: person('assignee', query.assignee, scope.actor),
     severity: query.severity,
-    workflowStatus: query.workflow_status,
+    // docs/rules.md "Finding lifecycle": the list shows open findings unless a status filter says otherwise.
+    workflowStatus: query.workflow_status ?? 'open',
   };
   const now = new Date();
   const gapOwnerIds = gap === undefined ? [] : await listGapOwnerIds(scope.db, scope.tenant.id);
@@ -131,7 +132,7 @@ export async function getFindingHistory(scope: FindingScope, query: { limit?: nu
   };
 }
 
-/** Findings the actor owns or is assigned, across the tenants they are a member of, newest first. */
+/** Open findings the actor owns or is assigned, across the tenants they are a member of, newest first. */
 export async function listMyWork(
   db: Db,
   actor: Actor,
@@ -140,7 +141,7 @@ export async function listMyWork(
   const limit = query.limit ?? DEFAULT_PAGE_SIZE;
   const after = decodeCursor(query.cursor, { id: 'number' });
   const now = new Date();
-  const page = myWorkPage(actor.userId, query.role, after?.id ?? null, limit + 1);
+  const page = myWorkPage(actor.userId, query.role, after?.id ?? null, limit + 1, now);
   const rows = await hydrateFindings(db, page, orderOf('newest', 'p'), now);
   const { items, next_cursor } = toPage(rows, limit, (last) => encodeCursor({ id: last.id }));
   return {
