@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, pgTable, serial, smallint, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import { oneOf } from '../../db/checks.ts';
-import { tenants, users } from '../tenancy/tables.ts';
+import { tenants, users, workspaces } from '../tenancy/tables.ts';
 
 export const severities = ['low', 'medium', 'high', 'critical'] as const;
 export const workflowStatuses = [
@@ -44,6 +44,24 @@ export const findings = pgTable(
      * filter on the effective workflow status through an index; it is compared with now() at read time.
      */
     riskAcceptedUntil: timestamp('risk_accepted_until', { withTimezone: true }),
+    /**
+     * docs/rules.md "Imports": the tool that reported the finding (`maester`, `scubagear`, a v1 file's `tool`)
+     * and its check id; null for findings made in TenantPilot. (tenant, source, check_id) is the import's key.
+     */
+    source: text('source'),
+    checkId: text('check_id'),
+    /** The tool's text: markdown, untrusted (the UI renders it sanitized). */
+    description: text('description'),
+    evidence: text('evidence'),
+    helpUrl: text('help_url'),
+    /** When an import last reported this check as failed or passed. */
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true }),
+    /**
+     * The tenant's workspace, for the workspace findings list's index walks (docs/rules.md "Workspace views").
+     * Set from the tenant by a trigger on insert (migration findings_workspace_views), so no writer names it;
+     * nullable here only because the trigger, not the insert, provides it.
+     */
+    workspaceId: integer('workspace_id').references(() => workspaces.id, { onDelete: 'cascade' }),
   },
   (t) => [
     index('findings_tenant_id_idx').on(t.tenantId, t.id.desc()),
@@ -71,6 +89,17 @@ export const findings = pgTable(
     index('findings_tenant_risk_accepted_idx')
       .on(t.tenantId, t.id.desc())
       .where(sql`${t.riskAcceptedUntil} is not null`),
+    uniqueIndex('findings_tenant_source_check_key')
+      .on(t.tenantId, t.source, t.checkId)
+      .where(sql`${t.source} is not null`),
+    index('findings_tenant_source_idx').on(t.tenantId, t.source, t.id.desc()),
+    // The workspace findings list: each of the tenant list's sorts, across tenants (workspace-findings feature).
+    index('findings_workspace_id_idx').on(t.workspaceId, t.id.desc()),
+    index('findings_workspace_severity_rank_idx').on(t.workspaceId, t.severityRank.desc(), t.id.desc()),
+    index('findings_workspace_detected_idx').on(t.workspaceId, t.detectedAt.desc(), t.id.desc()),
+    index('findings_workspace_owner_idx').on(t.workspaceId, t.ownerUserId, t.id.desc()),
+    // Search: a title prefix, case-insensitive, the same on every server (text_pattern_ops: any collation).
+    index('findings_workspace_title_idx').using('btree', t.workspaceId, sql`lower(${t.title}) text_pattern_ops`),
     oneOf('findings_severity_check', t.severity, severities),
     oneOf('findings_workflow_status_check', t.workflowStatus, workflowStatuses),
   ],
