@@ -11,13 +11,22 @@ import * as make from './helpers/factories.ts';
  */
 const table: Record<Role, TenantCapability[]> = {
   readonly: ['tenant.view'],
-  operator: ['tenant.view', 'support_requests.create', 'finding_exceptions.request'],
-  manager: ['tenant.view', 'support_requests.create', 'finding_exceptions.request', 'findings.assign'],
+  operator: ['tenant.view', 'support_requests.create', 'finding_exceptions.request', 'findings.triage'],
+  manager: [
+    'tenant.view',
+    'support_requests.create',
+    'finding_exceptions.request',
+    'findings.triage',
+    'findings.assign',
+    'findings.import',
+  ],
   owner: [
     'tenant.view',
     'support_requests.create',
     'finding_exceptions.request',
+    'findings.triage',
     'findings.assign',
+    'findings.import',
     'finding_exceptions.decide',
   ],
 };

@@ -9,7 +9,9 @@ export const tenantCapabilities = [
   'tenant.view',
   'support_requests.create',
   'finding_exceptions.request',
+  'findings.triage',
   'findings.assign',
+  'findings.import',
   'finding_exceptions.decide',
 ] as const;
 export const TenantCapability = Type.Enum(tenantCapabilities);
@@ -18,8 +20,15 @@ export type TenantCapability = Static<typeof TenantCapability>;
 /** docs/rules.md "Access": a tenant capability comes only from the tenant membership role. */
 export const tenantCapabilitiesOf: Record<Role, readonly TenantCapability[]> = {
   readonly: ['tenant.view'],
-  operator: ['tenant.view', 'support_requests.create', 'finding_exceptions.request'],
-  manager: ['tenant.view', 'support_requests.create', 'finding_exceptions.request', 'findings.assign'],
+  operator: ['tenant.view', 'support_requests.create', 'finding_exceptions.request', 'findings.triage'],
+  manager: [
+    'tenant.view',
+    'support_requests.create',
+    'finding_exceptions.request',
+    'findings.triage',
+    'findings.assign',
+    'findings.import',
+  ],
   owner: tenantCapabilities,
 };
 

@@ -72,7 +72,12 @@ test('workspaces carry their capabilities, tenants their archived flag; existing
           external_id: active.externalId,
           name: 'A active',
           role: 'operator',
-          capabilities: ['tenant.view', 'support_requests.create', 'finding_exceptions.request'],
+          capabilities: [
+            'tenant.view',
+            'support_requests.create',
+            'finding_exceptions.request',
+            'findings.triage',
+          ],
           archived: false,
         },
         {
@@ -80,7 +85,12 @@ test('workspaces carry their capabilities, tenants their archived flag; existing
           external_id: archived.externalId,
           name: 'B archived',
           role: 'operator',
-          capabilities: ['tenant.view', 'support_requests.create', 'finding_exceptions.request'],
+          capabilities: [
+            'tenant.view',
+            'support_requests.create',
+            'finding_exceptions.request',
+            'findings.triage',
+          ],
           archived: true,
         },
       ],
