@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { type OidcConfig, readOidc } from './config-oidc.ts';
 
 export const deskProviders = ['webhook', 'zendesk', 'freshdesk', 'jira_service_management'] as const;
 export type DeskProvider = (typeof deskProviders)[number];
@@ -33,6 +34,8 @@ export interface Config {
   deskTimeoutMs: number;
   /** Where invitations are e-mailed from; null when SMTP is not configured (the link is only shown). */
   smtp: SmtpConfig | null;
+  /** The company's identity provider (OIDC_*); null when none is configured. */
+  oidc: OidcConfig | null;
 }
 
 export interface SmtpConfig {
@@ -135,11 +138,12 @@ function readSmtp(env: Env): SmtpConfig | null {
 /** The only reader of process.env. Throws ConfigError with a message fit for one line on a terminal. */
 export function loadConfig(env: Env = process.env): Config {
   const deskTimeoutMs = positiveInt(env, 'SUPPORT_DESK_TIMEOUT_MS', MAX_DESK_TIMEOUT_MS, MAX_DESK_TIMEOUT_MS);
+  const publicUrl = readPublicUrl(env);
   return {
     database: readDatabase(env),
     host: optional(env, 'HOST') ?? '127.0.0.1',
     port: positiveInt(env, 'PORT', 3000, 65535),
-    publicUrl: readPublicUrl(env),
+    publicUrl,
     trustProxy: optional(env, 'TENANTPILOT_TRUST_PROXY') === 'true',
     logLevel: optional(env, 'LOG_LEVEL') ?? 'info',
     sessionTtlHours: positiveInt(env, 'TENANTPILOT_SESSION_TTL_HOURS', 12, 24 * 90),
@@ -150,5 +154,6 @@ export function loadConfig(env: Env = process.env): Config {
     desk: readDesk(env, deskTimeoutMs),
     deskTimeoutMs,
     smtp: readSmtp(env),
+    oidc: readOidc(env, publicUrl, (message) => new ConfigError(message)),
   };
 }
