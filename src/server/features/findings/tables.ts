@@ -124,6 +124,8 @@ export const findingExceptions = pgTable(
     status: text('status', { enum: exceptionStatuses }).notNull(),
     decidedByUserId: integer('decided_by_user_id').references(() => users.id),
     decidedAt: timestamp('decided_at', { withTimezone: true }),
+    /** Why it was decided: required to reject or revoke, optional to approve (docs/rules.md "Finding lifecycle"). */
+    decisionNote: text('decision_note'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [

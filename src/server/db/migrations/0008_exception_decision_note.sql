@@ -1,0 +1,1 @@
+ALTER TABLE "finding_exceptions" ADD COLUMN "decision_note" text;
