@@ -1,6 +1,10 @@
 /** What the application refuses, in the domain's words. `http/errors.ts` maps each code to a status, once. */
 export type ErrorCode =
   | 'unauthenticated'
+  /** The password was right; the person has an authenticator and the request named no code (401). */
+  | 'second_factor_required'
+  /** The workspace requires a second factor and the person has none enrolled yet (403). */
+  | 'second_factor_enrolment_required'
   | 'not_found'
   | 'forbidden'
   | 'invalid'

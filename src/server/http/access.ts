@@ -14,6 +14,7 @@ import { tokenIsOfUser, tokenIsOfWorkspaceMember } from '../features/account/que
 import { exceptionIsOfFinding, findingIsInTenant } from '../features/findings/queries.ts';
 import { findRunPlacement } from '../features/operation-runs/queries.ts';
 import { isWorkspaceMember } from '../features/people/queries.ts';
+import { hasSecondFactor } from '../features/second-factor/queries.ts';
 import { findTenantEntitlement, findWorkspaceMembership } from '../features/tenancy/access-queries.ts';
 import { findWorkspaceTenantId } from '../features/workspace-tenants/queries.ts';
 import type { AccessDeclaration, CapabilityRule, RecordKind } from '../routing.ts';
@@ -62,6 +63,8 @@ function authorize<C extends string>(role: Role, granted: readonly C[], needed: 
 /** A scope found for the actor, not yet judged: existence (404) comes before capability (403). */
 interface Found<S> {
   scope: S;
+  /** The scope's workspace requires a second factor of its members (docs/rules.md "Second factor"). */
+  requiresSecondFactor: boolean;
   /** Throws 403 when the actor's role lacks what the route needs. */
   authorize(needed: readonly string[]): void;
 }
@@ -83,6 +86,7 @@ function entitled(base: ActorScope, row: Entitlement): Found<TenantScope> {
       role: row.role,
       capabilities: granted,
     },
+    requiresSecondFactor: row.workspaceRequiresSecondFactor,
     authorize: (needed) => authorize(row.role, granted, needed as readonly TenantCapability[]),
   };
 }
@@ -110,6 +114,7 @@ async function findWorkspaceScope(
       workspaceRole: row.role,
       capabilities: granted,
     },
+    requiresSecondFactor: row.requiresSecondFactor,
     authorize: (needed) => authorize(row.role, granted, needed as readonly WorkspaceCapability[]),
   };
 }
@@ -123,9 +128,10 @@ async function findRunScope(base: ActorScope, params: Params): Promise<Found<Sco
     return { ...found, scope: { ...found.scope, runId } };
   }
   // A workspace-level run can be looked at by any member of its workspace, never acted on.
-  const { scope } = await findWorkspaceScope(base, { id: run.workspaceId });
+  const { scope, requiresSecondFactor } = await findWorkspaceScope(base, { id: run.workspaceId });
   return {
     scope: { ...base, runId, workspace: scope.workspace, tenant: null, capabilities: [] },
+    requiresSecondFactor,
     authorize: (needed) => {
       if (needed.some((capability) => capability !== 'tenant.view')) throw notFound();
     },
@@ -213,7 +219,7 @@ const records: Record<
 async function findScope(access: AccessDeclaration, base: ActorScope, params: Params) {
   switch (access.scope) {
     case 'actor':
-      return { scope: base, authorize: () => {} };
+      return { scope: base, requiresSecondFactor: false, authorize: () => {} };
     case 'workspace':
       return findWorkspaceScope(base, workspaceParam(params));
     case 'tenant':
@@ -231,8 +237,8 @@ const READS = new Set(['GET', 'HEAD']);
 
 /**
  * docs/rules.md "Access", the one path for every declared route: 401 when nobody is signed in, 404 for
- * anything out of the actor's reach (the scope, then the record below it), 403 for a missing
- * capability, then 422 for the request's deferred schema errors and body rules, and 409 for a change
+ * anything out of the actor's reach (the scope, then the record below it), 403 for a workspace that requires
+ * a second factor the person has not set up (docs/rules.md "Second factor"), 403 for a missing capability, then 422 for the request's deferred schema errors and body rules, and 409 for a change
  * to an archived tenant. Handlers never check memberships themselves.
  */
 async function resolve(db: Db, request: FastifyRequest, access: AccessDeclaration): Promise<void> {
@@ -248,6 +254,13 @@ async function resolve(db: Db, request: FastifyRequest, access: AccessDeclaratio
     const id = await record.find(found.scope, params[record.param] ?? '', params);
     if (id === undefined) throw notFound();
     request.resolvedRecordId = id;
+  }
+  if (found.requiresSecondFactor && !(await hasSecondFactor(db, actor.userId))) {
+    const workspace = 'workspace' in found.scope ? found.scope.workspace.name : 'This workspace';
+    throw new AppError(
+      'second_factor_enrolment_required',
+      `${workspace} requires a second factor: set up an authenticator app on your account page`,
+    );
   }
   if (access.scope !== 'actor') found.authorize(required(access.capability, request.body));
   assertValidRequest(request);

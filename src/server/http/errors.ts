@@ -6,7 +6,9 @@ import { AppError, type ErrorCode } from '../core/errors.ts';
 const statusOf: Record<ErrorCode, number> = {
   bad_request: 400,
   unauthenticated: 401,
+  second_factor_required: 401,
   forbidden: 403,
+  second_factor_enrolment_required: 403,
   not_found: 404,
   conflict: 409,
   gone: 410,

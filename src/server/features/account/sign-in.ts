@@ -1,8 +1,10 @@
 import type { FastifyReply } from 'fastify';
-import { AppError } from '../../core/errors.ts';
+import { AppError, invalidFields } from '../../core/errors.ts';
 import type { Actor } from '../../core/scopes.ts';
 import type { Db } from '../../db/client.ts';
 import { recordAuditEvent } from '../audit/record.ts';
+import { hasSecondFactor } from '../second-factor/queries.ts';
+import { checkSecondFactor, type SecondFactorAnswer } from '../second-factor/verify.ts';
 import { hashPassword, verifyPassword } from '../tenancy/credentials.ts';
 import { deleteExpiredSessions, findUserByEmail } from '../tenancy/queries.ts';
 import { createSession, deleteSession, type NewSession } from '../tenancy/sessions.ts';
@@ -37,18 +39,29 @@ export type SessionOrigin = 'password' | 'invitation' | 'setup';
  */
 export async function startSession(
   db: Db,
-  input: { userId: number; clientAddress: string; ttlHours: number; origin: SessionOrigin },
+  input: {
+    userId: number;
+    clientAddress: string;
+    /** The browser's User-Agent, shown in "Your sessions". */
+    userAgent?: string | null;
+    ttlHours: number;
+    origin: SessionOrigin;
+    /** The second factor the sign-in passed, when it asked for one. */
+    secondFactor?: 'totp' | 'recovery_code';
+  },
 ): Promise<NewSession> {
   return db.transaction(async (tx) => {
     await deleteExpiredSessions(tx, input.userId);
-    const session = await createSession(tx, input.userId, input.ttlHours);
+    const session = await createSession(tx, input.userId, input.ttlHours, input);
     await markSignedIn(tx, input.userId);
     await recordAuditEvent(tx, {
       actorUserId: input.userId,
       action: 'session.signed_in',
       subjectType: 'user',
       subjectId: input.userId,
-      after: { via: input.origin },
+      after: input.secondFactor
+        ? { via: input.origin, second_factor: input.secondFactor }
+        : { via: input.origin },
       clientAddress: input.clientAddress,
     });
     return session;
@@ -92,31 +105,78 @@ export async function checkPassword(
   return { ok: false as const, failure: failure ?? 'wrong_password', userId: user?.id ?? null, lockedUntil };
 }
 
-/** Checks the password and opens a session; the caller hands the session's cookie to the browser. */
+type SignInContext = {
+  clientAddress: string;
+  userAgent?: string | null;
+  ttlHours: number;
+  limit: AttemptLimit;
+};
+
+async function recordFailedSignIn(
+  db: Db,
+  email: string,
+  context: SignInContext,
+  detail: { reason: string; userId: number | null; lockedUntil?: Date | null },
+) {
+  await recordAuditEvent(db, {
+    actorUserId: null,
+    action: 'session.sign_in_failed',
+    subjectType: 'email',
+    subjectId: normalizeEmail(email),
+    after: {
+      email: normalizeEmail(email),
+      reason: detail.reason,
+      user_id: detail.userId,
+      locked_until: detail.lockedUntil?.toISOString() ?? null,
+    },
+    clientAddress: storable(context.clientAddress),
+  });
+}
+
+/**
+ * docs/rules.md "Second factor": after a right password, a person with an authenticator must also give a
+ * code (or a recovery code). None given → 401 `second_factor_required`, no session; a wrong or used one →
+ * 401; too many wrong ones → 429. Answers how the second factor was passed, or undefined when none is set up.
+ */
+async function passSecondFactor(
+  db: Db,
+  user: { id: number; email: string },
+  answer: SecondFactorAnswer,
+  context: SignInContext,
+): Promise<'totp' | 'recovery_code' | undefined> {
+  if (!(await hasSecondFactor(db, user.id))) return undefined;
+  if (answer.totp_code === undefined && answer.recovery_code === undefined) {
+    throw new AppError(
+      'second_factor_required',
+      'Enter the 6-digit code from your authenticator app, or one of your recovery codes',
+    );
+  }
+  const checked = await checkSecondFactor(db, user.id, answer, context.limit);
+  if (checked.outcome === 'locked_out') throw new LockedOut(checked.retryAfterSeconds);
+  if (checked.outcome === 'passed') return checked.method;
+  const reason = answer.recovery_code !== undefined ? 'wrong_recovery_code' : 'wrong_totp_code';
+  await recordFailedSignIn(db, user.email, context, { reason, userId: user.id });
+  throw new AppError('unauthenticated', 'That code is not right, or it has been used already');
+}
+
+/** Checks the password (and the second factor) and opens a session; the caller hands its cookie to the browser. */
 export async function signIn(
   db: Db,
-  input: { email: string; password: string },
-  context: { clientAddress: string; ttlHours: number; limit: AttemptLimit },
+  input: { email: string; password: string } & SecondFactorAnswer,
+  context: SignInContext,
 ) {
+  if (input.totp_code !== undefined && input.recovery_code !== undefined) {
+    throw invalidFields({ recovery_code: 'give either totp_code or recovery_code, not both' });
+  }
   const checked = await checkPassword(db, { ...input, ...context });
   if (!checked.ok) {
-    await recordAuditEvent(db, {
-      actorUserId: null,
-      action: 'session.sign_in_failed',
-      subjectType: 'email',
-      subjectId: normalizeEmail(input.email),
-      after: {
-        email: normalizeEmail(input.email),
-        reason: checked.failure,
-        user_id: checked.userId,
-        locked_until: checked.lockedUntil?.toISOString() ?? null,
-      },
-      clientAddress: storable(context.clientAddress),
-    });
+    const { failure, userId, lockedUntil } = checked;
+    await recordFailedSignIn(db, input.email, context, { reason: failure, userId, lockedUntil });
     throw new AppError('unauthenticated', 'Email or password is incorrect');
   }
   const { user } = checked;
-  const session = await startSession(db, { userId: user.id, ...context, origin: 'password' });
+  const secondFactor = await passSecondFactor(db, user, input, context);
+  const session = await startSession(db, { userId: user.id, ...context, origin: 'password', secondFactor });
   return { session, view: { user: { id: user.id, email: user.email, display_name: user.displayName } } };
 }
 

@@ -21,6 +21,7 @@ export async function findTenantEntitlement(
       workspaceId: workspaces.id,
       workspaceSlug: workspaces.slug,
       workspaceName: workspaces.name,
+      workspaceRequiresSecondFactor: workspaces.requireSecondFactor,
       role: tenantMemberships.role,
     })
     .from(tenants)
@@ -55,6 +56,7 @@ export async function findWorkspaceMembership(
       id: workspaces.id,
       slug: workspaces.slug,
       name: workspaces.name,
+      requiresSecondFactor: workspaces.requireSecondFactor,
       role: workspaceMemberships.role,
     })
     .from(workspaces)

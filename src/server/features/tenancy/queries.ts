@@ -22,6 +22,7 @@ export async function listMemberships(db: Db, userId: number) {
       slug: workspaces.slug,
       name: workspaces.name,
       role: workspaceMemberships.role,
+      requireSecondFactor: workspaces.requireSecondFactor,
     })
     .from(workspaceMemberships)
     .innerJoin(workspaces, eq(workspaces.id, workspaceMemberships.workspaceId))

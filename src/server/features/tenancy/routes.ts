@@ -19,12 +19,19 @@ export function registerTenancyRoutes(app: App, deps: { db: Db; config: Config }
       schema: {
         operationId: 'signIn',
         tags: ['session'],
-        summary: 'Sign in with email and password',
+        summary: 'Sign in with email and password, and a code when you have an authenticator',
+        description:
+          'A person with an authenticator (TOTP) also sends `totp_code` or `recovery_code`; without one the ' +
+          'answer is 401 `second_factor_required` and no session is set (ask for the code, send all again).',
         body: SignInBody,
         response: {
           200: SignInResult,
           // Thrown by signIn, never returned; http/openapi.ts gives it the error body.
-          401: Type.Unsafe<never>({ description: 'The email or password is wrong, or the user is inactive' }),
+          401: Type.Unsafe<never>({
+            description:
+              'The email or password is wrong, or the user is inactive (`unauthenticated`); the password is ' +
+              'right and a second factor is needed (`second_factor_required`); the code is wrong or used',
+          }),
           429: LockedOutRefusal,
         },
       },
@@ -34,6 +41,7 @@ export function registerTenancyRoutes(app: App, deps: { db: Db; config: Config }
     async (request, reply) => {
       const context = {
         clientAddress: request.ip,
+        userAgent: request.headers['user-agent'] ?? null,
         ttlHours: config.sessionTtlHours,
         limit: config.signInRateLimit,
       };

@@ -1,6 +1,7 @@
 import { type Static, Type } from 'typebox';
 import { Role, TenantCapability, workspaceCapabilities } from '../../core/capabilities.ts';
 import { nextCursorSchema, PageQuery } from '../../core/pagination.ts';
+import { TOTP_CODE_PATTERN } from '../second-factor/rules.ts';
 
 // The role and capability enums are domain words, defined once in core/capabilities.ts.
 export { Role, TenantCapability };
@@ -18,6 +19,21 @@ export const SignInBody = Type.Object(
   {
     email: Type.String({ minLength: 1, maxLength: 254 }),
     password: Type.String({ minLength: 1, maxLength: 1024 }),
+    totp_code: Type.Optional(
+      Type.String({
+        maxLength: 16,
+        pattern: TOTP_CODE_PATTERN,
+        description:
+          'The 6-digit code of your authenticator app, once you have one (docs/rules.md "Second factor")',
+      }),
+    ),
+    recovery_code: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 64,
+        description: 'One of your one-time recovery codes, instead',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -51,6 +67,8 @@ export const SessionWorkspace = Type.Object({
   /** The actor's workspace role. */
   role: Role,
   capabilities: WorkspaceCapabilityList,
+  /** The workspace sends members without an enrolled authenticator to enrol (403 second_factor_enrolment_required). */
+  require_second_factor: Type.Boolean(),
   tenants: Type.Array(SessionTenant),
 });
 export type SessionWorkspace = Static<typeof SessionWorkspace>;
@@ -59,6 +77,8 @@ export const SessionView = Type.Object({
   user: SessionUser,
   csrf_token: Type.String({ description: 'Send as x-csrf-token on every cookie-authenticated mutation' }),
   workspaces: Type.Array(SessionWorkspace),
+  /** Whether the person has an enrolled authenticator (TOTP). */
+  second_factor_enrolled: Type.Boolean(),
 });
 export type SessionView = Static<typeof SessionView>;
 

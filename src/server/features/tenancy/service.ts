@@ -1,6 +1,7 @@
 import { tenantCapabilitiesOf, workspaceCapabilitiesOf } from '../../core/capabilities.ts';
 import type { Actor } from '../../core/scopes.ts';
 import type { Db } from '../../db/client.ts';
+import { hasSecondFactor } from '../second-factor/queries.ts';
 import { listMemberships } from './queries.ts';
 import type { SessionView } from './schemas.ts';
 
@@ -18,6 +19,7 @@ export async function describeSession(db: Db, actor: Actor): Promise<Omit<Sessio
       name: workspace.name,
       role: workspace.role,
       capabilities: [...workspaceCapabilitiesOf[workspace.role]],
+      require_second_factor: workspace.requireSecondFactor,
       tenants: tenantRows
         .filter((tenant) => tenant.workspaceId === workspace.id)
         .map((tenant) => ({
@@ -29,5 +31,6 @@ export async function describeSession(db: Db, actor: Actor): Promise<Omit<Sessio
           archived: tenant.archivedAt !== null,
         })),
     })),
+    second_factor_enrolled: await hasSecondFactor(db, actor.userId),
   };
 }

@@ -1,4 +1,4 @@
-import { and, eq, gt, isNull } from 'drizzle-orm';
+import { and, desc, eq, gt, isNull, lt, sql } from 'drizzle-orm';
 import type { Actor } from '../../core/scopes.ts';
 import type { Db } from '../../db/client.ts';
 import { digestSecret, newSecret } from './credentials.ts';
@@ -37,16 +37,32 @@ export async function findActorByToken(db: Db, token: string): Promise<Actor | u
   };
 }
 
-/** The active user behind an unexpired session cookie, or undefined. */
+/**
+ * The active user behind an unexpired session cookie, or undefined. Notes the session's last use at most
+ * once a minute (LAST_USED_PRECISION_MS): "Your sessions" says "a minute ago", and a request rarely writes.
+ */
 export async function findActorBySession(db: Db, cookie: string): Promise<Actor | undefined> {
   const sessionId = digestSecret(cookie);
   const [row] = await db
-    .select({ userId: users.id, email: users.email, displayName: users.displayName })
+    .select({
+      userId: users.id,
+      email: users.email,
+      displayName: users.displayName,
+      lastSeenAt: sessions.lastSeenAt,
+    })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
     .where(and(eq(sessions.id, sessionId), gt(sessions.expiresAt, new Date()), eq(users.active, true)))
     .limit(1);
-  return row ? { ...row, via: 'session', sessionId } : undefined;
+  if (!row) return undefined;
+  const now = Date.now();
+  if (!row.lastSeenAt || now - row.lastSeenAt.getTime() > LAST_USED_PRECISION_MS) {
+    await db
+      .update(sessions)
+      .set({ lastSeenAt: new Date(now) })
+      .where(eq(sessions.id, sessionId));
+  }
+  return { userId: row.userId, email: row.email, displayName: row.displayName, via: 'session', sessionId };
 }
 
 export interface NewSession {
@@ -55,13 +71,84 @@ export interface NewSession {
   expiresAt: Date;
 }
 
-export async function createSession(db: Db, userId: number, ttlHours: number): Promise<NewSession> {
+/** Where a session was started from, for "Your sessions". */
+export interface SessionDevice {
+  userAgent?: string | null;
+  clientAddress?: string | null;
+}
+
+/** What a header may keep of a User-Agent: enough to tell browsers apart, never an unbounded string. */
+const MAX_USER_AGENT_LENGTH = 512;
+
+const storableText = (text: string | null | undefined, max: number) =>
+  text ? text.replaceAll('\u0000', '\uFFFD').slice(0, max) : null;
+
+export async function createSession(
+  db: Db,
+  userId: number,
+  ttlHours: number,
+  device: SessionDevice = {},
+): Promise<NewSession> {
   const cookie = newSecret('');
   const expiresAt = new Date(Date.now() + ttlHours * 3600_000);
-  await db.insert(sessions).values({ id: digestSecret(cookie), userId, expiresAt });
+  await db.insert(sessions).values({
+    id: digestSecret(cookie),
+    userId,
+    expiresAt,
+    userAgent: storableText(device.userAgent, MAX_USER_AGENT_LENGTH),
+    clientAddress: storableText(device.clientAddress, 100),
+    lastSeenAt: sql`now()`,
+  });
   return { cookie, expiresAt };
 }
 
 export async function deleteSession(db: Db, sessionId: string): Promise<void> {
   await db.delete(sessions).where(eq(sessions.id, sessionId));
+}
+
+const sessionColumns = {
+  id: sessions.id,
+  publicId: sessions.publicId,
+  userAgent: sessions.userAgent,
+  clientAddress: sessions.clientAddress,
+  createdAt: sessions.createdAt,
+  lastSeenAt: sessions.lastSeenAt,
+  expiresAt: sessions.expiresAt,
+};
+
+/** A page of the person's unexpired sessions, newest first by public id (`afterId`: the previous page's last). */
+export async function listUserSessions(db: Db, userId: number, page: { limit: number; afterId?: number }) {
+  return db
+    .select(sessionColumns)
+    .from(sessions)
+    .where(
+      and(
+        eq(sessions.userId, userId),
+        gt(sessions.expiresAt, sql`now()`),
+        page.afterId ? lt(sessions.publicId, page.afterId) : undefined,
+      ),
+    )
+    .orderBy(desc(sessions.publicId))
+    .limit(page.limit + 1);
+}
+
+/** The person's unexpired session by its public id (the access pipeline's `my_session` record). */
+export async function findUserSession(db: Db, userId: number, publicId: number) {
+  const [row] = await db
+    .select(sessionColumns)
+    .from(sessions)
+    .where(
+      and(eq(sessions.publicId, publicId), eq(sessions.userId, userId), gt(sessions.expiresAt, sql`now()`)),
+    )
+    .limit(1);
+  return row;
+}
+
+/** Ends the session with this public id; answers whether there was one to end. */
+export async function deleteSessionByPublicId(db: Db, userId: number, publicId: number): Promise<boolean> {
+  const ended = await db
+    .delete(sessions)
+    .where(and(eq(sessions.publicId, publicId), eq(sessions.userId, userId)))
+    .returning({ id: sessions.id });
+  return ended.length > 0;
 }

@@ -1,0 +1,128 @@
+import { and, count, eq, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
+import type { Db } from '../../db/client.ts';
+import { users, workspaceMemberships, workspaces } from '../tenancy/tables.ts';
+import { recoveryCodes, totpFactors } from './tables.ts';
+
+export async function findTotpFactor(db: Db, userId: number) {
+  const [row] = await db.select().from(totpFactors).where(eq(totpFactors.userId, userId)).limit(1);
+  return row;
+}
+
+/** Whether the person has an enrolled (confirmed) authenticator: what a workspace's requirement asks. */
+export async function hasSecondFactor(db: Db, userId: number): Promise<boolean> {
+  const [row] = await db
+    .select({ userId: totpFactors.userId })
+    .from(totpFactors)
+    .where(and(eq(totpFactors.userId, userId), isNotNull(totpFactors.confirmedAt)))
+    .limit(1);
+  return row !== undefined;
+}
+
+/** Starts (or restarts) a pending enrolment with a new secret; a confirmed factor is never replaced here. */
+export async function savePendingFactor(db: Db, userId: number, secret: string): Promise<boolean> {
+  const rows = await db
+    .insert(totpFactors)
+    .values({ userId, secret })
+    .onConflictDoUpdate({
+      target: totpFactors.userId,
+      set: { secret, createdAt: sql`now()`, lastUsedStep: null },
+      setWhere: isNull(totpFactors.confirmedAt),
+    })
+    .returning({ userId: totpFactors.userId });
+  return rows.length > 0;
+}
+
+/**
+ * Takes the step for the code, atomically: only a step newer than the last one used passes, so two
+ * requests with one code cannot both get in. `confirm` also marks a pending factor enrolled.
+ */
+export async function takeStep(db: Db, userId: number, step: number, confirm = false): Promise<boolean> {
+  const rows = await db
+    .update(totpFactors)
+    .set(confirm ? { lastUsedStep: step, confirmedAt: sql`now()` } : { lastUsedStep: step })
+    .where(
+      and(
+        eq(totpFactors.userId, userId),
+        confirm ? isNull(totpFactors.confirmedAt) : isNotNull(totpFactors.confirmedAt),
+        or(isNull(totpFactors.lastUsedStep), lt(totpFactors.lastUsedStep, step)),
+      ),
+    )
+    .returning({ userId: totpFactors.userId });
+  return rows.length > 0;
+}
+
+export async function deleteSecondFactor(db: Db, userId: number): Promise<void> {
+  await db.delete(recoveryCodes).where(eq(recoveryCodes.userId, userId));
+  await db.delete(totpFactors).where(eq(totpFactors.userId, userId));
+}
+
+/** Replaces every recovery code of the person (used ones too) with these digests. */
+export async function replaceRecoveryCodes(db: Db, userId: number, digests: string[]): Promise<void> {
+  await db.delete(recoveryCodes).where(eq(recoveryCodes.userId, userId));
+  await db.insert(recoveryCodes).values(digests.map((codeHash) => ({ userId, codeHash })));
+}
+
+/** Uses the recovery code once: true only for the one request that marked it used. */
+export async function spendRecoveryCode(db: Db, userId: number, digest: string): Promise<boolean> {
+  const rows = await db
+    .update(recoveryCodes)
+    .set({ usedAt: sql`now()` })
+    .where(
+      and(eq(recoveryCodes.userId, userId), eq(recoveryCodes.codeHash, digest), isNull(recoveryCodes.usedAt)),
+    )
+    .returning({ id: recoveryCodes.id });
+  return rows.length > 0;
+}
+
+export async function countUnusedRecoveryCodes(db: Db, userId: number): Promise<number> {
+  const [row] = await db
+    .select({ n: count() })
+    .from(recoveryCodes)
+    .where(and(eq(recoveryCodes.userId, userId), isNull(recoveryCodes.usedAt)));
+  return row?.n ?? 0;
+}
+
+/** The active workspaces of the person that require a second factor, by name. */
+export async function listWorkspacesRequiring(db: Db, userId: number) {
+  return db
+    .select({ slug: workspaces.slug, name: workspaces.name })
+    .from(workspaces)
+    .innerJoin(
+      workspaceMemberships,
+      and(
+        eq(workspaceMemberships.workspaceId, workspaces.id),
+        eq(workspaceMemberships.userId, userId),
+        eq(workspaceMemberships.active, true),
+      ),
+    )
+    .where(eq(workspaces.requireSecondFactor, true))
+    .orderBy(workspaces.name);
+}
+
+export async function findWorkspaceRequirement(db: Db, workspaceId: number) {
+  const [row] = await db
+    .select({ requireSecondFactor: workspaces.requireSecondFactor })
+    .from(workspaces)
+    .where(eq(workspaces.id, workspaceId))
+    .for('update')
+    .limit(1);
+  return row;
+}
+
+export async function setWorkspaceRequirement(db: Db, workspaceId: number, required: boolean) {
+  await db.update(workspaces).set({ requireSecondFactor: required }).where(eq(workspaces.id, workspaceId));
+}
+
+/** Active members of the workspace (active users) and how many of them have no enrolled authenticator. */
+export async function countMembersWithoutSecondFactor(db: Db, workspaceId: number) {
+  const [row] = await db
+    .select({
+      members: count(),
+      without: sql<number>`count(*) filter (where ${totpFactors.confirmedAt} is null)`.mapWith(Number),
+    })
+    .from(workspaceMemberships)
+    .innerJoin(users, and(eq(users.id, workspaceMemberships.userId), eq(users.active, true)))
+    .leftJoin(totpFactors, eq(totpFactors.userId, workspaceMemberships.userId))
+    .where(and(eq(workspaceMemberships.workspaceId, workspaceId), eq(workspaceMemberships.active, true)));
+  return { members: row?.members ?? 0, without: row?.without ?? 0 };
+}
