@@ -8,7 +8,7 @@ import {
   isNull,
   lt,
   lte,
-  notInArray,
+  not,
   or,
   type SQL,
   sql,
@@ -95,15 +95,13 @@ export async function listGapOwnerIds(db: Db, tenantId: number): Promise<number[
   return rows.map((row) => Number(row.id));
 }
 
-function gapCondition(gap: boolean, gapOwnerIds: number[]): SQL | undefined {
-  if (gap) {
-    return gapOwnerIds.length === 0
-      ? isNull(f.ownerUserId)
-      : or(isNull(f.ownerUserId), inArray(f.ownerUserId, gapOwnerIds));
-  }
-  return gapOwnerIds.length === 0
-    ? isNotNull(f.ownerUserId)
-    : and(isNotNull(f.ownerUserId), notInArray(f.ownerUserId, gapOwnerIds));
+/**
+ * `gapOwners` matches the findings whose owner is not an active member of their tenant (undefined: there are
+ * none): `owner in (…)` for one tenant, `(tenant, owner) in (…)` across a workspace's tenants.
+ */
+function gapCondition(gap: boolean, gapOwners: SQL | undefined): SQL | undefined {
+  if (gap) return gapOwners === undefined ? isNull(f.ownerUserId) : or(isNull(f.ownerUserId), gapOwners);
+  return gapOwners === undefined ? isNotNull(f.ownerUserId) : and(isNotNull(f.ownerUserId), not(gapOwners));
 }
 
 const stateConditions: Record<ResponsibilityState, SQL | undefined> = {
@@ -153,13 +151,32 @@ export interface ListInput {
 
 /** One page of the tenant's findings rows (not hydrated), as a subquery for hydrateFindings. */
 export function tenantFindingsPage(input: ListInput) {
+  const { tenantId, gapOwnerIds, ...rest } = input;
+  return placedFindingsPage({
+    ...rest,
+    place: eq(f.tenantId, tenantId),
+    gapOwners: gapOwnerIds.length === 0 ? undefined : inArray(f.ownerUserId, gapOwnerIds),
+  });
+}
+
+/**
+ * Every filter and sort of the tenant list, wherever it looks: `place` says where (one tenant, or a workspace's
+ * tenants for the workspace findings list), `gapOwners` which owners are gaps there (see gapCondition).
+ */
+export interface PlacedListInput extends Omit<ListInput, 'tenantId' | 'gapOwnerIds'> {
+  place: SQL | undefined;
+  gapOwners: SQL | undefined;
+}
+
+/** One page of findings rows in `place` (not hydrated), as a subquery for hydrateFindings. */
+export function placedFindingsPage(input: PlacedListInput) {
   const { filter, sort } = input;
-  const conditions: (SQL | undefined)[] = [eq(f.tenantId, input.tenantId)];
+  const conditions: (SQL | undefined)[] = [input.place];
   if (filter.owner !== undefined) conditions.push(personIs(f.ownerUserId, filter.owner));
   if (filter.assignee !== undefined) conditions.push(personIs(f.assigneeUserId, filter.assignee));
   if (filter.responsibilityState) conditions.push(stateConditions[filter.responsibilityState]);
   if (filter.accountabilityGap !== undefined) {
-    conditions.push(gapCondition(filter.accountabilityGap, input.gapOwnerIds));
+    conditions.push(gapCondition(filter.accountabilityGap, input.gapOwners));
   }
   if (filter.severity) {
     // The rank repeats the severity so that sort=severity can stay on its own index.
