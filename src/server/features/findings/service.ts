@@ -58,20 +58,34 @@ function person(field: string, value: string | undefined, actor: Actor): number 
   return id;
 }
 
-export async function listFindings(scope: TenantScope, query: FindingListQuery) {
+/**
+ * A findings list query as the list queries take it: the tenant list's, and the workspace list's (which adds
+ * `tenant`). One reading of every filter, sort and cursor for both.
+ */
+export function readFindingListQuery(query: FindingListQuery, actor: Actor) {
   const sort = query.sort ?? 'newest';
-  const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-  const after = decodeSortKey(query.cursor, sort);
   const gap = query.accountability_gap === undefined ? undefined : query.accountability_gap === 'true';
   const filter: FindingFilter = {
     responsibilityState: query.responsibility_state,
     accountabilityGap: gap,
-    owner: person('owner', query.owner, scope.actor),
-    assignee: person('assignee', query.assignee, scope.actor),
+    owner: person('owner', query.owner, actor),
+    assignee: person('assignee', query.assignee, actor),
     severity: query.severity,
     // docs/rules.md "Finding lifecycle": the list shows open findings unless a status filter says otherwise.
     workflowStatus: query.workflow_status ?? 'open',
   };
+  return {
+    sort,
+    limit: query.limit ?? DEFAULT_PAGE_SIZE,
+    after: decodeSortKey(query.cursor, sort),
+    filter,
+    gap,
+    cursorOf: (last: FindingRow) => encodeSortKey(sort, last),
+  };
+}
+
+export async function listFindings(scope: TenantScope, query: FindingListQuery) {
+  const { sort, limit, after, filter, gap } = readFindingListQuery(query, scope.actor);
   const now = new Date();
   const gapOwnerIds = gap === undefined ? [] : await listGapOwnerIds(scope.db, scope.tenant.id);
   const page = tenantFindingsPage({
