@@ -31,17 +31,28 @@ export function actedIn(scope: {
   };
 }
 
+const toRow = (event: AuditEvent) => ({
+  actorUserId: event.actorUserId,
+  workspaceId: event.workspaceId ?? null,
+  tenantId: event.tenantId ?? null,
+  action: event.action,
+  subjectType: event.subjectType,
+  subjectId: String(event.subjectId),
+  before: event.before ?? null,
+  after: event.after ?? null,
+  clientAddress: event.clientAddress ?? null,
+});
+
 /** The one audit writer. Call it with the transaction that makes the change, so both commit or neither. */
 export async function recordAuditEvent(db: Db, event: AuditEvent): Promise<void> {
-  await db.insert(auditEvents).values({
-    actorUserId: event.actorUserId,
-    workspaceId: event.workspaceId ?? null,
-    tenantId: event.tenantId ?? null,
-    action: event.action,
-    subjectType: event.subjectType,
-    subjectId: String(event.subjectId),
-    before: event.before ?? null,
-    after: event.after ?? null,
-    clientAddress: event.clientAddress ?? null,
-  });
+  await db.insert(auditEvents).values(toRow(event));
+}
+
+const EVENTS_PER_STATEMENT = 1000;
+
+/** Many events at once (an import changing thousands of findings), a multi-row insert per thousand. */
+export async function recordAuditEvents(db: Db, events: AuditEvent[]): Promise<void> {
+  for (let start = 0; start < events.length; start += EVENTS_PER_STATEMENT) {
+    await db.insert(auditEvents).values(events.slice(start, start + EVENTS_PER_STATEMENT).map(toRow));
+  }
 }
