@@ -93,6 +93,12 @@ function derivedRefusals(route: RouteOptions, bodyLimitBytes: number): Record<nu
   }
   const forbid = forbidden(access, mutation);
   if (forbid) refusals[403] = forbid;
+  // docs/rules.md "Second factor": a workspace that requires one refuses members who have none yet.
+  if (resolvedScopes.has(scope)) {
+    const enrol =
+      'the workspace requires a second factor you have not set up (second_factor_enrolment_required)';
+    refusals[403] = forbid ? `${forbid}; or ${enrol}` : `Forbidden: ${enrol}`;
+  }
   const validated =
     schema.body ||
     schema.querystring ||
