@@ -13,6 +13,7 @@ const as: Record<'operator' | 'owner', Credential> = { operator: null, owner: nu
 const u = { operator: 0, owner: 0, colleague: 0, inactive: 0, outsider: 0, elsewhere: 0 };
 const DAY = 86_400_000;
 const inDays = (days: number) => new Date(Date.now() + days * DAY).toISOString();
+const why = { note: 'Reviewed with the customer' };
 
 before(async () => {
   t = await startTestApp();
@@ -161,11 +162,11 @@ describe('POST …/exception-request', () => {
     const finding = await newFinding();
     const first = (await ask(finding.id, good())).json().exception.id;
     assert.equal((await ask(finding.id, good())).statusCode, 409);
-    assert.equal((await act(finding.id, first, 'reject')).statusCode, 200);
+    assert.equal((await act(finding.id, first, 'reject', why)).statusCode, 200);
     const second = (await ask(finding.id, good())).json().exception.id;
     assert.equal((await act(finding.id, second, 'approve')).statusCode, 200);
     assert.equal((await ask(finding.id, good())).statusCode, 409, 'approved and unexpired blocks');
-    assert.equal((await act(finding.id, second, 'revoke')).statusCode, 200);
+    assert.equal((await act(finding.id, second, 'revoke', why)).statusCode, 200);
     const third = await ask(finding.id, good());
     assert.equal(third.statusCode, 200, third.body);
     await t.db
@@ -209,13 +210,14 @@ describe('decisions: approve, reject, revoke', () => {
     });
     assert.ok(list.json().items.some((item: { finding_id: number }) => item.finding_id === finding.id));
     for (const again of ['approve', 'reject'])
-      assert.equal((await act(finding.id, id, again)).statusCode, 409);
-    const revoked = await act(finding.id, id, 'revoke');
+      assert.equal((await act(finding.id, id, again, why)).statusCode, 409);
+    const revoked = await act(finding.id, id, 'revoke', { note: 'Patch shipped early' });
     assert.equal(revoked.statusCode, 200, revoked.body);
     assert.equal(revoked.json().exception.status, 'revoked');
     assert.equal(revoked.json().responsibility.workflow_status, 'triaged');
     assert.equal(revoked.json().responsibility.exception_owner, null);
-    assert.equal((await act(finding.id, id, 'revoke')).statusCode, 409);
+    assert.equal(revoked.json().exception.decision_note, 'Patch shipped early');
+    assert.equal((await act(finding.id, id, 'revoke', why)).statusCode, 409);
     const after = await request(t.app, as.owner, {
       method: 'GET',
       url: `/admin/t/${tenant.externalId}/findings?workflow_status=risk_accepted&limit=200`,
@@ -229,18 +231,37 @@ describe('decisions: approve, reject, revoke', () => {
     ]);
   });
 
-  test('reject needs pending; revoke of a pending one is 409; an empty body is accepted', async () => {
+  test('reject needs pending; revoke of a pending one is 409; reject and revoke need a note, approve does not', async () => {
     const finding = await newFinding();
     const id = (await ask(finding.id, good())).json().exception.id;
-    assert.equal((await act(finding.id, id, 'revoke')).statusCode, 409);
-    const rejected = await request(t.app, as.owner, {
-      method: 'POST',
-      url: `${base(finding.id)}/exceptions/${id}/actions/reject`,
-    });
+    assert.equal((await act(finding.id, id, 'revoke', why)).statusCode, 409);
+    // docs/rules.md "Finding lifecycle": a bare POST, an empty or a blank note is 422 naming the note; nothing written.
+    for (const payload of [undefined, {}, { note: '' }, { note: '  \n\t ' }]) {
+      const refused = await request(t.app, as.owner, {
+        method: 'POST',
+        url: `${base(finding.id)}/exceptions/${id}/actions/reject`,
+        ...(payload === undefined ? {} : { payload }),
+      });
+      assert.equal(refused.statusCode, 422, refused.body);
+      assert.match(refused.json().error.fields.note, /required/);
+    }
+    assert.equal(must((await exceptionsOf(finding.id))[0], 'the exception').status, 'pending');
+    assert.equal((await eventsOf(finding.id)).length, 1, 'only the request');
+    const rejected = await act(finding.id, id, 'reject', { note: 'No compensating control' });
     assert.equal(rejected.statusCode, 200, rejected.body);
     assert.equal(rejected.json().exception.status, 'rejected');
+    assert.equal(rejected.json().exception.decision_note, 'No compensating control');
     assert.equal(rejected.json().responsibility.exception_owner, null);
     assert.equal((await act(finding.id, id, 'approve')).statusCode, 409);
+    const panel = (await detail(finding.id)).exceptions[0];
+    assert.equal(panel.decided_by.id, u.owner);
+    assert.equal(panel.decision_note, 'No compensating control');
+    const history = (
+      await request(t.app, as.owner, { method: 'GET', url: `${base(finding.id)}/history` })
+    ).json().items;
+    assert.equal(history[0].action, 'finding_exception.rejected');
+    assert.equal(history[0].actor.id, u.owner);
+    assert.equal(history[0].after.note, 'No compensating control');
   });
 
   test('an approved exception past its expiry reads expired and stops counting', async () => {
@@ -265,7 +286,7 @@ describe('decisions: approve, reject, revoke', () => {
     assert.equal(view.exception, null);
     assert.equal(view.exceptions[0].status, 'expired');
     assert.equal(view.exceptions[0].review_overdue, false);
-    assert.equal((await act(finding.id, must(row, 'the exception').id, 'revoke')).statusCode, 409);
+    assert.equal((await act(finding.id, must(row, 'the exception').id, 'revoke', why)).statusCode, 409);
     const list = await request(t.app, as.owner, {
       method: 'GET',
       url: `/admin/t/${tenant.externalId}/findings?workflow_status=risk_accepted&limit=200`,

@@ -46,6 +46,7 @@ const exceptionFields = {
   expires_at: iso(e.expiresAt).as('expires_at'),
   requested_at: iso(e.createdAt).as('requested_at'),
   decided_at: iso(e.decidedAt).as('decided_at'),
+  decision_note: e.decisionNote,
 };
 
 function selectExceptions(db: Db) {

@@ -21,8 +21,11 @@ import {
   MyWorkQuery,
   ResponsibilityResult,
   ResponsibilityUpdate,
+  StatusChange,
+  StatusChangeResult,
 } from './schemas.ts';
 import { getFinding, getFindingHistory, listFindings, listMyWork } from './service.ts';
+import { changeWorkflowStatus } from './status.ts';
 
 const tags = ['findings'];
 
@@ -97,6 +100,31 @@ export function registerFindingRoutes(app: App): void {
   );
 
   app.post(
+    '/admin/t/:tenant/findings/:finding/status',
+    {
+      schema: {
+        operationId: 'changeFindingStatus',
+        tags,
+        summary:
+          'Move the finding through its workflow (triage, start, resolve, close, reopen) with an optional note',
+        params: FindingParams,
+        body: StatusChange,
+        response: {
+          200: StatusChangeResult,
+          409: conflict(
+            'The status is not reachable from the effective one (or an exception holds the finding)',
+          ),
+        },
+      },
+      config: {
+        access: { scope: 'finding', capability: 'findings.triage' },
+        bodyRules: (body) => nulCharacterFields(body, ['note']),
+      },
+    },
+    async (request) => changeWorkflowStatus(scopeOf(request, 'finding'), request.body),
+  );
+
+  app.post(
     '/admin/t/:tenant/findings/:finding/exception-request',
     {
       schema: {
@@ -130,7 +158,9 @@ export function registerFindingRoutes(app: App): void {
             409: conflict(
               decision === 'revoke'
                 ? 'The exception is not approved and unexpired'
-                : 'The exception is no longer pending',
+                : decision === 'approve'
+                  ? 'The exception is no longer pending, or its finding is no longer open'
+                  : 'The exception is no longer pending',
             ),
           },
         },

@@ -150,3 +150,67 @@ export function decide(decision: ExceptionDecision, exception: ExceptionTiming, 
   }
   return decidedStatus[decision];
 }
+
+/**
+ * docs/rules.md "Finding lifecycle", transitions by the *effective* status: from an open status to another
+ * open one, resolved or closed; from resolved to closed or reopened; from closed to reopened. Nothing moves
+ * while an approved exception holds the finding (risk_accepted).
+ */
+const reachable: Record<WorkflowStatus, readonly WorkflowStatus[]> = {
+  new: ['triaged', 'in_progress', 'reopened', 'resolved', 'closed'],
+  triaged: ['new', 'in_progress', 'reopened', 'resolved', 'closed'],
+  in_progress: ['new', 'triaged', 'reopened', 'resolved', 'closed'],
+  reopened: ['new', 'triaged', 'in_progress', 'resolved', 'closed'],
+  resolved: ['closed', 'reopened'],
+  closed: ['reopened'],
+  risk_accepted: [],
+};
+
+const STATUS_NOT_SETTABLE =
+  'cannot be set directly: a finding is risk accepted while an owner-approved exception holds it';
+
+/** 422 for what no finding could ever move to (risk_accepted); judged before any finding is read. */
+export function assertSettableStatus(requested: WorkflowStatus): void {
+  if (requested === 'risk_accepted') {
+    throw new AppError('invalid', 'The request has invalid fields', { workflow_status: STATUS_NOT_SETTABLE });
+  }
+}
+
+export type StatusVerdict = { outcome: 'changed' } | { outcome: 'unchanged' | 'refused'; reason: string };
+
+/** Judges one move without throwing: the bulk change reports each finding's verdict, the single change throws it. */
+export function judgeTransition(effective: WorkflowStatus, requested: WorkflowStatus): StatusVerdict {
+  if (effective === requested) return { outcome: 'unchanged', reason: `already ${requested}` };
+  if (effective === 'risk_accepted') {
+    return { outcome: 'refused', reason: 'risk accepted: an approved exception holds its status' };
+  }
+  if (!reachable[effective].includes(requested)) {
+    return { outcome: 'refused', reason: `cannot move from ${effective} to ${requested}` };
+  }
+  return { outcome: 'changed' };
+}
+
+/** The single change: the same status is 422, an unreachable one 409, nothing written either way. */
+export function transition(effective: WorkflowStatus, requested: WorkflowStatus): WorkflowStatus {
+  assertSettableStatus(requested);
+  const verdict = judgeTransition(effective, requested);
+  if (verdict.outcome === 'unchanged') {
+    throw new AppError('invalid', 'The request has invalid fields', {
+      workflow_status: `is already ${requested}`,
+    });
+  }
+  if (verdict.outcome === 'refused') throw new AppError('conflict', `The finding ${verdict.reason}`);
+  return requested;
+}
+
+/** A note to reject or revoke (docs/rules.md "Finding lifecycle"): required, not blank, at most 2,000 characters. */
+export function decisionNote(decision: ExceptionDecision, note: string | undefined): string | null {
+  const given = note ?? '';
+  if (given.trim() === '') {
+    if (decision === 'approve') return null;
+    throw new AppError('invalid', 'The request has invalid fields', {
+      note: `is required to ${decision} an exception (say why)`,
+    });
+  }
+  return given;
+}

@@ -48,6 +48,8 @@ export const ExceptionView = Type.Object({
   requested_at: DateTime,
   decided_by: Nullable(UserRef),
   decided_at: Nullable(DateTime),
+  /** Why it was decided: always present for a rejected or revoked exception. */
+  decision_note: Nullable(Type.String()),
   review_overdue: Type.Boolean(),
 });
 export type ExceptionView = Static<typeof ExceptionView>;
@@ -170,6 +172,19 @@ export const DecisionBody = Type.Object(
 export type DecisionBody = Static<typeof DecisionBody>;
 export const DecisionResult = Type.Object({ exception: ExceptionView, responsibility: FindingItem });
 export type DecisionResult = Static<typeof DecisionResult>;
+
+export const NOTE_MAX = 2000;
+
+export const StatusChange = Type.Object(
+  {
+    workflow_status: WorkflowStatus,
+    note: Type.Optional(Type.String({ maxLength: NOTE_MAX })),
+  },
+  { additionalProperties: false },
+);
+export type StatusChange = Static<typeof StatusChange>;
+export const StatusChangeResult = Type.Object({ previous_status: WorkflowStatus, finding: FindingItem });
+export type StatusChangeResult = Static<typeof StatusChangeResult>;
 
 export const HistoryEvent = Type.Object({
   id: Type.Integer(),

@@ -99,7 +99,11 @@ export const findings = pgTable(
     index('findings_workspace_detected_idx').on(t.workspaceId, t.detectedAt.desc(), t.id.desc()),
     index('findings_workspace_owner_idx').on(t.workspaceId, t.ownerUserId, t.id.desc()),
     // Search: a title prefix, case-insensitive, the same on every server (text_pattern_ops: any collation).
-    index('findings_workspace_title_idx').using('btree', t.workspaceId, sql`lower(${t.title}) text_pattern_ops`),
+    index('findings_workspace_title_idx').using(
+      'btree',
+      t.workspaceId,
+      sql`lower(${t.title}) text_pattern_ops`,
+    ),
     oneOf('findings_severity_check', t.severity, severities),
     oneOf('findings_workflow_status_check', t.workflowStatus, workflowStatuses),
   ],

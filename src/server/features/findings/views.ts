@@ -35,6 +35,7 @@ export function toExceptionView(row: ExceptionRow, now: Date): ExceptionView {
     requested_at: row.requested_at,
     decided_by: userRef(row.decided_by_id, row.decided_by_name),
     decided_at: row.decided_at,
+    decision_note: row.decision_note,
     review_overdue: reviewOverdue(times, now),
   };
 }

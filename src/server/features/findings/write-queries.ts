@@ -2,16 +2,62 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import { AppError } from '../../core/errors.ts';
 import type { Db } from '../../db/client.ts';
 import { tenantMemberships, users } from '../tenancy/tables.ts';
-import { NOT_AN_ACTIVE_MEMBER, type Responsibility } from './rules.ts';
+import { effectiveWorkflowStatus, NOT_AN_ACTIVE_MEMBER, type Responsibility } from './rules.ts';
+import type { WorkflowStatus } from './schemas.ts';
 import { findingExceptions, findings } from './tables.ts';
+
+/** What a change judges a finding by: its responsibility and the parts of its effective status. */
+export interface LockedFinding extends Responsibility {
+  id: number;
+  workflowStatus: WorkflowStatus;
+  /** Epoch ms of risk_accepted_until (Infinity for an approval without expiry), null without one. */
+  riskAcceptedUntil: number | null;
+}
+
+const lockedFields = {
+  id: findings.id,
+  ownerUserId: findings.ownerUserId,
+  assigneeUserId: findings.assigneeUserId,
+  workflowStatus: findings.workflowStatus,
+  riskAcceptedUntil: sql<
+    number | null
+  >`(extract(epoch from ${findings.riskAcceptedUntil}) * 1000)::float8`.mapWith(
+    (value: number | string | null) => (value === null ? null : Number(value)),
+  ),
+};
+
+/** The effective status of a locked finding at `now` (docs/rules.md "Finding lifecycle"). */
+export const effectiveStatusOf = (row: LockedFinding, now: Date) =>
+  effectiveWorkflowStatus(row.workflowStatus, row.riskAcceptedUntil, now);
+
+/**
+ * The tenant's findings among `ids`, locked in id order (one statement, one order: two bulk writers never
+ * deadlock, and a single writer waits for the bulk or the bulk for it). Ids of other tenants are not returned.
+ */
+export async function lockFindings(
+  tx: Db,
+  tenantId: number,
+  ids: readonly number[],
+): Promise<LockedFinding[]> {
+  if (ids.length === 0) return [];
+  return tx
+    .select(lockedFields)
+    .from(findings)
+    .where(and(eq(findings.tenantId, tenantId), sql`${findings.id} = any(${intArray(ids)})`))
+    .orderBy(findings.id)
+    .for('update');
+}
+
+/** A list of integers as one array parameter: one bind value however many ids, on both drivers. */
+export const intArray = (ids: readonly number[]) => sql`${`{${ids.join(',')}}`}::int[]`;
 
 /**
  * Locks the finding row for the rest of the transaction (SELECT … FOR UPDATE): concurrent changes of one
  * finding queue here, and each one classifies against the state the previous one committed.
  */
-export async function lockFinding(tx: Db, tenantId: number, findingId: number): Promise<Responsibility> {
+export async function lockFinding(tx: Db, tenantId: number, findingId: number): Promise<LockedFinding> {
   const [row] = await tx
-    .select({ ownerUserId: findings.ownerUserId, assigneeUserId: findings.assigneeUserId })
+    .select(lockedFields)
     .from(findings)
     .where(and(eq(findings.id, findingId), eq(findings.tenantId, tenantId)))
     .for('update');
@@ -47,6 +93,13 @@ export async function assertActiveMembers(
     if (typeof id === 'number' && !members.has(id)) fields[field] = NOT_AN_ACTIVE_MEMBER;
   }
   if (Object.keys(fields).length > 0) throw new AppError('invalid', 'The request has invalid fields', fields);
+}
+
+export async function saveWorkflowStatus(tx: Db, findingId: number, status: WorkflowStatus): Promise<void> {
+  await tx
+    .update(findings)
+    .set({ workflowStatus: status, updatedAt: sql`now()` })
+    .where(eq(findings.id, findingId));
 }
 
 export async function saveResponsibility(tx: Db, findingId: number, next: Responsibility): Promise<void> {
@@ -106,7 +159,11 @@ export async function lockException(tx: Db, findingId: number, exceptionId: numb
 export async function saveDecision(
   tx: Db,
   exceptionId: number,
-  decision: { status: 'approved' | 'rejected' | 'revoked'; decidedByUserId: number },
+  decision: {
+    status: 'approved' | 'rejected' | 'revoked';
+    decidedByUserId: number;
+    decisionNote: string | null;
+  },
 ): Promise<void> {
   await tx
     .update(findingExceptions)
