@@ -56,3 +56,23 @@ export async function recordAuditEvents(db: Db, events: AuditEvent[]): Promise<v
     await db.insert(auditEvents).values(events.slice(start, start + EVENTS_PER_STATEMENT).map(toRow));
   }
 }
+
+/** Many events in one statement per thousand (a bulk change audits each finding it changed), same transaction rule. */
+export async function recordAuditEvents(db: Db, events: readonly AuditEvent[]): Promise<void> {
+  const CHUNK = 1000; // 11 columns a row: well under PostgreSQL's 65,535 bind parameters
+  for (let start = 0; start < events.length; start += CHUNK) {
+    await db.insert(auditEvents).values(
+      events.slice(start, start + CHUNK).map((event) => ({
+        actorUserId: event.actorUserId,
+        workspaceId: event.workspaceId ?? null,
+        tenantId: event.tenantId ?? null,
+        action: event.action,
+        subjectType: event.subjectType,
+        subjectId: String(event.subjectId),
+        before: event.before ?? null,
+        after: event.after ?? null,
+        clientAddress: event.clientAddress ?? null,
+      })),
+    );
+  }
+}
