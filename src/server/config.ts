@@ -1,7 +1,13 @@
 import path from 'node:path';
 import { type OidcConfig, readOidc } from './config-oidc.ts';
 
-export const deskProviders = ['webhook', 'zendesk', 'freshdesk', 'jira_service_management'] as const;
+export const deskProviders = [
+  'webhook',
+  'zendesk',
+  'freshdesk',
+  'jira_service_management',
+  'halopsa',
+] as const;
 export type DeskProvider = (typeof deskProviders)[number];
 
 export const MAX_DESK_TIMEOUT_MS = 5000;
@@ -17,6 +23,26 @@ export interface DeskConfig {
   secret: string | null;
   serviceDeskId: string | null;
   requestTypeId: string | null;
+  /** HaloPSA: the authorisation server (`…/auth`) its client-credentials token comes from. */
+  authUrl: string | null;
+  /** HaloPSA's API application id; ConnectWise's `clientId` header (the developer's client id). */
+  clientId: string | null;
+  /** HaloPSA's API application secret. */
+  clientSecret: string | null;
+  /** HaloPSA hosted: the tenant name sent with the token request. */
+  haloTenant: string | null;
+  /** ConnectWise: the company identifier people sign in with (first half of the API user name). */
+  companyId: string | null;
+  publicKey: string | null;
+  privateKey: string | null;
+  /** ConnectWise: the service board tickets go to. */
+  boardId: string | null;
+  /** Autotask: the tracking identifier of the API user's integration (header ApiIntegrationCode). */
+  apiIntegrationCode: string | null;
+  /** Autotask: the API user's user name (header UserName); its secret is SUPPORT_DESK_SECRET. */
+  username: string | null;
+  /** Autotask: the queue tickets go to. */
+  queueId: string | null;
 }
 
 export interface Config {
@@ -99,7 +125,35 @@ function readDesk(env: Env, timeoutMs: number): DeskConfig | null {
     secret: optional(env, 'SUPPORT_DESK_SECRET'),
     serviceDeskId: optional(env, 'SUPPORT_DESK_SERVICE_DESK_ID'),
     requestTypeId: optional(env, 'SUPPORT_DESK_REQUEST_TYPE_ID'),
+    authUrl: deskUrlSetting(env, 'SUPPORT_DESK_AUTH_URL'),
+    clientId: optional(env, 'SUPPORT_DESK_CLIENT_ID'),
+    clientSecret: optional(env, 'SUPPORT_DESK_CLIENT_SECRET'),
+    haloTenant: optional(env, 'SUPPORT_DESK_HALO_TENANT'),
+    companyId: optional(env, 'SUPPORT_DESK_COMPANY_ID'),
+    publicKey: optional(env, 'SUPPORT_DESK_PUBLIC_KEY'),
+    privateKey: optional(env, 'SUPPORT_DESK_PRIVATE_KEY'),
+    boardId: deskIdSetting(env, 'SUPPORT_DESK_BOARD_ID'),
+    apiIntegrationCode: optional(env, 'SUPPORT_DESK_API_INTEGRATION_CODE'),
+    username: optional(env, 'SUPPORT_DESK_USERNAME'),
+    queueId: deskIdSetting(env, 'SUPPORT_DESK_QUEUE_ID'),
   };
+}
+
+function deskUrlSetting(env: Env, name: string): string | null {
+  const value = optional(env, name);
+  if (value && !/^https?:\/\/[^\s/]+/.test(value)) {
+    throw new ConfigError(`${name} must be an absolute http:// or https:// URL`);
+  }
+  return value;
+}
+
+/** A PSA's board or queue: a positive whole number, as the desk numbers them. */
+function deskIdSetting(env: Env, name: string): string | null {
+  const value = optional(env, name);
+  if (value && !/^[1-9]\d{0,17}$/.test(value)) {
+    throw new ConfigError(`${name} must be a positive whole number (the desk's id), got "${value}"`);
+  }
+  return value;
 }
 
 function readPublicUrl(env: Env): string | null {

@@ -63,6 +63,17 @@ export function deskConfig(provider: DeskProvider, url: string | null, overrides
     secret: PLANTED_SECRET,
     serviceDeskId: '10',
     requestTypeId: '25',
+    authUrl: url ? `${url}/auth` : null,
+    clientId: 'tenantpilot-client',
+    clientSecret: PLANTED_SECRET,
+    haloTenant: null,
+    companyId: 'acmemsp',
+    publicKey: 'pubkey123',
+    privateKey: PLANTED_SECRET,
+    boardId: '3',
+    apiIntegrationCode: PLANTED_SECRET,
+    username: 'api-user@acmemsp.example',
+    queueId: '29683',
     ...overrides,
   } satisfies DeskConfig;
 }
@@ -107,6 +118,11 @@ export interface FaultSuite {
   name: string;
   /** An error body in the desk's own shape for this status, carrying `text` as its message. */
   errorBody(status: number, text: string): unknown;
+  /**
+   * The desk's answer to the calls a create or check makes before the one under test (a token, the
+   * priorities): those answer normally and every other call gets the fault. Null: the fault applies.
+   */
+  passThrough?(request: RecordedRequest): DeskBehaviour | null;
 }
 
 /** Every failure the desk can hand us, for create and check, against a real local server. */
@@ -126,10 +142,13 @@ export function describeDeskFaults(suite: FaultSuite) {
       await fake.close();
       await other.close();
     });
+    /** Every call answers `behaviour`, but those the suite passes through. */
+    const respond = (behaviour: DeskBehaviour) =>
+      fake.respondWith((request) => suite.passThrough?.(request) ?? behaviour);
 
     const statusCases: Array<[number, RegExp, Record<string, string>?]> = [
       [401, /rejected the credentials \(HTTP 401\)/],
-      [403, /refused access with these credentials \(HTTP 403\)/],
+      [403, /refused: the account lacks permission to create this ticket \(HTTP 403\)/],
       [404, /404 Not Found — check SUPPORT_DESK_URL/],
       [422, /refused the ticket as invalid \(HTTP 422\): .*Requester email is invalid/],
       [400, /refused the ticket as invalid \(HTTP 400\): .*Requester email is invalid/],
@@ -139,7 +158,7 @@ export function describeDeskFaults(suite: FaultSuite) {
     ];
     for (const [status, expected, headers] of statusCases) {
       test(`HTTP ${status} becomes a clear summary`, async () => {
-        fake.respondWith(answer.json(status, suite.errorBody(status, 'Requester email is invalid'), headers));
+        respond(answer.json(status, suite.errorBody(status, 'Requester email is invalid'), headers));
         const summary = await expectFailure(desk);
         assert.match(summary, expected);
         assert.ok(summary.startsWith(suite.name), summary);
@@ -148,14 +167,14 @@ export function describeDeskFaults(suite: FaultSuite) {
 
     test("the desk's error text is cut short and scrubbed of any secret it echoes", async () => {
       const echo = `token ${PLANTED_SECRET} is bad ${'x'.repeat(500)}`;
-      fake.respondWith(answer.json(422, suite.errorBody(422, echo)));
+      respond(answer.json(422, suite.errorBody(422, echo)));
       const summary = await expectFailure(desk);
       assert.match(summary, /\[redacted\]/);
       assert.ok(summary.length < 450, `too long: ${summary.length}`);
     });
 
     test('a 2xx that is not JSON is a malformed answer', async () => {
-      fake.respondWith(answer.text(201, '<html>not json</html>', { 'content-type': 'text/html' }));
+      respond(answer.text(201, '<html>not json</html>', { 'content-type': 'text/html' }));
       assert.match(
         await expectFailure(desk),
         /malformed answer \(not JSON\).*search .* for SR-20261123-ABC123/,
@@ -163,12 +182,12 @@ export function describeDeskFaults(suite: FaultSuite) {
     });
 
     test('a 2xx without a reference fails and says the ticket may exist', async () => {
-      fake.respondWith(answer.json(201, { ok: true }));
+      respond(answer.json(201, { ok: true }));
       assert.match(await expectFailure(desk), /HTTP 201 without .*may have created the ticket/);
     });
 
     test('a redirect fails, names only the host, and is not followed', async () => {
-      fake.respondWith(answer.redirect(`${other.url}/login?token=${PLANTED_SECRET}`));
+      respond(answer.redirect(`${other.url}/login?token=${PLANTED_SECRET}`));
       const summary = await expectFailure(desk);
       assert.match(summary, new RegExp(`redirect to ${new URL(other.url).host} \\(HTTP 302\\)`));
       assert.equal(other.requests.length, 0, 'the redirect target was requested');
@@ -176,7 +195,7 @@ export function describeDeskFaults(suite: FaultSuite) {
 
     for (const declareLength of [false, true]) {
       test(`an answer over 1 MiB fails (${declareLength ? 'declared length' : 'chunked'})`, async () => {
-        fake.respondWith(answer.oversized(1.5 * 1024 * 1024, declareLength));
+        respond(answer.oversized(1.5 * 1024 * 1024, declareLength));
         assert.match(await expectFailure(desk), /more than 1 MiB/);
       });
     }
@@ -188,7 +207,7 @@ export function describeDeskFaults(suite: FaultSuite) {
     ];
     for (const [label, behaviour] of budgetCases) {
       test(`${label}: the budget ends the call, reported as not confirmed`, async () => {
-        fake.respondWith(behaviour);
+        respond(behaviour);
         const { value: summary, ms } = await timed(() => expectFailure(fastDesk));
         assert.ok(ms >= FAST_BUDGET_MS - 20 && ms < FAST_BUDGET_MS + SLACK_MS, `took ${ms} ms`);
         assert.match(
@@ -200,7 +219,7 @@ export function describeDeskFaults(suite: FaultSuite) {
     }
 
     test('a closed connection is reported as lost, possibly created', async () => {
-      fake.respondWith(answer.closeSocket());
+      respond(answer.closeSocket());
       assert.match(
         await expectFailure(desk),
         /: connection lost before an answer \(UND_ERR_SOCKET\) — the desk may still have created it/,
@@ -225,19 +244,26 @@ export function describeDeskFaults(suite: FaultSuite) {
     });
 
     test('check: each failure kind is named', async () => {
-      fake.respondWith(answer.json(401, suite.errorBody(401, 'Couldn’t authenticate you')));
+      respond(answer.json(401, suite.errorBody(401, 'Couldn’t authenticate you')));
       const rejected = await desk.check();
       // A webhook has no credentials to check by a read: an unsigned GET answered 401 still proves the URL.
       if (suite.provider !== 'webhook') {
         assert.equal(rejected.ok, false);
         assert.match((rejected as { summary: string }).summary, /credentials/);
       }
-      fake.respondWith(answer.json(404, suite.errorBody(404, 'Not found')));
+      respond(answer.json(403, suite.errorBody(403, 'You do not have permission')));
+      const forbidden = await desk.check();
+      if (suite.provider !== 'webhook') {
+        const { summary } = forbidden as { summary: string };
+        assert.match(summary, /lacks permission to read what the check reads \(HTTP 403\)/);
+        assert.doesNotMatch(summary, /credentials/, 'a 403 is a permission, not wrong credentials');
+      }
+      respond(answer.json(404, suite.errorBody(404, 'Not found')));
       assert.match(((await desk.check()) as { summary: string }).summary, /404 Not Found/);
-      fake.respondWith(answer.hang());
+      respond(answer.hang());
       const hung = await fastDesk.check();
       assert.match((hung as { summary: string }).summary, /did not answer within 0\.3 s/);
-      fake.respondWith(answer.redirect('https://login.example.net/sso'));
+      respond(answer.redirect('https://login.example.net/sso'));
       assert.match(((await desk.check()) as { summary: string }).summary, /redirect to login\.example\.net/);
       const refused = createSupportDesk(deskConfig(suite.provider, await refusedUrl()));
       assert.match(((await refused.check()) as { summary: string }).summary, /connection refused/);

@@ -18,6 +18,8 @@ export interface DeskProfile {
   deduplicates: boolean;
   notFoundHint: string;
   credentialsHint: string;
+  /** Who needs the permission a 403 says is missing (see SummaryContext). */
+  permissionHint?: string;
   /** Pulls the desk's own short error text out of an error body. */
   errorText(json: unknown, text: string): string | null;
 }
@@ -33,6 +35,8 @@ export interface DeskRequestOptions {
   reference?: string;
   /** Defaults to the configured budget; a second call in one check passes what is left of it. */
   timeoutMs?: number;
+  /** Defaults to SUPPORT_DESK_URL; HaloPSA's token comes from SUPPORT_DESK_AUTH_URL. */
+  baseUrl?: string | null;
 }
 
 /** Joins the configured base URL (which may carry a path, e.g. Jira Server under /jira) and a path. */
@@ -58,6 +62,7 @@ export function summaryContext(
     deduplicates: profile.deduplicates,
     notFoundHint: profile.notFoundHint,
     credentialsHint: profile.credentialsHint,
+    permissionHint: profile.permissionHint,
   };
 }
 
@@ -82,10 +87,11 @@ export async function requestDesk(
   options: DeskRequestOptions,
 ): Promise<DeskJson> {
   const ctx = summaryContext(config, profile, options.operation, options.reference);
-  if (!config.url) return { ok: false, summary: `${profile.name} needs SUPPORT_DESK_URL, which is not set.` };
+  const base = options.baseUrl === undefined ? config.url : options.baseUrl;
+  if (!base) return { ok: false, summary: `${profile.name} needs SUPPORT_DESK_URL, which is not set.` };
   const result = await deskCall({
     method: options.method,
-    url: deskUrl(config.url, options.path),
+    url: deskUrl(base, options.path),
     headers: { accept: 'application/json', 'user-agent': 'TenantPilot', ...options.headers },
     body: options.body,
     timeoutMs: options.timeoutMs ?? config.timeoutMs,

@@ -22,6 +22,8 @@ export interface SummaryContext {
   notFoundHint: string;
   /** Which settings hold the credentials, e.g. "SUPPORT_DESK_EMAIL and SUPPORT_DESK_API_TOKEN". */
   credentialsHint: string;
+  /** Who lacks permission on a 403, e.g. "the API member's security role". Defaults to the account. */
+  permissionHint?: string;
 }
 
 /** The desk's answer to an HTTP error, with the desk's own error text when it gave one. */
@@ -74,9 +76,13 @@ export function httpProblemSummary(problem: HttpProblem, ctx: SummaryContext): s
   const { status } = problem;
   const desk = ctx.deskName;
   const deskSays = problem.deskText ? `: ${problem.deskText}` : '.';
-  if (status === 401 || status === 403) {
-    const why = status === 401 ? 'rejected the credentials' : 'refused access with these credentials';
-    return `${desk} ${why} (HTTP ${status}) — check ${ctx.credentialsHint}.`;
+  // A 401 is the credentials; a 403 is an account the desk knows that may not do this (docs/rules.md
+  // "Support requests for MSPs"): telling people to re-enter working credentials sends them the wrong way.
+  if (status === 401) return `${desk} rejected the credentials (HTTP 401) — check ${ctx.credentialsHint}.`;
+  if (status === 403) {
+    const what = ctx.operation === 'create' ? 'create this ticket' : 'read what the check reads';
+    const who = ctx.permissionHint ?? 'the desk account TenantPilot signs in as';
+    return `${desk} refused: the account lacks permission to ${what} (HTTP 403)${deskSays === '.' ? '' : deskSays} — grant it to ${who}.`;
   }
   if (status === 404) return `${desk} answered 404 Not Found — ${ctx.notFoundHint}.`;
   if (status === 400 || status === 422) {
@@ -120,9 +126,15 @@ export function joinDeskTexts(parts: Array<string | null>): string | null {
  * token, the webhook secret, and a key carried in the desk URL's user info or query string.
  */
 export function withoutSecrets(summary: string, config: DeskConfig): string {
-  const secrets = [config.apiToken, config.secret, ...urlSecrets(config.url)].filter(
-    (value): value is string => typeof value === 'string' && value.length >= 4,
-  );
+  const secrets = [
+    config.apiToken,
+    config.secret,
+    config.clientSecret,
+    config.privateKey,
+    config.apiIntegrationCode,
+    ...urlSecrets(config.url),
+    ...urlSecrets(config.authUrl),
+  ].filter((value): value is string => typeof value === 'string' && value.length >= 4);
   let safe = summary;
   for (const secret of secrets) safe = safe.split(secret).join('[redacted]');
   return safe.length > MAX_SUMMARY ? `${safe.slice(0, MAX_SUMMARY - 1)}…` : safe;

@@ -5,6 +5,7 @@
 import type { DeskConfig, DeskProvider } from '../config.ts';
 import type { SupportDesk } from './desk.ts';
 import { createFreshdeskDesk } from './freshdesk.ts';
+import { createHaloPsaDesk } from './halopsa.ts';
 import { createJiraServiceManagementDesk } from './jira-service-management.ts';
 import { createWebhookDesk } from './webhook.ts';
 import { createZendeskDesk } from './zendesk.ts';
@@ -23,6 +24,7 @@ const adapters: Record<DeskProvider, (config: DeskConfig) => SupportDesk> = {
   zendesk: createZendeskDesk,
   freshdesk: createFreshdeskDesk,
   jira_service_management: createJiraServiceManagementDesk,
+  halopsa: createHaloPsaDesk,
 };
 
 export function createSupportDesk(config: DeskConfig): SupportDesk {

@@ -1,12 +1,29 @@
 /** The subject and body every desk ticket carries, rendered once for all providers. */
 import type { TicketRequest } from './desk.ts';
 
-const MAX_SUBJECT = 255;
+/** The subject limit of most desks (Zendesk, Freshdesk, Jira, Halo, Autotask), in UTF-16 code units. */
+export const MAX_SUBJECT = 255;
 
-/** `[SR-…] <summary>`: the reference leads so agents can search for it in any desk. */
-export function ticketSubject(request: TicketRequest): string {
-  const subject = `[${request.internalReference}] ${request.summary.replace(/\s+/g, ' ').trim()}`;
-  return subject.length > MAX_SUBJECT ? `${subject.slice(0, MAX_SUBJECT - 1)}…` : subject;
+const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
+
+/**
+ * Cuts text to at most `max` UTF-16 code units (the unit Jira, ConnectWise and the others count in) by
+ * whole characters (docs/rules.md "Support requests for MSPs"): never half a surrogate pair, never an emoji
+ * without its modifier or joiner sequence, ending in `…` when anything was cut.
+ */
+export function cutText(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let kept = '';
+  for (const { segment } of graphemes.segment(text)) {
+    if (kept.length + segment.length > max - 1) break;
+    kept += segment;
+  }
+  return `${kept}…`;
+}
+
+/** `[SR-…] <summary>`: the reference leads so agents can search for it in any desk; cut to the desk's limit. */
+export function ticketSubject(request: TicketRequest, max = MAX_SUBJECT): string {
+  return cutText(`[${request.internalReference}] ${request.summary.replace(/\s+/g, ' ').trim()}`, max);
 }
 
 function contactLine(contact: TicketRequest['contact']): string {

@@ -29,6 +29,10 @@ const credentialsOf: Record<
     ],
     optional: [],
   },
+  halopsa: {
+    required: ['SUPPORT_DESK_AUTH_URL', 'SUPPORT_DESK_CLIENT_ID', 'SUPPORT_DESK_CLIENT_SECRET'],
+    optional: ['SUPPORT_DESK_HALO_TENANT'],
+  },
 };
 
 const settingOf: Record<DeskCredentialVariable, (desk: DeskConfig) => string | null> = {
@@ -37,6 +41,17 @@ const settingOf: Record<DeskCredentialVariable, (desk: DeskConfig) => string | n
   SUPPORT_DESK_SECRET: (desk) => desk.secret,
   SUPPORT_DESK_SERVICE_DESK_ID: (desk) => desk.serviceDeskId,
   SUPPORT_DESK_REQUEST_TYPE_ID: (desk) => desk.requestTypeId,
+  SUPPORT_DESK_AUTH_URL: (desk) => desk.authUrl,
+  SUPPORT_DESK_CLIENT_ID: (desk) => desk.clientId,
+  SUPPORT_DESK_CLIENT_SECRET: (desk) => desk.clientSecret,
+  SUPPORT_DESK_HALO_TENANT: (desk) => desk.haloTenant,
+  SUPPORT_DESK_COMPANY_ID: (desk) => desk.companyId,
+  SUPPORT_DESK_PUBLIC_KEY: (desk) => desk.publicKey,
+  SUPPORT_DESK_PRIVATE_KEY: (desk) => desk.privateKey,
+  SUPPORT_DESK_BOARD_ID: (desk) => desk.boardId,
+  SUPPORT_DESK_API_INTEGRATION_CODE: (desk) => desk.apiIntegrationCode,
+  SUPPORT_DESK_USERNAME: (desk) => desk.username,
+  SUPPORT_DESK_QUEUE_ID: (desk) => desk.queueId,
 };
 
 /** SUPPORT_DESK_URL as it may be shown: scheme, host and path; user info, query and fragment dropped. */
@@ -94,7 +109,7 @@ export async function getDeskSettings(scope: ActorScope, deps: DeskDeps): Promis
 }
 
 const NO_DESK =
-  'No support desk is configured: set SUPPORT_DESK_PROVIDER (webhook, zendesk, freshdesk or jira_service_management) and SUPPORT_DESK_URL.';
+  'No support desk is configured: set SUPPORT_DESK_PROVIDER (webhook, zendesk, freshdesk, jira_service_management, or halopsa) and SUPPORT_DESK_URL.';
 
 /**
  * `tenantpilot desk check` for the page: one read-only call within the desk's budget (the adapters never
