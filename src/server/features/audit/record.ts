@@ -48,31 +48,10 @@ export async function recordAuditEvent(db: Db, event: AuditEvent): Promise<void>
   await db.insert(auditEvents).values(toRow(event));
 }
 
-const EVENTS_PER_STATEMENT = 1000;
-
-/** Many events at once (an import changing thousands of findings), a multi-row insert per thousand. */
-export async function recordAuditEvents(db: Db, events: AuditEvent[]): Promise<void> {
-  for (let start = 0; start < events.length; start += EVENTS_PER_STATEMENT) {
-    await db.insert(auditEvents).values(events.slice(start, start + EVENTS_PER_STATEMENT).map(toRow));
-  }
-}
-
 /** Many events in one statement per thousand (a bulk change audits each finding it changed), same transaction rule. */
 export async function recordAuditEvents(db: Db, events: readonly AuditEvent[]): Promise<void> {
   const CHUNK = 1000; // 11 columns a row: well under PostgreSQL's 65,535 bind parameters
   for (let start = 0; start < events.length; start += CHUNK) {
-    await db.insert(auditEvents).values(
-      events.slice(start, start + CHUNK).map((event) => ({
-        actorUserId: event.actorUserId,
-        workspaceId: event.workspaceId ?? null,
-        tenantId: event.tenantId ?? null,
-        action: event.action,
-        subjectType: event.subjectType,
-        subjectId: String(event.subjectId),
-        before: event.before ?? null,
-        after: event.after ?? null,
-        clientAddress: event.clientAddress ?? null,
-      })),
-    );
+    await db.insert(auditEvents).values(events.slice(start, start + CHUNK).map(toRow));
   }
 }
