@@ -15,6 +15,7 @@ import { registerAuditRoutes } from './features/audit/routes.ts';
 import { registerFindingRoutes } from './features/findings/routes.ts';
 import { registerRunRoutes } from './features/operation-runs/routes.ts';
 import { registerPeopleRoutes } from './features/people/routes.ts';
+import { registerSecondFactorRoutes } from './features/second-factor/routes.ts';
 import { registerSetupRoutes } from './features/setup/routes.ts';
 import { registerSupportRequestRoutes } from './features/support-requests/routes.ts';
 import { registerMemberRoutes } from './features/tenancy/members.ts';
@@ -140,6 +141,10 @@ export async function buildApp({ config, database, logStream, onRoute }: AppDeps
         { name: 'invitations', description: 'The set-password page of an invitation link (public)' },
         { name: 'audit', description: "A workspace's audit log, as pages or a CSV export" },
         { name: 'setup', description: 'First run: the first workspace and its owner' },
+        {
+          name: 'second factor',
+          description: "Your authenticator app (TOTP) and recovery codes; a workspace's requirement of one",
+        },
       ],
       components: {
         securitySchemes: {
@@ -191,6 +196,7 @@ export async function buildApp({ config, database, logStream, onRoute }: AppDeps
 
   registerTenancyRoutes(app, { db, config });
   registerAccountRoutes(app, { config });
+  registerSecondFactorRoutes(app, { config });
   registerRunRoutes(app);
   registerFindingRoutes(app);
   registerMemberRoutes(app);

@@ -50,6 +50,7 @@ export type RecordKind =
   | 'exception'
   | 'workspace_tenant'
   | 'my_token'
+  | 'my_session'
   | 'workspace_token'
   | 'member'
   | 'member_tenant';

@@ -16,6 +16,7 @@ import { findRunPlacement } from '../features/operation-runs/queries.ts';
 import { isWorkspaceMember } from '../features/people/queries.ts';
 import { hasSecondFactor } from '../features/second-factor/queries.ts';
 import { findTenantEntitlement, findWorkspaceMembership } from '../features/tenancy/access-queries.ts';
+import { findUserSession } from '../features/tenancy/sessions.ts';
 import { findWorkspaceTenantId } from '../features/workspace-tenants/queries.ts';
 import type { AccessDeclaration, CapabilityRule, RecordKind } from '../routing.ts';
 import { requireActor } from './auth.ts';
@@ -180,6 +181,15 @@ const records: Record<
       const id = parseId(raw);
       const { db, actor } = scope as ScopeOfKind['actor'];
       return id !== null && (await tokenIsOfUser(db, actor.userId, id)) ? id : undefined;
+    },
+  },
+  // One of the actor's unexpired browser sessions (`/admin/me/sessions/:id`, its public id).
+  my_session: {
+    param: 'id',
+    async find(scope, raw) {
+      const id = parseId(raw);
+      const { db, actor } = scope as ScopeOfKind['actor'];
+      return id !== null && (await findUserSession(db, actor.userId, id)) ? id : undefined;
     },
   },
   // An API token of a member of the workspace (suspended members included), for its owners.

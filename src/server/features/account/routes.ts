@@ -1,7 +1,9 @@
 import { Type } from 'typebox';
 import type { Config } from '../../config.ts';
 import { type App, recordIdOf, scopeOf } from '../../routing.ts';
+import { PersonParams } from '../people/schemas.ts';
 import { WorkspaceParams } from '../tenancy/schemas.ts';
+import { clearSessionCookie } from '../tenancy/session-cookie.ts';
 import { meUpdateRuleFields, newTokenRuleFields, passwordChangeRuleFields } from './rules.ts';
 import {
   CreatedToken,
@@ -10,6 +12,10 @@ import {
   MeView,
   NewToken,
   PasswordChange,
+  SessionListQuery,
+  SessionPage,
+  SessionParams,
+  SessionsEnded,
   TokenListQuery,
   TokenPage,
   TokenParams,
@@ -18,6 +24,13 @@ import {
   WorkspaceTokenQuery,
 } from './schemas.ts';
 import { changePassword, getMe, updateMe } from './service.ts';
+import {
+  endMemberSessions,
+  endMyOtherSessions,
+  endMySession,
+  listMemberSessions,
+  listMySessions,
+} from './sessions.ts';
 import { withRetryAfter } from './sign-in.ts';
 import {
   createMyToken,
@@ -131,6 +144,8 @@ export function registerAccountRoutes(app: App, deps: { config: Config }): void 
     },
   );
 
+  registerSessionRoutes(app);
+
   app.get(
     '/admin/w/:workspace/tokens',
     {
@@ -165,5 +180,88 @@ export function registerAccountRoutes(app: App, deps: { config: Config }): void 
       await revokeWorkspaceToken(scopeOf(request, 'workspace'), recordIdOf(request));
       return reply.status(204).send();
     },
+  );
+}
+
+/** docs/rules.md "Sessions": your own sessions, and an owner's hand on a member's. */
+function registerSessionRoutes(app: App): void {
+  app.get(
+    '/admin/me/sessions',
+    {
+      schema: {
+        operationId: 'listMySessions',
+        tags,
+        summary: 'Your signed-in browsers, newest first: device, address, last seen; this one marked current',
+        querystring: SessionListQuery,
+        response: { 200: SessionPage },
+      },
+      config: { access: { scope: 'actor' } },
+    },
+    async (request) => listMySessions(scopeOf(request, 'actor'), request.query),
+  );
+
+  app.delete(
+    '/admin/me/sessions/:id',
+    {
+      schema: {
+        operationId: 'endMySession',
+        tags,
+        summary: 'Sign out one of your sessions (the current one too: its cookie is cleared)',
+        params: SessionParams,
+        response: { 204: noContent('Ended') },
+      },
+      config: { access: { scope: 'actor', record: 'my_session' } },
+    },
+    async (request, reply) => {
+      const { current } = await endMySession(scopeOf(request, 'actor'), recordIdOf(request));
+      if (current) clearSessionCookie(reply);
+      return reply.status(204).send();
+    },
+  );
+
+  app.post(
+    '/admin/me/sessions/actions/end-others',
+    {
+      schema: {
+        operationId: 'endMyOtherSessions',
+        tags,
+        summary: 'Sign out everywhere else: every session but this one (with an API token: every session)',
+        response: { 200: SessionsEnded },
+      },
+      config: { access: { scope: 'actor' } },
+    },
+    async (request) => endMyOtherSessions(scopeOf(request, 'actor')),
+  );
+
+  app.get(
+    '/admin/w/:workspace/people/:user/sessions',
+    {
+      schema: {
+        operationId: 'listMemberSessions',
+        tags,
+        summary: "A member's signed-in browsers, for the workspace's owners",
+        params: PersonParams,
+        querystring: SessionListQuery,
+        response: { 200: SessionPage },
+      },
+      config: { access: { scope: 'workspace', capability: 'workspace.administer', record: 'member' } },
+    },
+    async (request) => listMemberSessions(scopeOf(request, 'workspace'), recordIdOf(request), request.query),
+  );
+
+  app.post(
+    '/admin/w/:workspace/people/:user/actions/end-sessions',
+    {
+      schema: {
+        operationId: 'endMemberSessions',
+        tags,
+        summary:
+          'Sign a member out everywhere at once (their API tokens stay: the tokens page revokes those)',
+        params: PersonParams,
+        response: { 200: SessionsEnded },
+      },
+      config: { access: { scope: 'workspace', capability: 'workspace.administer', record: 'member' } },
+    },
+    async (request) => endMemberSessions(scopeOf(request, 'workspace'), recordIdOf(request)),
   );
 }

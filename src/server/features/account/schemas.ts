@@ -129,3 +129,29 @@ export const LockedOutRefusal = Type.Unsafe<never>({
     'Too many failed password attempts from this address for this person: the Retry-After header says ' +
     'in how many seconds to try again, error.message says when in words',
 });
+
+/** A signed-in browser of the person ("Your sessions"): never the cookie or its digest. */
+export const SessionInfo = Type.Object({
+  id: Type.Integer({ description: 'The session id to end it by' }),
+  device: Type.String({ description: 'Browser and system, read from the User-Agent ("Chrome on Windows")' }),
+  user_agent: Nullable(Type.String()),
+  client_address: Nullable(Type.String()),
+  created_at: DateTime,
+  last_seen_at: Nullable(DateTime),
+  expires_at: DateTime,
+  /** The session this request came with. */
+  current: Type.Boolean(),
+});
+export type SessionInfo = Static<typeof SessionInfo>;
+
+export const SessionPage = Type.Object({ items: Type.Array(SessionInfo), next_cursor: nextCursorSchema });
+export type SessionPage = Static<typeof SessionPage>;
+
+export const SessionListQuery = PageQuery;
+export type SessionListQuery = Static<typeof SessionListQuery>;
+
+export const SessionParams = Type.Object({ id: Type.String({ description: 'The session id' }) });
+export type SessionParams = Static<typeof SessionParams>;
+
+export const SessionsEnded = Type.Object({ ended: Type.Integer({ description: 'How many sessions ended' }) });
+export type SessionsEnded = Static<typeof SessionsEnded>;
