@@ -13,6 +13,7 @@ import { createSupportDesk } from './desks/index.ts';
 import { registerAccountRoutes } from './features/account/routes.ts';
 import { registerAuditRoutes } from './features/audit/routes.ts';
 import { registerFindingRoutes } from './features/findings/routes.ts';
+import { registerOidc } from './features/oidc/routes.ts';
 import { registerRunRoutes } from './features/operation-runs/routes.ts';
 import { registerPeopleRoutes } from './features/people/routes.ts';
 import { registerSecondFactorRoutes } from './features/second-factor/routes.ts';
@@ -173,6 +174,8 @@ export async function buildApp({ config, database, logStream, onRoute }: AppDeps
     });
   });
 
+  // Before the web shell: a provider session the provider refuses is ended before anything reads it.
+  registerOidc(app, { db, config });
   await registerWeb(app, db);
   app.get('/openapi.json', { schema: { hide: true }, config: { access: { scope: 'public' } } }, () =>
     app.swagger(),

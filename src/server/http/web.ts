@@ -73,4 +73,6 @@ export async function registerWeb(app: App, db: Db): Promise<void> {
   const page = { schema: { hide: true }, config: { access: { scope: 'public' } } } as const;
   app.get('/', page, (_request, reply) => reply.redirect('/admin', 302));
   app.get('/sign-in', page, (_request, reply) => sendIndex(reply));
+  // Where a refused sign-in through the identity provider lands (features/oidc/routes.ts).
+  app.get('/sign-in/refused', page, (_request, reply) => sendIndex(reply));
 }

@@ -30,7 +30,7 @@ export async function withRetryAfter<T>(reply: FastifyReply, work: Promise<T>): 
 }
 
 /** How a session came to be, for the audit log. */
-export type SessionOrigin = 'password' | 'invitation' | 'setup';
+export type SessionOrigin = 'password' | 'invitation' | 'setup' | 'oidc';
 
 /**
  * The one way a session starts, whoever starts it (password sign-in, an accepted invitation, first-run

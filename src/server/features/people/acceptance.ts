@@ -17,7 +17,12 @@ type InvitationRow = NonNullable<Awaited<ReturnType<typeof findInvitation>>>;
 
 /** The invitation behind a link: unknown → 404; used, expired or no longer valid → 410. */
 async function findUsableInvitation(db: Db, token: string): Promise<InvitationRow> {
-  const row = await findInvitation(db, digestSecret(token));
+  return findUsableInvitationByDigest(db, digestSecret(token));
+}
+
+/** The same, by the token's digest: a sign-in through the identity provider keeps only the digest. */
+export async function findUsableInvitationByDigest(db: Db, tokenHash: string): Promise<InvitationRow> {
+  const row = await findInvitation(db, tokenHash);
   if (!row) throw notFound();
   const state = invitationState(row);
   if (state === 'used' || row.hasPassword) {

@@ -4,6 +4,7 @@ import type { Db } from '../../db/client.ts';
 import type { App } from '../../routing.ts';
 import { LockedOutRefusal } from '../account/schemas.ts';
 import { withRetryAfter } from '../account/sign-in.ts';
+import { refusePasswordAcceptance } from '../oidc/service.ts';
 import { setSessionCookie } from '../tenancy/session-cookie.ts';
 import { acceptInvitation, describeInvitation } from './acceptance.ts';
 import { AcceptInvitationBody, AcceptInvitationResult, InvitationParams, InvitationView } from './schemas.ts';
@@ -43,12 +44,18 @@ export function registerInvitationRoutes(app: App, deps: { db: Db; config: Confi
         summary: 'Accept an invitation: set your password and be signed in (the session cookie is set)',
         params: InvitationParams,
         body: AcceptInvitationBody,
-        response: { 200: AcceptInvitationResult, 410: refusal(GONE), 429: LockedOutRefusal },
+        response: {
+          200: AcceptInvitationResult,
+          403: refusal('OIDC_REQUIRED: invitations are accepted through the identity provider only'),
+          410: refusal(GONE),
+          429: LockedOutRefusal,
+        },
       },
       attachValidation: true,
       config: { access: { scope: 'public' } },
     },
     async (request, reply) => {
+      refusePasswordAcceptance(config.oidc);
       const accepted = acceptInvitation(db, {
         token: request.params.token,
         password: request.body?.password,

@@ -4,6 +4,7 @@ import type { Db } from '../../db/client.ts';
 import { type App, scopeOf } from '../../routing.ts';
 import { LockedOutRefusal } from '../account/schemas.ts';
 import { signIn, signOut, withRetryAfter } from '../account/sign-in.ts';
+import { refusePasswordSignIn } from '../oidc/service.ts';
 import { getTenantDashboard } from './dashboard.ts';
 import { DashboardView } from './dashboard-schema.ts';
 import { SessionView, SignInBody, SignInResult, TenantParams } from './schemas.ts';
@@ -32,6 +33,9 @@ export function registerTenancyRoutes(app: App, deps: { db: Db; config: Config }
               'The email or password is wrong, or the user is inactive (`unauthenticated`); the password is ' +
               'right and a second factor is needed (`second_factor_required`); the code is wrong or used',
           }),
+          403: Type.Unsafe<never>({
+            description: 'OIDC_REQUIRED: password sign-in is off for everyone but the first-run owner',
+          }),
           429: LockedOutRefusal,
         },
       },
@@ -39,6 +43,7 @@ export function registerTenancyRoutes(app: App, deps: { db: Db; config: Config }
       config: { access: { scope: 'public' } },
     },
     async (request, reply) => {
+      await refusePasswordSignIn(db, config.oidc, request.body.email);
       const context = {
         clientAddress: request.ip,
         userAgent: request.headers['user-agent'] ?? null,
