@@ -13,6 +13,7 @@ import { createSupportDesk } from './desks/index.ts';
 import { registerAccountRoutes } from './features/account/routes.ts';
 import { registerAuditRoutes } from './features/audit/routes.ts';
 import { registerFindingRoutes } from './features/findings/routes.ts';
+import { registerImportRoutes } from './features/imports/routes.ts';
 import { registerOidc } from './features/oidc/routes.ts';
 import { registerRunRoutes } from './features/operation-runs/routes.ts';
 import { registerPeopleRoutes } from './features/people/routes.ts';
@@ -21,6 +22,7 @@ import { registerSetupRoutes } from './features/setup/routes.ts';
 import { registerSupportRequestRoutes } from './features/support-requests/routes.ts';
 import { registerMemberRoutes } from './features/tenancy/members.ts';
 import { registerTenancyRoutes } from './features/tenancy/routes.ts';
+import { registerWorkspaceFindingRoutes } from './features/workspace-findings/routes.ts';
 import { registerWorkspaceTenantRoutes } from './features/workspace-tenants/routes.ts';
 import { registerAccessPipeline } from './http/access.ts';
 import { findActor } from './http/auth.ts';
@@ -136,8 +138,14 @@ export async function buildApp({ config, database, logStream, onRoute }: AppDeps
         { name: 'tenancy', description: "A tenant's members" },
         { name: 'operation runs', description: 'Operation runs of a tenant or a workspace' },
         { name: 'findings', description: 'Findings, their responsibility and their risk exceptions' },
+        { name: 'imports', description: 'Maester, ScubaGear and tenantpilot.results.v1 result files' },
         { name: 'support requests', description: 'Support requests and their handoff to the external desk' },
         { name: 'workspace tenants', description: "A workspace's overview and its tenants" },
+        {
+          name: 'workspace findings',
+          description:
+            "Across a workspace's tenants: the findings overview, findings list, approval queue and search",
+        },
         { name: 'people', description: "A workspace's people: invitations, workspace roles, tenant roles" },
         { name: 'invitations', description: 'The set-password page of an invitation link (public)' },
         { name: 'audit', description: "A workspace's audit log, as pages or a CSV export" },
@@ -202,8 +210,10 @@ export async function buildApp({ config, database, logStream, onRoute }: AppDeps
   registerSecondFactorRoutes(app, { config });
   registerRunRoutes(app);
   registerFindingRoutes(app);
+  registerImportRoutes(app);
   registerMemberRoutes(app);
   registerWorkspaceTenantRoutes(app);
+  registerWorkspaceFindingRoutes(app);
   registerPeopleRoutes(app, { db, config, mailer: createMailer(config.smtp) });
   const desk = config.desk ? createSupportDesk(config.desk) : null;
   registerSupportRequestRoutes(app, { config, desk });
