@@ -3,10 +3,13 @@ import { PageQuery } from '../../core/pagination.ts';
 import { nulCharacterFields } from '../../core/text-rules.ts';
 import { type App, recordIdOf, scopeOf } from '../../routing.ts';
 import { TenantParams } from '../tenancy/schemas.ts';
+import { bulkBodyRules, bulkCapabilities, bulkChangeFindings } from './bulk.ts';
 import { decideException, requestException } from './exceptions.ts';
 import { updateResponsibility } from './responsibility.ts';
 import type { Decision } from './rules.ts';
 import {
+  BulkChangeBody,
+  BulkChangeResult,
   DecisionBody,
   DecisionResult,
   ExceptionParams,
@@ -97,6 +100,26 @@ export function registerFindingRoutes(app: App): void {
       config: { access: { scope: 'finding', capability: 'findings.assign' } },
     },
     async (request) => updateResponsibility(scopeOf(request, 'finding'), request.body),
+  );
+
+  app.post(
+    '/admin/t/:tenant/findings/actions/bulk',
+    {
+      schema: {
+        operationId: 'bulkChangeFindings',
+        tags,
+        summary:
+          'Set owner, assignee and/or workflow status of up to 1,000 findings by id, or of every finding a filter matches (at most 10,000)',
+        params: TenantParams,
+        body: BulkChangeBody,
+        response: { 200: BulkChangeResult },
+      },
+      config: {
+        access: { scope: 'tenant', capability: bulkCapabilities },
+        bodyRules: bulkBodyRules,
+      },
+    },
+    async (request) => bulkChangeFindings(scopeOf(request, 'tenant'), request.body),
   );
 
   app.post(

@@ -106,16 +106,25 @@ const PersonFilter = Type.String({
   description: 'A user id, `me` or `none`',
 });
 
+/** The list's filters and sort: the list's query, a bulk change's `filter`, the CSV export and part B's workspace list. */
+export const FindingListFilters = Type.Object({
+  sort: Type.Optional(FindingSort),
+  responsibility_state: Type.Optional(ResponsibilityState),
+  accountability_gap: Type.Optional(Type.Enum(['true', 'false'])),
+  owner: Type.Optional(PersonFilter),
+  assignee: Type.Optional(PersonFilter),
+  severity: Type.Optional(Severity),
+  workflow_status: Type.Optional(WorkflowStatusFilter),
+});
+export type FindingListFilters = Static<typeof FindingListFilters>;
+
 export const FindingListQuery = Type.Intersect([
   PageQuery,
+  FindingListFilters,
   Type.Object({
-    sort: Type.Optional(FindingSort),
-    responsibility_state: Type.Optional(ResponsibilityState),
-    accountability_gap: Type.Optional(Type.Enum(['true', 'false'])),
-    owner: Type.Optional(PersonFilter),
-    assignee: Type.Optional(PersonFilter),
-    severity: Type.Optional(Severity),
-    workflow_status: Type.Optional(WorkflowStatusFilter),
+    format: Type.Optional(
+      Type.Enum(['json', 'csv'], { description: '`csv` streams every matching finding' }),
+    ),
   }),
 ]);
 export type FindingListQuery = Static<typeof FindingListQuery>;
@@ -185,6 +194,44 @@ export const StatusChange = Type.Object(
 export type StatusChange = Static<typeof StatusChange>;
 export const StatusChangeResult = Type.Object({ previous_status: WorkflowStatus, finding: FindingItem });
 export type StatusChangeResult = Static<typeof StatusChangeResult>;
+
+export const BULK_IDS_MAX = 1000;
+export const BULK_FILTER_MAX = 10_000;
+
+export const BulkChangeBody = Type.Object(
+  {
+    finding_ids: Type.Optional(
+      Type.Array(Type.Integer({ minimum: 1, maximum: 2_147_483_647 }), {
+        minItems: 1,
+        maxItems: BULK_IDS_MAX,
+      }),
+    ),
+    filter: Type.Optional(Type.Object(FindingListFilters.properties, { additionalProperties: false })),
+    change: Type.Object(
+      {
+        owner_user_id: Type.Optional(Nullable(UserId)),
+        assignee_user_id: Type.Optional(Nullable(UserId)),
+        workflow_status: Type.Optional(WorkflowStatus),
+        note: Type.Optional(Type.String({ maxLength: NOTE_MAX })),
+      },
+      { additionalProperties: false },
+    ),
+  },
+  { additionalProperties: false },
+);
+export type BulkChangeBody = Static<typeof BulkChangeBody>;
+
+export const BulkOutcome = Type.Enum(['changed', 'unchanged', 'refused']);
+export type BulkOutcome = Static<typeof BulkOutcome>;
+export const BulkChangeResult = Type.Object({
+  results: Type.Array(
+    Type.Object({ finding_id: Type.Integer(), outcome: BulkOutcome, reason: Nullable(Type.String()) }),
+  ),
+  changed: Type.Integer({ minimum: 0 }),
+  unchanged: Type.Integer({ minimum: 0 }),
+  refused: Type.Integer({ minimum: 0 }),
+});
+export type BulkChangeResult = Static<typeof BulkChangeResult>;
 
 export const HistoryEvent = Type.Object({
   id: Type.Integer(),

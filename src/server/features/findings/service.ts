@@ -17,6 +17,7 @@ import {
   FINDING_DETAIL_ROUTE,
   FINDING_DETAIL_SURFACE,
   FINDING_LIST_SURFACE,
+  type FindingListFilters,
   type FindingListQuery,
   type FindingSort,
 } from './schemas.ts';
@@ -84,10 +85,37 @@ export function readFindingListQuery(query: FindingListQuery, actor: Actor) {
   };
 }
 
-export async function listFindings(scope: TenantScope, query: FindingListQuery) {
-  const { sort, limit, after, filter, gap } = readFindingListQuery(query, scope.actor);
-  const now = new Date();
+/** A list query resolved once: the filter by its meaning, the sort, one `now` and the gap owners when a filter needs them. */
+export interface ResolvedListQuery {
+  filter: FindingFilter;
+  sort: FindingSort;
+  now: Date;
+  gapOwnerIds: number[];
+}
+
+/** The list's filters (query string, a bulk change's `filter`, the CSV export) for one tenant. */
+export async function resolveListQuery(
+  scope: TenantScope,
+  query: FindingListFilters,
+): Promise<ResolvedListQuery> {
+  const gap = query.accountability_gap === undefined ? undefined : query.accountability_gap === 'true';
+  const filter: FindingFilter = {
+    responsibilityState: query.responsibility_state,
+    accountabilityGap: gap,
+    owner: person('owner', query.owner, scope.actor),
+    assignee: person('assignee', query.assignee, scope.actor),
+    severity: query.severity,
+    // docs/rules.md "Finding lifecycle": the list shows open findings unless a status filter says otherwise.
+    workflowStatus: query.workflow_status ?? 'open',
+  };
   const gapOwnerIds = gap === undefined ? [] : await listGapOwnerIds(scope.db, scope.tenant.id);
+  return { filter, sort: query.sort ?? 'newest', now: new Date(), gapOwnerIds };
+}
+
+export async function listFindings(scope: TenantScope, query: FindingListQuery) {
+  const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+  const { filter, sort, now, gapOwnerIds } = await resolveListQuery(scope, query);
+  const after = decodeSortKey(query.cursor, sort);
   const page = tenantFindingsPage({
     tenantId: scope.tenant.id,
     filter,
