@@ -7,6 +7,7 @@ export const deskProviders = [
   'freshdesk',
   'jira_service_management',
   'halopsa',
+  'connectwise_psa',
 ] as const;
 export type DeskProvider = (typeof deskProviders)[number];
 

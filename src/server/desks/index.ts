@@ -3,6 +3,7 @@
  * configuration (no I/O), so it is cheap to call at start-up or per request.
  */
 import type { DeskConfig, DeskProvider } from '../config.ts';
+import { createConnectWiseDesk } from './connectwise.ts';
 import type { SupportDesk } from './desk.ts';
 import { createFreshdeskDesk } from './freshdesk.ts';
 import { createHaloPsaDesk } from './halopsa.ts';
@@ -25,6 +26,7 @@ const adapters: Record<DeskProvider, (config: DeskConfig) => SupportDesk> = {
   freshdesk: createFreshdeskDesk,
   jira_service_management: createJiraServiceManagementDesk,
   halopsa: createHaloPsaDesk,
+  connectwise_psa: createConnectWiseDesk,
 };
 
 export function createSupportDesk(config: DeskConfig): SupportDesk {

@@ -21,6 +21,15 @@ export function deadlineOf(config: DeskConfig): Deadline {
   };
 }
 
+/** A share of what is left of a deadline: a read before the ticket call never takes the whole budget. */
+export function shareOf(deadline: Deadline, share: number): Deadline {
+  const end = performance.now() + deadline.remaining() * share;
+  return {
+    remaining: () => Math.max(0, Math.floor(end - performance.now())),
+    expired: () => performance.now() >= end,
+  };
+}
+
 /**
  * What a call says when the budget ran out in a step before its own request (a token, a priority
  * read): for a create nothing was sent, so nothing can have been created.

@@ -33,6 +33,16 @@ const credentialsOf: Record<
     required: ['SUPPORT_DESK_AUTH_URL', 'SUPPORT_DESK_CLIENT_ID', 'SUPPORT_DESK_CLIENT_SECRET'],
     optional: ['SUPPORT_DESK_HALO_TENANT'],
   },
+  connectwise_psa: {
+    required: [
+      'SUPPORT_DESK_COMPANY_ID',
+      'SUPPORT_DESK_PUBLIC_KEY',
+      'SUPPORT_DESK_PRIVATE_KEY',
+      'SUPPORT_DESK_CLIENT_ID',
+      'SUPPORT_DESK_BOARD_ID',
+    ],
+    optional: [],
+  },
 };
 
 const settingOf: Record<DeskCredentialVariable, (desk: DeskConfig) => string | null> = {
