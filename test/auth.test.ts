@@ -95,6 +95,15 @@ describe('sign-in', () => {
       [{ email: email }, 'password'],
       [{ email: 42, password: 'x' }, 'email'],
       [{ email, password: 'x', remember: true }, 'remember'],
+      // docs/rules.md "Second factor": the code fields of the second step.
+      [{ email, password: 'x', totp_code: 123456 }, 'totp_code'],
+      [{ email, password: 'x', totp_code: 'abcdef' }, 'totp_code'],
+      [{ email, password: 'x', totp_code: '1'.repeat(17) }, 'totp_code'],
+      [{ email, password: 'x', totp_code: null }, 'totp_code'],
+      [{ email, password: 'x', recovery_code: 42 }, 'recovery_code'],
+      [{ email, password: 'x', recovery_code: '' }, 'recovery_code'],
+      [{ email, password: 'x', recovery_code: 'a'.repeat(65) }, 'recovery_code'],
+      [{ email, password: 'x', totp_code: '123456', recovery_code: 'aaaaa-bbbbb' }, 'recovery_code'],
     ] as const) {
       const response = await signInWith(body, { 'x-forwarded-for': '10.0.0.5' });
       assert.equal(response.statusCode, 422, JSON.stringify(body));
