@@ -8,6 +8,7 @@ export const deskProviders = [
   'jira_service_management',
   'halopsa',
   'connectwise_psa',
+  'autotask',
 ] as const;
 export type DeskProvider = (typeof deskProviders)[number];
 

@@ -243,27 +243,28 @@ export function describeDeskFaults(suite: FaultSuite) {
       assert.equal(fake.requests.length, before);
     });
 
+    // Every call of a check gets the fault: a check proves exactly the calls a create passes through first.
     test('check: each failure kind is named', async () => {
-      respond(answer.json(401, suite.errorBody(401, 'Couldn’t authenticate you')));
+      fake.respondWith(answer.json(401, suite.errorBody(401, 'Couldn’t authenticate you')));
       const rejected = await desk.check();
       // A webhook has no credentials to check by a read: an unsigned GET answered 401 still proves the URL.
       if (suite.provider !== 'webhook') {
         assert.equal(rejected.ok, false);
         assert.match((rejected as { summary: string }).summary, /credentials/);
       }
-      respond(answer.json(403, suite.errorBody(403, 'You do not have permission')));
+      fake.respondWith(answer.json(403, suite.errorBody(403, 'You do not have permission')));
       const forbidden = await desk.check();
       if (suite.provider !== 'webhook') {
         const { summary } = forbidden as { summary: string };
         assert.match(summary, /lacks permission to read what the check reads \(HTTP 403\)/);
         assert.doesNotMatch(summary, /credentials/, 'a 403 is a permission, not wrong credentials');
       }
-      respond(answer.json(404, suite.errorBody(404, 'Not found')));
+      fake.respondWith(answer.json(404, suite.errorBody(404, 'Not found')));
       assert.match(((await desk.check()) as { summary: string }).summary, /404 Not Found/);
-      respond(answer.hang());
+      fake.respondWith(answer.hang());
       const hung = await fastDesk.check();
       assert.match((hung as { summary: string }).summary, /did not answer within 0\.3 s/);
-      respond(answer.redirect('https://login.example.net/sso'));
+      fake.respondWith(answer.redirect('https://login.example.net/sso'));
       assert.match(((await desk.check()) as { summary: string }).summary, /redirect to login\.example\.net/);
       const refused = createSupportDesk(deskConfig(suite.provider, await refusedUrl()));
       assert.match(((await refused.check()) as { summary: string }).summary, /connection refused/);

@@ -3,6 +3,7 @@
  * configuration (no I/O), so it is cheap to call at start-up or per request.
  */
 import type { DeskConfig, DeskProvider } from '../config.ts';
+import { createAutotaskDesk } from './autotask.ts';
 import { createConnectWiseDesk } from './connectwise.ts';
 import type { SupportDesk } from './desk.ts';
 import { createFreshdeskDesk } from './freshdesk.ts';
@@ -27,6 +28,7 @@ const adapters: Record<DeskProvider, (config: DeskConfig) => SupportDesk> = {
   jira_service_management: createJiraServiceManagementDesk,
   halopsa: createHaloPsaDesk,
   connectwise_psa: createConnectWiseDesk,
+  autotask: createAutotaskDesk,
 };
 
 export function createSupportDesk(config: DeskConfig): SupportDesk {

@@ -14,7 +14,7 @@ export const deskCheck: Command = {
     const desk = config().desk;
     if (!desk) {
       process.stderr.write(
-        'tenantpilot: no support desk is configured: set SUPPORT_DESK_PROVIDER (webhook, zendesk, freshdesk, jira_service_management, or halopsa) and SUPPORT_DESK_URL.\n',
+        'tenantpilot: no support desk is configured: set SUPPORT_DESK_PROVIDER (webhook, zendesk, freshdesk, jira_service_management, halopsa, connectwise_psa or autotask) and SUPPORT_DESK_URL.\n',
       );
       return 1;
     }

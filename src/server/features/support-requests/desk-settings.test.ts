@@ -260,7 +260,7 @@ describe("check: the CLI's desk check, audited", () => {
     assert.deepEqual(response.json(), {
       ok: false,
       summary:
-        'No support desk is configured: set SUPPORT_DESK_PROVIDER (webhook, zendesk, freshdesk, jira_service_management, or halopsa) and SUPPORT_DESK_URL.',
+        'No support desk is configured: set SUPPORT_DESK_PROVIDER (webhook, zendesk, freshdesk, jira_service_management, halopsa, connectwise_psa or autotask) and SUPPORT_DESK_URL.',
     });
     assert.equal(fake.requests.length, before);
     assert.equal((await lastCheck())?.subjectId, 'none');

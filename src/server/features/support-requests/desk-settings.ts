@@ -43,6 +43,15 @@ const credentialsOf: Record<
     ],
     optional: [],
   },
+  autotask: {
+    required: [
+      'SUPPORT_DESK_API_INTEGRATION_CODE',
+      'SUPPORT_DESK_USERNAME',
+      'SUPPORT_DESK_SECRET',
+      'SUPPORT_DESK_QUEUE_ID',
+    ],
+    optional: [],
+  },
 };
 
 const settingOf: Record<DeskCredentialVariable, (desk: DeskConfig) => string | null> = {
@@ -119,7 +128,7 @@ export async function getDeskSettings(scope: ActorScope, deps: DeskDeps): Promis
 }
 
 const NO_DESK =
-  'No support desk is configured: set SUPPORT_DESK_PROVIDER (webhook, zendesk, freshdesk, jira_service_management, or halopsa) and SUPPORT_DESK_URL.';
+  'No support desk is configured: set SUPPORT_DESK_PROVIDER (webhook, zendesk, freshdesk, jira_service_management, halopsa, connectwise_psa or autotask) and SUPPORT_DESK_URL.';
 
 /**
  * `tenantpilot desk check` for the page: one read-only call within the desk's budget (the adapters never
