@@ -30,6 +30,7 @@ export const person = (sub: string, email: string, extra: Partial<ProviderPerson
 export async function startOidcWorld(
   people: ProviderPerson[],
   env: Record<string, string> = {},
+  options: { logStream?: NodeJS.WritableStream } = {},
 ): Promise<OidcWorld> {
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
@@ -38,7 +39,7 @@ export async function startOidcWorld(
     people,
     publicUrl: baseUrl,
   });
-  const t = await startTestApp(provider.env(env));
+  const t = await startTestApp(provider.env(env), options);
   await t.app.listen({ port, host: '127.0.0.1' });
   return {
     provider,

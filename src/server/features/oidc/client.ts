@@ -68,6 +68,9 @@ export function createOidcClient(settings: OidcConfig): OidcClient {
         )
         .then((found) => {
           found.timeout = TIMEOUT_SECONDS;
+          // The ID token's signature is checked against the issuer's published keys, not only TLS to its
+          // token endpoint (which OpenID Connect allows a client to rely on instead).
+          oidc.enableNonRepudiationChecks(found);
           return found;
         });
       discovered = { at: Date.now(), configuration };
