@@ -1,4 +1,4 @@
-import { Table, VisuallyHidden } from '@mantine/core';
+import { Group, Table, UnstyledButton, VisuallyHidden } from '@mantine/core';
 import type { ReactNode } from 'react';
 
 export interface Column<Row> {
@@ -9,6 +9,17 @@ export interface Column<Row> {
   align?: 'left' | 'right';
   /** Keep the cell on one line (badges, timestamps); the table scrolls sideways instead. */
   nowrap?: boolean;
+  /** The header is a button that sorts by this column (DataTable's `sort` says how it is sorted now). */
+  sortable?: boolean;
+}
+
+export type SortDirection = 'asc' | 'desc';
+
+/** How the rows are sorted, and what a click on a sortable header asks for. */
+export interface TableSort {
+  key: string;
+  direction: SortDirection;
+  onSort: (key: string) => void;
 }
 
 interface DataTableProps<Row> {
@@ -18,10 +29,40 @@ interface DataTableProps<Row> {
   /** Read by screen readers to name the table. */
   caption: string;
   minWidth?: number;
+  sort?: TableSort;
 }
 
+const arrows: Record<SortDirection, string> = { asc: '▲', desc: '▼' };
+
+/** A sortable header: a button naming its order for screen readers (the th carries aria-sort). */
+function SortHeader<Row>({ column, sort }: { column: Column<Row>; sort: TableSort }) {
+  const active = sort.key === column.key;
+  return (
+    <UnstyledButton onClick={() => sort.onSort(column.key)} fw={700} fz="sm">
+      <Group gap={4} wrap="nowrap" component="span">
+        {column.header}
+        <span aria-hidden="true" style={{ opacity: active ? 1 : 0.3 }}>
+          {active ? arrows[sort.direction] : '↕'}
+        </span>
+      </Group>
+    </UnstyledButton>
+  );
+}
+
+const ariaSort = (column: { key: string }, sort: TableSort | undefined) => {
+  if (!sort || sort.key !== column.key) return undefined;
+  return sort.direction === 'asc' ? 'ascending' : 'descending';
+};
+
 /** The one way to render a table: column definitions in, a scrollable, labelled table out. */
-export function DataTable<Row>({ columns, rows, rowKey, caption, minWidth = 640 }: DataTableProps<Row>) {
+export function DataTable<Row>({
+  columns,
+  rows,
+  rowKey,
+  caption,
+  minWidth = 640,
+  sort,
+}: DataTableProps<Row>) {
   return (
     // Focusable, so keyboard users can scroll a table wider than the screen (axe's scrollable-region-
     // focusable, when no cell has a link or button). Positioned, so visually hidden text in a cell (absolute)
@@ -46,8 +87,9 @@ export function DataTable<Row>({ columns, rows, rowKey, caption, minWidth = 640 
                 w={column.width}
                 ta={column.align}
                 style={column.nowrap ? { whiteSpace: 'nowrap' } : undefined}
+                aria-sort={column.sortable ? (ariaSort(column, sort) ?? 'none') : undefined}
               >
-                {column.header}
+                {column.sortable && sort ? <SortHeader column={column} sort={sort} /> : column.header}
               </Table.Th>
             ))}
           </Table.Tr>
