@@ -53,7 +53,8 @@ export type RecordKind =
   | 'my_session'
   | 'workspace_token'
   | 'member'
-  | 'member_tenant';
+  | 'member_tenant'
+  | 'support_request';
 
 declare module 'fastify' {
   interface FastifyContextConfig {

@@ -15,6 +15,7 @@ import { exceptionIsOfFinding, findingIsInTenant } from '../features/findings/qu
 import { findRunPlacement } from '../features/operation-runs/queries.ts';
 import { isWorkspaceMember } from '../features/people/queries.ts';
 import { hasSecondFactor } from '../features/second-factor/queries.ts';
+import { supportRequestIsOfTenant } from '../features/support-requests/queries.ts';
 import { findTenantEntitlement, findWorkspaceMembership } from '../features/tenancy/access-queries.ts';
 import { findUserSession } from '../features/tenancy/sessions.ts';
 import { findWorkspaceTenantId } from '../features/workspace-tenants/queries.ts';
@@ -222,6 +223,15 @@ const records: Record<
         (await isWorkspaceMember(db, workspace.id, id)) &&
         (await findWorkspaceTenantId(db, workspace.id, tenant)) !== undefined;
       return found ? id : undefined;
+    },
+  },
+  // A support request of the path's tenant (`:id`): one of another tenant is not there.
+  support_request: {
+    param: 'id',
+    async find(scope, raw) {
+      const id = parseId(raw);
+      const { db, tenant } = scope as ScopeOfKind['tenant'];
+      return id !== null && (await supportRequestIsOfTenant(db, tenant.id, id)) ? id : undefined;
     },
   },
 };

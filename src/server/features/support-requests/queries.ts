@@ -1,9 +1,10 @@
-import { and, eq, isNull, type SQL, sql } from 'drizzle-orm';
+import { and, eq, isNull, or, type SQL, sql } from 'drizzle-orm';
 import { type Db, queryRows } from '../../db/client.ts';
 import { newestFirst } from '../../db/order.ts';
 import { operationRuns, type RunOutcome, type RunStatus } from '../operation-runs/tables.ts';
 import { users } from '../tenancy/tables.ts';
 import type { HandoffFields } from './rules.ts';
+import type { HandoffOutcome, Severity } from './schemas.ts';
 import { supportRequests } from './tables.ts';
 
 /** A request's own columns: what a read selects from its table, and what its writes return. */
@@ -108,9 +109,41 @@ export async function findSupportRequestRow(db: Db, tenantId: number, id: number
   return row;
 }
 
-/** Newest first, keyset on id (support_requests_tenant_idx). */
-export function listSupportRequestRows(db: Db, tenantId: number, beforeId: number | null, limit: number) {
-  const conditions: SQL[] = [eq(supportRequests.tenantId, tenantId)];
+/** docs/rules.md "Support requests": the list's filters. `run` names one run of the tenant. */
+export interface SupportRequestFilter {
+  outcome?: HandoffOutcome;
+  context?: 'tenant' | 'operation_run';
+  run?: number;
+  severity?: Severity;
+}
+
+/**
+ * An outcome as it reads back: a request still without one past its deadline was interrupted, and is
+ * filtered as failed (rules.ts readBackHandoff).
+ */
+function outcomeIs(outcome: HandoffOutcome, now: Date): SQL | undefined {
+  const stored = eq(supportRequests.handoffOutcome, outcome);
+  if (outcome !== 'external_handoff_failed') return stored;
+  return or(
+    stored,
+    and(isNull(supportRequests.handoffOutcome), sql`${supportRequests.handoffDeadlineAt} <= ${now}`),
+  );
+}
+
+/** Newest first, keyset on id (support_requests_tenant_idx, or a context's or run's own index). */
+export function listSupportRequestRows(
+  db: Db,
+  tenantId: number,
+  filter: SupportRequestFilter,
+  beforeId: number | null,
+  limit: number,
+  now: Date,
+) {
+  const conditions: (SQL | undefined)[] = [eq(supportRequests.tenantId, tenantId)];
+  if (filter.run !== undefined) conditions.push(eq(supportRequests.operationRunId, filter.run));
+  if (filter.context !== undefined) conditions.push(eq(supportRequests.primaryContextType, filter.context));
+  if (filter.severity !== undefined) conditions.push(eq(supportRequests.severity, filter.severity));
+  if (filter.outcome !== undefined) conditions.push(outcomeIs(filter.outcome, now));
   if (beforeId !== null) conditions.push(sql`${supportRequests.id} < ${beforeId}`);
   return selectRequests(db)
     .where(and(...conditions))
@@ -147,4 +180,14 @@ export async function findTenantRun(db: Db, tenantId: number, runId: number) {
     .where(and(eq(operationRuns.id, runId), eq(operationRuns.tenantId, tenantId)))
     .limit(1);
   return row;
+}
+
+/** Whether the request belongs to the tenant: the access pipeline's record lookup (`record: 'support_request'`). */
+export async function supportRequestIsOfTenant(db: Db, tenantId: number, id: number): Promise<boolean> {
+  const [row] = await db
+    .select({ id: supportRequests.id })
+    .from(supportRequests)
+    .where(and(eq(supportRequests.id, id), eq(supportRequests.tenantId, tenantId)))
+    .limit(1);
+  return row !== undefined;
 }

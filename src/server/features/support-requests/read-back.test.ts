@@ -104,6 +104,8 @@ describe('GET /admin/t/{tenant}/support-requests/{id}', () => {
     assert.equal(response.statusCode, 200);
     const detail = response.json();
     assert.deepEqual(Object.keys(detail).sort(), [
+      'attempts',
+      'available_actions',
       'contact_email',
       'contact_name',
       'external_ticket_reference',

@@ -1,13 +1,13 @@
 import type { FastifyRequest } from 'fastify';
 import type { Config } from '../../config.ts';
 import { notFound } from '../../core/errors.ts';
-import { parseId } from '../../core/ids.ts';
 import type { RunScope, TenantScope } from '../../core/scopes.ts';
 import type { SupportDesk } from '../../desks/desk.ts';
 import { type App, scopeOf } from '../../routing.ts';
 import { RunParams } from '../operation-runs/schemas.ts';
 import { TenantParams } from '../tenancy/schemas.ts';
 import { registerDeskSettingsRoutes } from './desk-settings-routes.ts';
+import { registerFollowThroughRoutes } from './follow-through-routes.ts';
 import { submissionRuleFields } from './rules.ts';
 import {
   LatestSummaryOrNull,
@@ -16,12 +16,9 @@ import {
   SupportRequestHandoffSubmission,
   SupportRequestListQuery,
   SupportRequestPage,
-  SupportRequestParams,
-  SupportRequestView,
 } from './schemas.ts';
 import {
   getLatestSupportRequest,
-  getSupportRequest,
   type HandoffDeps,
   listSupportRequests,
   type SupportContext,
@@ -135,22 +132,6 @@ export function registerSupportRequestRoutes(app: App, deps: SupportRequestRoute
   );
 
   app.get(
-    '/admin/t/:tenant/support-requests/:id',
-    {
-      schema: {
-        operationId: 'getSupportRequest',
-        tags,
-        summary: 'One support request',
-        params: SupportRequestParams,
-        response: { 200: SupportRequestView },
-      },
-      config: { access: { scope: 'tenant', capability: 'tenant.view' } },
-    },
-    async (request) =>
-      getSupportRequest(tenantContext(scopeOf(request, 'tenant')), parseId(request.params.id)),
-  );
-
-  app.get(
     '/admin/operations/:run/support-requests/latest',
     {
       schema: {
@@ -186,5 +167,6 @@ export function registerSupportRequestRoutes(app: App, deps: SupportRequestRoute
     },
   );
 
+  registerFollowThroughRoutes(app, handoffDeps);
   registerDeskSettingsRoutes(app, { config, desk });
 }

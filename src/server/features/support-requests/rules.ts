@@ -12,6 +12,10 @@ export type { HandoffMode, HandoffOutcome } from './schemas.ts';
 export const WRITE_BACK_GRACE_MS = 2000;
 
 export const NO_DESK_SUMMARY = 'No external support desk is configured for this installation';
+/** docs/rules.md "Support requests": a PSA files every ticket under a customer; there is never a default one. */
+export const NO_DESK_CUSTOMER_SUMMARY =
+  'Handoff refused: no desk customer mapped for this tenant. A workspace owner sets it on the tenant ' +
+  '(Administration → Tenants → Edit → Desk customer); nothing was sent to the desk';
 export const ADAPTER_FAILED_SUMMARY =
   'The desk handoff failed unexpectedly inside TenantPilot; no ticket was confirmed';
 
@@ -158,3 +162,44 @@ export function summaryFlags(outcome: HandoffOutcome | null) {
     has_failure: outcome === 'external_handoff_failed',
   };
 }
+
+/** docs/rules.md "Support requests", follow-through: the link body's own rules (NUL, blank, http(s) only). */
+export function linkRuleFields(body: unknown): Record<string, string> {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return {};
+  const input = body as Record<string, unknown>;
+  const fields = nulCharacterFields(input, LINK_ONLY_FIELDS);
+  if (isBlank(input.external_ticket_reference)) fields.external_ticket_reference ??= 'must not be blank';
+  const url = input.external_ticket_url;
+  if (typeof url === 'string' && !isHttpUrl(url)) {
+    fields.external_ticket_url ??= 'must be an absolute http:// or https:// URL';
+  }
+  return fields;
+}
+
+/** A request that has no ticket yet can be linked to one: internal only, or a handoff that failed. */
+export function canLink(outcome: HandoffOutcome | null): boolean {
+  return outcome === 'internal_only' || outcome === 'external_handoff_failed';
+}
+
+/** Only a failed "create a ticket" is handed off again; a request that has a ticket never is. */
+export function canHandOffAgain(mode: HandoffMode, outcome: HandoffOutcome | null): boolean {
+  return mode === 'create_external_ticket' && outcome === 'external_handoff_failed';
+}
+
+/** Why a follow-through is refused in the request's current state (409), or null when it may go ahead. */
+export function followThroughConflict(
+  action: 'link' | 'hand_off_again',
+  mode: HandoffMode,
+  outcome: HandoffOutcome | null,
+): string | null {
+  if (outcome === null) return 'The desk handoff of this request is still in flight; wait for its answer';
+  if (action === 'link') {
+    return canLink(outcome) ? null : 'This request already has an external ticket';
+  }
+  if (mode !== 'create_external_ticket') {
+    return 'Only a request filed to create a desk ticket can be handed off again; link a ticket instead';
+  }
+  return canHandOffAgain(mode, outcome) ? null : 'This request already has an external ticket';
+}
+
+export const IN_FLIGHT_CONFLICT = 'A hand-off of this request is already in flight; wait for its answer';

@@ -4,7 +4,14 @@ import { nextCursorSchema, PageQuery } from '../../core/pagination.ts';
 import { Nullable } from '../../core/schema-parts.ts';
 import { UserRef } from '../findings/schemas.ts';
 import { RunOutcome, RunStatus } from '../operation-runs/schemas.ts';
-import { contextTypes, handoffModes, handoffOutcomes, supportSeverities } from './tables.ts';
+import {
+  attemptKinds,
+  attemptOutcomes,
+  contextTypes,
+  handoffModes,
+  handoffOutcomes,
+  supportSeverities,
+} from './tables.ts';
 
 /** docs/rules.md "Precise rules" text limits, in characters (code points). */
 export const limits = {
@@ -127,7 +134,18 @@ export const SupportRequestPage = Type.Object({
 });
 export type SupportRequestPage = Static<typeof SupportRequestPage>;
 
-export const SupportRequestListQuery = PageQuery;
+/** docs/rules.md "Support requests": the list filters by outcome, context (the tenant, or one given run) and severity. */
+export const SupportRequestListQuery = Type.Intersect([
+  PageQuery,
+  Type.Object({
+    outcome: Type.Optional(HandoffOutcome),
+    context: Type.Optional(ContextType),
+    run: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 2_147_483_647, description: 'Only the requests about this run' }),
+    ),
+    severity: Type.Optional(Severity),
+  }),
+]);
 export type SupportRequestListQuery = Static<typeof SupportRequestListQuery>;
 
 export const SupportDeskView = Type.Object({
@@ -142,3 +160,53 @@ export const SupportRequestParams = Type.Object({
   id: Type.String({ description: 'The support request id' }),
 });
 export type SupportRequestParams = Static<typeof SupportRequestParams>;
+
+export const AttemptKind = Type.Enum(attemptKinds);
+export type AttemptKind = Static<typeof AttemptKind>;
+export const AttemptOutcome = Type.Enum(attemptOutcomes);
+export type AttemptOutcome = Static<typeof AttemptOutcome>;
+
+/** One handoff attempt as it reads back: `outcome` null while in flight; an interrupted one reads as failed. */
+export const SupportRequestAttempt = Type.Object({
+  attempt_id: Type.Integer(),
+  kind: AttemptKind,
+  started_at: Type.String({ format: 'date-time' }),
+  finished_at: Nullable(Type.String({ format: 'date-time' })),
+  outcome: Nullable(AttemptOutcome),
+  external_ticket_reference: Nullable(Type.String()),
+  external_ticket_url: Nullable(Type.String()),
+  summary: Nullable(Type.String()),
+  actor: UserRef,
+});
+export type SupportRequestAttempt = Static<typeof SupportRequestAttempt>;
+
+/** One request with its follow-through: every attempt, oldest first, and what the actor may do next. */
+export const SupportRequestDetail = Type.Object({
+  ...SupportRequestView.properties,
+  attempts: Type.Array(SupportRequestAttempt),
+  available_actions: Type.Object({
+    link: Type.Boolean({ description: 'Link a ticket: no ticket yet, nothing in flight, and allowed' }),
+    hand_off_again: Type.Boolean({
+      description: 'Hand off again: a failed create, nothing in flight, allowed',
+    }),
+  }),
+});
+export type SupportRequestDetail = Static<typeof SupportRequestDetail>;
+
+/** Link a ticket made outside TenantPilot to a request that has none (section 7's rules for the fields). */
+export const LinkTicketBody = Type.Object(
+  {
+    external_ticket_reference: Type.String({ minLength: 1, maxLength: limits.external_ticket_reference }),
+    external_ticket_url: Type.Optional(
+      Nullable(
+        Type.String({
+          maxLength: limits.external_ticket_url,
+          format: 'uri',
+          description: 'Absolute http(s) URL of the ticket',
+        }),
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type LinkTicketBody = Static<typeof LinkTicketBody>;

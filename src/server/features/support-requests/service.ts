@@ -1,9 +1,11 @@
-import { notFound } from '../../core/errors.ts';
+import { invalidFields, notFound } from '../../core/errors.ts';
 import { DEFAULT_PAGE_SIZE, decodeCursor, encodeCursor, toPage } from '../../core/pagination.ts';
 import type { Actor, TenantRef, WorkspaceRef } from '../../core/scopes.ts';
 import type { Db } from '../../db/client.ts';
-import type { SupportDesk, TicketRequest, TicketResult } from '../../desks/desk.ts';
+import type { TicketRequest, TicketResult } from '../../desks/desk.ts';
 import { actedIn, recordAuditEvent } from '../audit/record.ts';
+import { type AttemptEnd, findDeskCustomerId, finishAttempt, insertAttempt } from './attempt-queries.ts';
+import { type AttemptResult, attemptHandoff, type HandoffDeps } from './handoff-call.ts';
 import {
   findLatestRow,
   findSupportRequestRow,
@@ -19,15 +21,13 @@ import {
   storeHandoffOutcome,
 } from './queries.ts';
 import {
-  ADAPTER_FAILED_SUMMARY,
   formatReference,
   type HandoffFields,
   handoffDeadline,
   handoffFieldsOf,
   initialOutcome,
-  NO_DESK_SUMMARY,
 } from './rules.ts';
-import type { SupportRequestHandoffSubmission } from './schemas.ts';
+import type { SupportRequestHandoffSubmission, SupportRequestListQuery } from './schemas.ts';
 import { toLatestSummary, toSupportRequestView } from './views.ts';
 
 /** Who acts, on which tenant, and (for the run context) which run of it. Resolved by access first. */
@@ -40,22 +40,12 @@ export interface SupportContext {
   runId: number | null;
 }
 
-export interface HandoffDeps {
-  desk: SupportDesk | null;
-  budgetMs: number;
-  /** Credentials of the configured desk: scrubbed from anything stored, whatever an adapter says. */
-  secrets: readonly (string | null)[];
-  /** Absolute URL of a request's page in TenantPilot, placed in the desk ticket. */
-  linkTo(tenantExternalId: string, id: number): string;
-}
-
-// The adapter enforces the budget itself; this is only a backstop so one faulty adapter cannot hold a request.
-const BACKSTOP_MS = 1000;
+export type { HandoffDeps } from './handoff-call.ts';
 
 const primaryContextOf = (ctx: SupportContext): PrimaryContext =>
   ctx.runId === null ? { type: 'tenant' } : { type: 'operation_run', runId: ctx.runId };
 
-const auditSubject = (ctx: SupportContext, id: number) => ({
+export const auditSubject = (ctx: SupportContext, id: number) => ({
   ...actedIn(ctx),
   subjectType: 'support_request',
   subjectId: id,
@@ -79,7 +69,7 @@ export async function submitSupportRequest(
     run,
   };
   const submittedAt = new Date();
-  const submitted = await commitSubmission(ctx, input, submittedAt, deps.budgetMs);
+  const { stored: submitted, attemptId } = await commitSubmission(ctx, input, submittedAt, deps.budgetMs);
   let row: SupportRequestRow | undefined = joinRequestRow(submitted, joins);
 
   if (input.handoff_mode === 'create_external_ticket') {
@@ -98,11 +88,12 @@ export async function submitSupportRequest(
       submittedBy: { id: ctx.actor.userId, displayName: ctx.actor.displayName },
       submittedAt,
       link: deps.linkTo(ctx.tenant.externalId, submitted.id),
-      // The tenant's desk_customer_id is read in by the desk-customer change of the service (issue 11).
-      deskCustomerId: null,
+      // docs/rules.md "Support requests": the tenant's desk customer, never a default one.
+      deskCustomerId: await findDeskCustomerId(ctx.db, ctx.tenant.id),
     };
-    const fields = handoffFieldsOf(await handOff(deps, ticket), deps.secrets);
-    const handedOff = await commitHandoffOutcome(ctx, submitted.id, fields);
+    const result = await attemptHandoff(deps, ticket, { search: false });
+    const fields = handoffFieldsOf(toTicketResult(result), deps.secrets);
+    const handedOff = await commitHandoffOutcome(ctx, submitted.id, attemptId, fields);
     // Not stored when the request no longer waited for it: then it answers with what is stored instead.
     row = handedOff
       ? joinRequestRow(handedOff, joins)
@@ -132,7 +123,7 @@ async function commitSubmission(
   input: SupportRequestHandoffSubmission,
   submittedAt: Date,
   budgetMs: number,
-): Promise<StoredSupportRequest> {
+): Promise<{ stored: StoredSupportRequest; attemptId: number | null }> {
   return ctx.db.transaction(async (tx) => {
     const id = await nextSupportRequestId(tx);
     const reference = formatReference(id, submittedAt);
@@ -159,21 +150,62 @@ async function commitSubmission(
       externalTicketUrl: linking ? (input.external_ticket_url ?? null) : null,
     };
     const stored = await insertSupportRequest(tx, values);
+    // The submit's desk call is the request's first attempt, listed with any later ones.
+    const attemptId =
+      creating && values.handoffDeadlineAt
+        ? await insertAttempt(tx, {
+            supportRequestId: id,
+            tenantId: ctx.tenant.id,
+            kind: 'create',
+            actorUserId: ctx.actor.userId,
+            startedAt: submittedAt,
+            deadlineAt: values.handoffDeadlineAt,
+          })
+        : null;
     const { reproductionNotes, ...audited } = values;
     await recordAuditEvent(tx, {
       ...auditSubject(ctx, id),
       action: 'support_request.submitted',
       after: { ...audited, hasReproductionNotes: reproductionNotes !== null },
     });
-    return stored;
+    return { stored, attemptId };
   });
 }
 
+/** The desk's answer in the words of a ticket result; `found` never comes from a submit (it does not search). */
+export function toTicketResult(result: AttemptResult): TicketResult {
+  return result.kind === 'failed'
+    ? result
+    : { kind: 'created', reference: result.reference, url: result.url };
+}
+
+/**
+ * How an attempt ends, from what is stored for it (a failure's summary already scrubbed of secrets);
+ * `found`: the desk already held the ticket an earlier attempt made.
+ */
+export function attemptEndOf(fields: HandoffFields, found = false): AttemptEnd {
+  const created = fields.handoffOutcome === 'external_ticket_created';
+  return {
+    outcome: created ? (found ? 'found' : 'created') : 'failed',
+    externalTicketReference: fields.externalTicketReference,
+    externalTicketUrl: fields.externalTicketUrl,
+    summary: created ? null : fields.failureSummary,
+  };
+}
+
 /** The request as stored with the desk's answer, or undefined when it no longer waited for one. */
-async function commitHandoffOutcome(ctx: SupportContext, id: number, fields: HandoffFields) {
+async function commitHandoffOutcome(
+  ctx: SupportContext,
+  id: number,
+  attemptId: number | null,
+  fields: HandoffFields,
+) {
   return ctx.db.transaction(async (tx) => {
     const stored = await storeHandoffOutcome(tx, ctx.tenant.id, id, fields);
     if (!stored) return undefined;
+    if (attemptId !== null) {
+      await finishAttempt(tx, attemptId, attemptEndOf(fields), new Date());
+    }
     await recordAuditEvent(tx, {
       ...auditSubject(ctx, id),
       action:
@@ -192,43 +224,16 @@ async function commitHandoffOutcome(ctx: SupportContext, id: number, fields: Han
   });
 }
 
-/** The one outbound call. No desk, a throwing adapter or one that overruns its budget all become a failure. */
-async function handOff(deps: HandoffDeps, ticket: TicketRequest): Promise<TicketResult> {
-  const { desk, budgetMs } = deps;
-  if (!desk) return { kind: 'failed', summary: NO_DESK_SUMMARY };
-  let timer: NodeJS.Timeout | undefined;
-  const backstop = new Promise<TicketResult>((resolve) => {
-    timer = setTimeout(
-      () =>
-        resolve({
-          kind: 'failed',
-          summary: `Not confirmed within ${budgetMs / 1000} s — the desk may still have created it; search it for ${ticket.internalReference}`,
-        }),
-      budgetMs + BACKSTOP_MS,
-    );
-  });
-  const call = desk
-    .createTicket(ticket)
-    .catch((): TicketResult => ({ kind: 'failed', summary: ADAPTER_FAILED_SUMMARY }));
-  try {
-    return await Promise.race([call, backstop]);
-  } finally {
-    clearTimeout(timer);
+/** docs/rules.md "Support requests": the tenant's requests, newest first, filtered by outcome, context and severity. */
+export async function listSupportRequests(ctx: SupportContext, query: SupportRequestListQuery) {
+  const { limit = DEFAULT_PAGE_SIZE, cursor, ...filter } = query;
+  if (filter.run !== undefined && filter.context === 'tenant') {
+    throw invalidFields({ run: 'names a run: it goes with context operation_run or without context' });
   }
-}
-
-export async function getSupportRequest(ctx: SupportContext, idParam: number | null) {
-  const row = idParam === null ? undefined : await findSupportRequestRow(ctx.db, ctx.tenant.id, idParam);
-  if (!row) throw notFound();
-  return toSupportRequestView(row, new Date());
-}
-
-export async function listSupportRequests(ctx: SupportContext, query: { limit?: number; cursor?: string }) {
-  const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-  const after = decodeCursor(query.cursor, { id: 'number' });
-  const rows = await listSupportRequestRows(ctx.db, ctx.tenant.id, after?.id ?? null, limit + 1);
-  const page = toPage(rows, limit, (last) => encodeCursor({ id: last.id }));
+  const after = decodeCursor(cursor, { id: 'number' });
   const now = new Date();
+  const rows = await listSupportRequestRows(ctx.db, ctx.tenant.id, filter, after?.id ?? null, limit + 1, now);
+  const page = toPage(rows, limit, (last) => encodeCursor({ id: last.id }));
   return { items: page.items.map((row) => toSupportRequestView(row, now)), next_cursor: page.next_cursor };
 }
 

@@ -1,6 +1,12 @@
+import type { AttemptRow } from './attempt-queries.ts';
 import type { SupportRequestRow } from './queries.ts';
-import { readBackHandoff, summaryFlags } from './rules.ts';
-import type { LatestSupportRequestHandoffSummary, SupportRequestView } from './schemas.ts';
+import { canHandOffAgain, canLink, interruptedSummary, readBackHandoff, summaryFlags } from './rules.ts';
+import type {
+  LatestSupportRequestHandoffSummary,
+  SupportRequestAttempt,
+  SupportRequestDetail,
+  SupportRequestView,
+} from './schemas.ts';
 
 /** The run id for a run-context request, the tenant id for a tenant-context one (docs/rules.md "Precise rules"). */
 function primaryContextId(row: SupportRequestRow): number {
@@ -51,5 +57,45 @@ export function toLatestSummary(row: SupportRequestRow, now: Date): LatestSuppor
     ...summaryFlags(view.handoff_outcome),
     summary: view.summary,
     severity: view.severity,
+  };
+}
+
+/** An attempt as it reads back at `now`: one still open past its deadline was interrupted and reads as failed. */
+export function toAttemptView(row: AttemptRow, reference: string, now: Date): SupportRequestAttempt {
+  const interrupted = row.finishedAt === null && row.deadlineAt !== null && row.deadlineAt <= now;
+  return {
+    attempt_id: row.id,
+    kind: row.kind,
+    started_at: row.startedAt.toISOString(),
+    finished_at: row.finishedAt?.toISOString() ?? null,
+    outcome: interrupted ? 'failed' : row.outcome,
+    external_ticket_reference: row.externalTicketReference,
+    external_ticket_url: row.externalTicketUrl,
+    summary: interrupted ? interruptedSummary(reference) : row.summary,
+    actor: { id: row.actorId, display_name: row.actorName },
+  };
+}
+
+/**
+ * The request with every attempt and what may be done next (docs/rules.md "Support requests", follow-through):
+ * nothing while an attempt is in flight, or for an actor without support_requests.create, or on an
+ * archived tenant.
+ */
+export function toSupportRequestDetail(
+  row: SupportRequestRow,
+  attempts: AttemptRow[],
+  mayAct: boolean,
+  now: Date,
+): SupportRequestDetail {
+  const view = toSupportRequestView(row, now);
+  const attemptViews = attempts.map((attempt) => toAttemptView(attempt, row.internalReference, now));
+  const idle = mayAct && attemptViews.every((attempt) => attempt.outcome !== null);
+  return {
+    ...view,
+    attempts: attemptViews,
+    available_actions: {
+      link: idle && canLink(view.handoff_outcome),
+      hand_off_again: idle && canHandOffAgain(view.handoff_mode, view.handoff_outcome),
+    },
   };
 }

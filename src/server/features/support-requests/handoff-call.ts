@@ -1,0 +1,79 @@
+import type { SupportDesk, TicketRequest, TicketResult } from '../../desks/desk.ts';
+import { ADAPTER_FAILED_SUMMARY, NO_DESK_CUSTOMER_SUMMARY, NO_DESK_SUMMARY } from './rules.ts';
+
+export interface HandoffDeps {
+  desk: SupportDesk | null;
+  budgetMs: number;
+  /** Credentials of the configured desk: scrubbed from anything stored, whatever an adapter says. */
+  secrets: readonly (string | null)[];
+  /** Absolute URL of a request's page in TenantPilot, placed in the desk ticket. */
+  linkTo(tenantExternalId: string, id: number): string;
+}
+
+/** A desk's answer to one attempt: `found` when a search turned up the ticket an earlier attempt made. */
+export type AttemptResult =
+  | { kind: 'created' | 'found'; reference: string; url: string | null }
+  | { kind: 'failed'; summary: string };
+
+// The adapter enforces the budget itself; this is only a backstop so one faulty adapter cannot hold a request.
+const BACKSTOP_MS = 1000;
+
+const notConfirmed = (budgetMs: number, reference: string) =>
+  `Not confirmed within ${budgetMs / 1000} s — the desk may still have created it; search it for ${reference}`;
+
+/**
+ * The outbound part of one attempt, never throwing. No desk, or a PSA asked to file for a tenant without
+ * a desk customer (docs/rules.md "Support requests"), fails without any call. With `search`, a desk that
+ * can be searched by the SR reference is asked first for the ticket an earlier attempt may have made;
+ * only when it answers that there is none is a ticket created, once. A search that fails creates
+ * nothing: a second ticket is worse than a second try.
+ */
+export async function attemptHandoff(
+  deps: HandoffDeps,
+  ticket: TicketRequest,
+  options: { search: boolean },
+): Promise<AttemptResult> {
+  const { desk, budgetMs } = deps;
+  if (!desk) return { kind: 'failed', summary: NO_DESK_SUMMARY };
+  if (desk.requiresCustomer && ticket.deskCustomerId === null) {
+    return { kind: 'failed', summary: NO_DESK_CUSTOMER_SUMMARY };
+  }
+  const reference = ticket.internalReference;
+  let timer: NodeJS.Timeout | undefined;
+  const backstop = new Promise<AttemptResult>((resolve) => {
+    timer = setTimeout(
+      () => resolve({ kind: 'failed', summary: notConfirmed(budgetMs, reference) }),
+      budgetMs + BACKSTOP_MS,
+    );
+  });
+  const call = callDesk(desk, ticket, options.search).catch(
+    (): AttemptResult => ({ kind: 'failed', summary: ADAPTER_FAILED_SUMMARY }),
+  );
+  try {
+    return await Promise.race([call, backstop]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function callDesk(desk: SupportDesk, ticket: TicketRequest, search: boolean): Promise<AttemptResult> {
+  if (search && desk.findTicket) {
+    const found = await desk.findTicket(ticket.internalReference);
+    if (found.kind === 'found') return found;
+    if (found.kind === 'failed') {
+      return {
+        kind: 'failed',
+        summary:
+          `Could not search ${desk.displayName} for ${ticket.internalReference} (${found.summary}); ` +
+          'nothing was created, so no second ticket can result. Hand off again later, or link the ticket',
+      };
+    }
+  }
+  return fromTicketResult(await desk.createTicket(ticket));
+}
+
+function fromTicketResult(result: TicketResult): AttemptResult {
+  return result.kind === 'created'
+    ? { kind: 'created', reference: result.reference, url: result.url }
+    : { kind: 'failed', summary: result.summary };
+}
