@@ -102,9 +102,6 @@ export const supportRequestAttempts = pgTable(
     oneOf('support_request_attempts_kind_check', t.kind, attemptKinds),
     oneOf('support_request_attempts_outcome_check', t.outcome, attemptOutcomes),
     // An attempt has an outcome exactly when it has finished.
-    check(
-      'support_request_attempts_finished_check',
-      sql`(${t.finishedAt} is null) = (${t.outcome} is null)`,
-    ),
+    check('support_request_attempts_finished_check', sql`(${t.finishedAt} is null) = (${t.outcome} is null)`),
   ],
 );
