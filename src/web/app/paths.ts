@@ -28,6 +28,14 @@ export const paths = {
     withQuery(`/admin/w/${encodeURIComponent(workspace)}/audit`, filters),
   workspaceTokens: (workspace: string) => `/admin/w/${encodeURIComponent(workspace)}/tokens`,
   workspaceSupportDesk: (workspace: string) => `/admin/w/${encodeURIComponent(workspace)}/support-desk`,
+  workspaceFindingsOverview: (workspace: string, filters?: Record<string, string | undefined>) =>
+    withQuery(`/admin/w/${encodeURIComponent(workspace)}/overview`, filters),
+  workspaceFindings: (workspace: string, filters?: Record<string, string | undefined>) =>
+    withQuery(`/admin/w/${encodeURIComponent(workspace)}/findings`, filters),
+  workspaceExceptions: (workspace: string, filters?: Record<string, string | undefined>) =>
+    withQuery(`/admin/w/${encodeURIComponent(workspace)}/exceptions`, filters),
+  workspaceSearch: (workspace: string, q?: string) =>
+    withQuery(`/admin/w/${encodeURIComponent(workspace)}/search`, { q }),
 } as const;
 
 function withQuery(base: string, filters?: Record<string, string | undefined>): string {
@@ -58,6 +66,10 @@ export const routePatterns = {
   workspaceAudit: '/admin/w/:workspace/audit',
   workspaceTokens: '/admin/w/:workspace/tokens',
   workspaceSupportDesk: '/admin/w/:workspace/support-desk',
+  workspaceFindingsOverview: '/admin/w/:workspace/overview',
+  workspaceFindings: '/admin/w/:workspace/findings',
+  workspaceExceptions: '/admin/w/:workspace/exceptions',
+  workspaceSearch: '/admin/w/:workspace/search',
 } as const;
 
 /** `next` is only honoured when it stays on this site: a path, not `//host` or `/\host`. */
