@@ -135,6 +135,8 @@ describe('the OpenAPI document', () => {
       .sort();
     assert.deepEqual(conflicts, [
       'approveFindingException',
+      'bulkChangeFindings',
+      'changeFindingStatus',
       'createWorkspaceTenant',
       'invitePerson',
       'reinvitePerson',

@@ -1,9 +1,11 @@
+import { Readable } from 'node:stream';
 import { Type } from 'typebox';
 import { PageQuery } from '../../core/pagination.ts';
 import { nulCharacterFields } from '../../core/text-rules.ts';
 import { type App, recordIdOf, scopeOf } from '../../routing.ts';
 import { TenantParams } from '../tenancy/schemas.ts';
 import { bulkBodyRules, bulkCapabilities, bulkChangeFindings } from './bulk.ts';
+import { exportFindingsCsv, findingsExportFileName } from './csv-export.ts';
 import { decideException, requestException } from './exceptions.ts';
 import { updateResponsibility } from './responsibility.ts';
 import type { Decision } from './rules.ts';
@@ -46,13 +48,36 @@ export function registerFindingRoutes(app: App): void {
         operationId: 'listFindings',
         tags,
         summary: "The tenant's findings with responsibility, filtered and sorted, keyset paginated",
+        description:
+          'Open findings unless `workflow_status` says otherwise. With `format=csv` every matching finding is ' +
+          'streamed as a `text/csv` attachment in the same sort (`limit` and `cursor` do not apply).',
         params: TenantParams,
         querystring: FindingListQuery,
-        response: { 200: FindingListSurface },
+        response: {
+          200: {
+            description: 'One page of findings, or with `format=csv` every matching finding as CSV',
+            content: {
+              'application/json': { schema: FindingListSurface },
+              'text/csv': { schema: Type.String({ description: 'A header row, then one row per finding' }) },
+            },
+          },
+        },
       },
       config: { access: { scope: 'tenant', capability: 'tenant.view' } },
     },
-    async (request) => listFindings(scopeOf(request, 'tenant'), request.query),
+    async (request, reply) => {
+      const scope = scopeOf(request, 'tenant');
+      if (request.query.format !== 'csv') return listFindings(scope, request.query);
+      const lines = await exportFindingsCsv(scope, request.query);
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header(
+          'content-disposition',
+          `attachment; filename="${findingsExportFileName(scope.tenant.externalId)}"`,
+        )
+        .header('cache-control', 'no-store')
+        .send(Readable.from(lines) as unknown as string); // piped as it comes; the types know serialized bodies only
+    },
   );
 
   app.get(

@@ -93,23 +93,14 @@ export interface ResolvedListQuery {
   gapOwnerIds: number[];
 }
 
-/** The list's filters (query string, a bulk change's `filter`, the CSV export) for one tenant. */
+/** The list's filters (query string, a bulk change's `filter`, the CSV export) for one tenant, with one `now`. */
 export async function resolveListQuery(
   scope: TenantScope,
   query: FindingListFilters,
 ): Promise<ResolvedListQuery> {
-  const gap = query.accountability_gap === undefined ? undefined : query.accountability_gap === 'true';
-  const filter: FindingFilter = {
-    responsibilityState: query.responsibility_state,
-    accountabilityGap: gap,
-    owner: person('owner', query.owner, scope.actor),
-    assignee: person('assignee', query.assignee, scope.actor),
-    severity: query.severity,
-    // docs/rules.md "Finding lifecycle": the list shows open findings unless a status filter says otherwise.
-    workflowStatus: query.workflow_status ?? 'open',
-  };
+  const { filter, sort, gap } = readFindingListQuery(query, scope.actor);
   const gapOwnerIds = gap === undefined ? [] : await listGapOwnerIds(scope.db, scope.tenant.id);
-  return { filter, sort: query.sort ?? 'newest', now: new Date(), gapOwnerIds };
+  return { filter, sort, now: new Date(), gapOwnerIds };
 }
 
 export async function listFindings(scope: TenantScope, query: FindingListQuery) {
