@@ -97,6 +97,25 @@ export function findingColumns(tenant: string): Column<FindingItem>[] {
   return [titleColumn(() => tenant), ...sharedColumns()];
 }
 
+/** A finding of a list across tenants (the workspace findings list): the tenant's columns, plus the tenant. */
+export function acrossTenantsColumns<
+  Row extends FindingItem & { tenant: { external_id: string; name: string } },
+>(): Column<Row>[] {
+  return [
+    titleColumn((item) => item.tenant.external_id),
+    {
+      key: 'tenant',
+      header: 'Tenant',
+      render: (item) => (
+        <Anchor component={Link} to={paths.tenantFindings(item.tenant.external_id)} size="sm">
+          {item.tenant.name}
+        </Anchor>
+      ),
+    },
+    ...sharedColumns<Row>(),
+  ];
+}
+
 /** My work: the same columns, plus the tenant and the signed-in user's roles on each finding. */
 export const myWorkColumns: Column<MyWorkItem>[] = [
   titleColumn((item) => item.tenant.external_id),
