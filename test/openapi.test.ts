@@ -138,6 +138,7 @@ describe('the OpenAPI document', () => {
       'bulkChangeFindings',
       'changeFindingStatus',
       'createWorkspaceTenant',
+      'importTenantResults',
       'invitePerson',
       'reinvitePerson',
       'rejectFindingException',
