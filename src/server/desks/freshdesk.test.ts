@@ -55,6 +55,7 @@ describe('freshdesk desk', () => {
     assert.equal(sent.headers['idempotency-key'], undefined);
     const body = lastBody<FreshdeskBody>(fake);
     assert.deepEqual(Object.keys(body).sort(), [
+      'company_id',
       'description',
       'email',
       'name',
@@ -66,6 +67,7 @@ describe('freshdesk desk', () => {
     ]);
     assert.equal(body.subject, '[SR-20261123-ABC123] Sync fails with <b>"quotes"</b> & emoji 🚀');
     assert.equal(body.email, 'dana@example.com');
+    assert.equal(body.company_id, 314, "the tenant's desk customer is the Freshdesk company");
     assert.equal(body.name, 'Dana Contact');
     assert.equal(body.priority, 3);
     assert.equal(body.status, 2);
@@ -176,6 +178,46 @@ describe('freshdesk desk', () => {
     const result = await createSupportDesk(deskConfig('freshdesk', fake.url, { email: null })).check();
     assert.equal(result.ok, true);
     assert.match((result as { detail: string }).detail, /without SUPPORT_DESK_EMAIL/);
+  });
+});
+
+describe('freshdesk desk: desk customer and finding a ticket', () => {
+  let fake: FakeDesk;
+  before(async () => {
+    fake = await startFakeDesk();
+  });
+  after(() => fake.close());
+
+  test('no desk customer: no company_id (never a default); one that is not a number: no call', async () => {
+    fake.respondWith(answer.json(201, createdTicket(43)));
+    const desk = createSupportDesk(deskConfig('freshdesk', fake.url));
+    await desk.createTicket(ticketRequest({ deskCustomerId: null }));
+    assert.equal('company_id' in lastBody<FreshdeskBody>(fake), false);
+    assert.equal(desk.requiresCustomer, false);
+    const before = fake.requests.length;
+    assert.match(
+      await expectFailure(desk, ticketRequest({ deskCustomerId: 'Contoso' })),
+      /company id \(a number\)/,
+    );
+    assert.equal(fake.requests.length, before);
+  });
+
+  test('findTicket: searches the SR reference tag; found, not found, failed', async () => {
+    const desk = createSupportDesk(deskConfig('freshdesk', fake.url));
+    fake.respondWith(answer.json(200, { results: [{ id: 77, subject: '[SR-1] x' }], total: 1 }));
+    assert.deepEqual(await desk.findTicket?.('SR-20261123-ABC123'), {
+      kind: 'found',
+      reference: '#77',
+      url: `${fake.url}/a/tickets/77`,
+    });
+    assert.equal(
+      decodeURIComponent(lastRequest(fake).path),
+      `/api/v2/search/tickets?query="tag:'SR-20261123-ABC123'"`,
+    );
+    fake.respondWith(answer.json(200, { results: [], total: 0 }));
+    assert.deepEqual(await desk.findTicket?.('SR-20261123-ABC123'), { kind: 'not_found' });
+    fake.respondWith(answer.json(500, { message: 'down' }));
+    assert.equal((await desk.findTicket?.('SR-20261123-ABC123'))?.kind, 'failed');
   });
 });
 

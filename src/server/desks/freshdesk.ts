@@ -5,7 +5,7 @@
  * `{url}/a/tickets/{id}`.
  */
 import type { DeskConfig } from '../config.ts';
-import type { DeskCheckResult, SupportDesk, TicketRequest, TicketResult } from './desk.ts';
+import type { DeskCheckResult, FindTicketResult, SupportDesk, TicketRequest, TicketResult } from './desk.ts';
 import {
   basicAuth,
   type DeskProfile,
@@ -15,6 +15,7 @@ import {
   unexpectedAnswer,
 } from './desk-request.ts';
 import { deskText, joinDeskTexts } from './failure-summary.ts';
+import { numericCustomer } from './psa.ts';
 import { ticketBodyHtml, ticketSubject } from './ticket-text.ts';
 
 export const freshdeskPriority = { low: 1, normal: 2, high: 3, blocking: 4 } as const;
@@ -52,6 +53,7 @@ const missingEmail =
 export function freshdeskTicket(request: TicketRequest, fallbackEmail: string | null) {
   const email = request.contact.email ?? fallbackEmail;
   const name = request.contact.email ? request.contact.name : null;
+  const company = numericCustomer(request.deskCustomerId);
   return {
     subject: ticketSubject(request),
     description: ticketBodyHtml(request),
@@ -61,12 +63,20 @@ export function freshdeskTicket(request: TicketRequest, fallbackEmail: string | 
     status: STATUS_OPEN,
     source: SOURCE_PORTAL,
     tags: ['tenantpilot', request.internalReference],
+    // The tenant's desk customer is its Freshdesk company; without one, the requester's own company.
+    ...(company === null ? {} : { company_id: company }),
   };
 }
 
 async function createTicket(config: DeskConfig, request: TicketRequest): Promise<TicketResult> {
   if (!config.apiToken) return { kind: 'failed', summary: missingToken };
   if (!request.contact.email && !config.email) return { kind: 'failed', summary: missingEmail };
+  if (request.deskCustomerId && numericCustomer(request.deskCustomerId) === null) {
+    return {
+      kind: 'failed',
+      summary: `Freshdesk files tickets under a company id (a number): the tenant's desk customer "${deskText(request.deskCustomerId)}" is not one.`,
+    };
+  }
   const reference = request.internalReference;
   const answer = await requestDesk(config, profile, {
     method: 'POST',
@@ -83,6 +93,27 @@ async function createTicket(config: DeskConfig, request: TicketRequest): Promise
     return { kind: 'failed', summary: unexpectedAnswer(config, profile, what, 'create', reference) };
   }
   return { kind: 'created', reference: `#${id}`, url: deskUrl(config.url as string, `/a/tickets/${id}`) };
+}
+
+/** `GET /api/v2/search/tickets?query="tag:'SR-…'"`: every ticket carries its SR reference as a tag. */
+async function findTicket(config: DeskConfig, reference: string): Promise<FindTicketResult> {
+  if (!config.apiToken) return { kind: 'failed', summary: missingToken };
+  const query = encodeURIComponent(`"tag:'${reference.replace(/['"\\]/g, '')}'"`);
+  const answer = await requestDesk(config, profile, {
+    method: 'GET',
+    path: `/api/v2/search/tickets?query=${query}`,
+    headers: { authorization: basicAuth(config.apiToken, 'X') },
+    operation: 'check',
+  });
+  if (!answer.ok) return { kind: 'failed', summary: answer.summary };
+  const results = field(answer.json, 'results');
+  if (!Array.isArray(results)) {
+    const what = `HTTP ${answer.status} without search results`;
+    return { kind: 'failed', summary: unexpectedAnswer(config, profile, what, 'check') };
+  }
+  const id = field(results[0], 'id');
+  if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 1) return { kind: 'not_found' };
+  return { kind: 'found', reference: `#${id}`, url: deskUrl(config.url as string, `/a/tickets/${id}`) };
 }
 
 /** GET /api/v2/agents/me: answers only for an agent's API key. */
@@ -115,6 +146,7 @@ export function createFreshdeskDesk(config: DeskConfig): SupportDesk {
     displayName: 'Freshdesk',
     requiresCustomer: false,
     createTicket: (request) => createTicket(config, request),
+    findTicket: (reference) => findTicket(config, reference),
     check: () => check(config),
   };
 }

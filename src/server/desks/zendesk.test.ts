@@ -5,6 +5,7 @@ import {
   deskConfig,
   expectFailure,
   lastBody,
+  lastRequest,
   PLANTED_SECRET,
   ticketRequest,
 } from '../../../test/helpers/desk-kit.ts';
@@ -62,6 +63,7 @@ describe('zendesk desk', () => {
     assert.deepEqual(Object.keys(ticket).sort(), [
       'comment',
       'external_id',
+      'organization_id',
       'priority',
       'requester',
       'subject',
@@ -69,6 +71,7 @@ describe('zendesk desk', () => {
     ]);
     assert.equal(ticket.subject, '[SR-20261123-ABC123] Sync fails with <b>"quotes"</b> & emoji 🚀');
     assert.equal(ticket.external_id, 'SR-20261123-ABC123');
+    assert.equal(ticket.organization_id, 314, "the tenant's desk customer is the Zendesk organization");
     assert.equal(ticket.priority, 'high');
     assert.deepEqual(ticket.tags, ['tenantpilot']);
     assert.deepEqual(ticket.requester, { name: 'Dana Contact', email: 'dana@example.com' });
@@ -186,6 +189,44 @@ describe('zendesk desk', () => {
       assert.match((result as { summary: string }).summary, /did not accept the credentials/);
     });
   }
+});
+
+describe('zendesk desk: desk customer and finding a ticket', () => {
+  let fake: FakeDesk;
+  before(async () => {
+    fake = await startFakeDesk();
+  });
+  after(() => fake.close());
+
+  test('no desk customer: no organization_id (never a default); one that is not a number: no call', async () => {
+    fake.respondWith(answer.json(201, createdTicket(3, fake.url)));
+    const desk = createSupportDesk(deskConfig('zendesk', fake.url));
+    await desk.createTicket(ticketRequest({ deskCustomerId: null }));
+    assert.equal('organization_id' in lastBody<{ ticket: object }>(fake).ticket, false);
+    assert.equal(desk.requiresCustomer, false);
+    const before = fake.requests.length;
+    const summary = await expectFailure(desk, ticketRequest({ deskCustomerId: 'Contoso' }));
+    assert.match(summary, /organization id \(a number\)/);
+    assert.equal(fake.requests.length, before);
+  });
+
+  test('findTicket: GET tickets by external_id; found, not found, failed', async () => {
+    const desk = createSupportDesk(deskConfig('zendesk', fake.url));
+    fake.respondWith(
+      answer.json(200, { tickets: [{ id: 35436, external_id: 'SR-20261123-ABC123' }], count: 1 }),
+    );
+    assert.deepEqual(await desk.findTicket?.('SR-20261123-ABC123'), {
+      kind: 'found',
+      reference: '#35436',
+      url: `${fake.url}/agent/tickets/35436`,
+    });
+    assert.equal(lastRequest(fake).path, '/api/v2/tickets.json?external_id=SR-20261123-ABC123');
+    fake.respondWith(answer.json(200, { tickets: [], count: 0 }));
+    assert.deepEqual(await desk.findTicket?.('SR-20261123-ABC123'), { kind: 'not_found' });
+    fake.respondWith(answer.json(401, { error: "Couldn't authenticate you" }));
+    const failed = await desk.findTicket?.('SR-20261123-ABC123');
+    assert.match((failed as { summary: string }).summary, /rejected the credentials/);
+  });
 });
 
 describeDeskFaults({

@@ -5,7 +5,7 @@
  * view `{url}/agent/tickets/{id}`.
  */
 import type { DeskConfig } from '../config.ts';
-import type { DeskCheckResult, SupportDesk, TicketRequest, TicketResult } from './desk.ts';
+import type { DeskCheckResult, FindTicketResult, SupportDesk, TicketRequest, TicketResult } from './desk.ts';
 import {
   basicAuth,
   type DeskProfile,
@@ -15,6 +15,7 @@ import {
   unexpectedAnswer,
 } from './desk-request.ts';
 import { deskText, joinDeskTexts } from './failure-summary.ts';
+import { numericCustomer } from './psa.ts';
 import { ticketBody, ticketSubject } from './ticket-text.ts';
 
 export const zendeskPriority = { low: 'low', normal: 'normal', high: 'high', blocking: 'urgent' } as const;
@@ -53,6 +54,7 @@ const missingCredentials =
 
 export function zendeskTicket(request: TicketRequest) {
   const { contact } = request;
+  const organization = numericCustomer(request.deskCustomerId);
   return {
     ticket: {
       subject: ticketSubject(request),
@@ -60,6 +62,8 @@ export function zendeskTicket(request: TicketRequest) {
       priority: zendeskPriority[request.severity],
       external_id: request.internalReference,
       tags: ['tenantpilot'],
+      // The tenant's desk customer is its Zendesk organization; without one, Zendesk's own default.
+      ...(organization === null ? {} : { organization_id: organization }),
       ...(contact.email ? { requester: { name: contact.name ?? contact.email, email: contact.email } } : {}),
     },
   };
@@ -68,6 +72,9 @@ export function zendeskTicket(request: TicketRequest) {
 async function createTicket(config: DeskConfig, request: TicketRequest): Promise<TicketResult> {
   const authorization = credentials(config);
   if (!authorization) return { kind: 'failed', summary: missingCredentials };
+  if (request.deskCustomerId && numericCustomer(request.deskCustomerId) === null) {
+    return { kind: 'failed', summary: notAnOrganization(request.deskCustomerId) };
+  }
   const reference = request.internalReference;
   const answer = await requestDesk(config, profile, {
     method: 'POST',
@@ -88,6 +95,33 @@ async function createTicket(config: DeskConfig, request: TicketRequest): Promise
     reference: `#${id}`,
     url: deskUrl(config.url as string, `/agent/tickets/${id}`),
   };
+}
+
+const notAnOrganization = (value: string) =>
+  `Zendesk files tickets under an organization id (a number): the tenant's desk customer "${deskText(value)}" is not one.`;
+
+/** `GET /api/v2/tickets.json?external_id=`: the SR reference is the ticket's external_id. */
+async function findTicket(config: DeskConfig, reference: string): Promise<FindTicketResult> {
+  const authorization = credentials(config);
+  if (!authorization) return { kind: 'failed', summary: missingCredentials };
+  const answer = await requestDesk(config, profile, {
+    method: 'GET',
+    path: `/api/v2/tickets.json?external_id=${encodeURIComponent(reference)}`,
+    headers: { authorization },
+    operation: 'check',
+  });
+  if (!answer.ok) return { kind: 'failed', summary: answer.summary };
+  const tickets = field(answer.json, 'tickets');
+  if (!Array.isArray(tickets)) {
+    const what = `HTTP ${answer.status} without a ticket list`;
+    return { kind: 'failed', summary: unexpectedAnswer(config, profile, what, 'check') };
+  }
+  const id = field(
+    tickets.find((ticket) => field(ticket, 'external_id') === reference),
+    'id',
+  );
+  if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 1) return { kind: 'not_found' };
+  return { kind: 'found', reference: `#${id}`, url: deskUrl(config.url as string, `/agent/tickets/${id}`) };
 }
 
 /** GET /api/v2/users/me.json: Zendesk answers an unauthenticated call 200 with an anonymous end user. */
@@ -129,6 +163,7 @@ export function createZendeskDesk(config: DeskConfig): SupportDesk {
     displayName: 'Zendesk',
     requiresCustomer: false,
     createTicket: (request) => createTicket(config, request),
+    findTicket: (reference) => findTicket(config, reference),
     check: () => check(config),
   };
 }
