@@ -1,5 +1,5 @@
 import { and, eq, inArray, lt, sql } from 'drizzle-orm';
-import type { Db } from '../../db/client.ts';
+import { type Db, queryRows } from '../../db/client.ts';
 import { newestFirst } from '../../db/order.ts';
 import { auditEvents } from '../audit/tables.ts';
 import { users } from '../tenancy/tables.ts';
@@ -82,4 +82,43 @@ export async function exceptionIsOfFinding(db: Db, findingId: number, exceptionI
     .where(and(eq(findingExceptions.id, exceptionId), eq(findingExceptions.findingId, findingId)))
     .limit(1);
   return row !== undefined;
+}
+
+/**
+ * Everyone who owns (or is assigned) a finding of the tenant, whatever the finding's status and whether or not
+ * they are still an active member: the list's owner and assignee filters offer them by name. A loose index scan
+ * (findings_tenant_owner_idx / findings_tenant_assignee_idx): one probe per distinct person.
+ */
+export async function listFindingPeople(db: Db, tenantId: number, role: 'owner' | 'assignee') {
+  const column = sql.raw(role === 'owner' ? 'owner_user_id' : 'assignee_user_id');
+  const rows = await queryRows<{ id: number; display_name: string; active_member: boolean }>(
+    db,
+    sql`with recursive people(id) as (
+        (select ${column} from findings where tenant_id = ${tenantId} and ${column} is not null
+          order by ${column} limit 1)
+        union all
+        select (select f.${column} from findings f where f.tenant_id = ${tenantId} and f.${column} > people.id
+          order by f.${column} limit 1)
+        from people where people.id is not null
+      )
+      select u.id, u.display_name, exists (
+        select 1 from tenant_memberships m where m.tenant_id = ${tenantId} and m.user_id = u.id and u.active
+      ) as active_member
+      from people join users u on u.id = people.id
+      order by lower(u.display_name), u.id`,
+  );
+  return rows.map((row) => ({
+    id: Number(row.id),
+    display_name: row.display_name,
+    active_member: row.active_member === true || String(row.active_member) === 'true',
+  }));
+}
+
+/** Display names of any users, members or not, active or not: the history names everyone it mentions. */
+export async function listUserNames(db: Db, ids: readonly number[]) {
+  if (ids.length === 0) return [];
+  return db
+    .select({ id: users.id, display_name: users.displayName })
+    .from(users)
+    .where(inArray(users.id, [...ids]));
 }

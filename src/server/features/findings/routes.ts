@@ -21,6 +21,7 @@ import {
   FindingListQuery,
   FindingListSurface,
   FindingParams,
+  FindingPeople,
   HistoryPage,
   MyWorkPage,
   MyWorkQuery,
@@ -29,7 +30,7 @@ import {
   StatusChange,
   StatusChangeResult,
 } from './schemas.ts';
-import { getFinding, getFindingHistory, listFindings, listMyWork } from './service.ts';
+import { getFinding, getFindingHistory, listFindingPeopleOf, listFindings, listMyWork } from './service.ts';
 import { changeWorkflowStatus } from './status.ts';
 
 const tags = ['findings'];
@@ -78,6 +79,22 @@ export function registerFindingRoutes(app: App): void {
         .header('cache-control', 'no-store')
         .send(Readable.from(lines) as unknown as string); // piped as it comes; the types know serialized bodies only
     },
+  );
+
+  app.get(
+    '/admin/t/:tenant/findings/people',
+    {
+      schema: {
+        operationId: 'listFindingPeople',
+        tags,
+        summary:
+          'Everyone who owns or is assigned a finding of the tenant (former members too), for the filters',
+        params: TenantParams,
+        response: { 200: FindingPeople },
+      },
+      config: { access: { scope: 'tenant', capability: 'tenant.view' } },
+    },
+    async (request) => listFindingPeopleOf(scopeOf(request, 'tenant')),
   );
 
   app.get(

@@ -242,7 +242,25 @@ export const HistoryEvent = Type.Object({
   at: DateTime,
 });
 export type HistoryEvent = Static<typeof HistoryEvent>;
-export const HistoryPage = Type.Object({ items: Type.Array(HistoryEvent), next_cursor: nextCursorSchema });
+export const HistoryPage = Type.Object({
+  items: Type.Array(HistoryEvent),
+  next_cursor: nextCursorSchema,
+  /** Everyone the page's events name by id (owners, assignees, exception owners), former members too. */
+  people: Type.Array(UserRef),
+});
+
+export const FindingPerson = Type.Object({
+  id: Type.Integer(),
+  display_name: Type.String(),
+  /** False for a former member or an inactive user, who may still own findings. */
+  active_member: Type.Boolean(),
+});
+export type FindingPerson = Static<typeof FindingPerson>;
+export const FindingPeople = Type.Object({
+  owners: Type.Array(FindingPerson),
+  assignees: Type.Array(FindingPerson),
+});
+export type FindingPeople = Static<typeof FindingPeople>;
 export type HistoryPage = Static<typeof HistoryPage>;
 
 export const MyWorkQuery = Type.Intersect([PageQuery, Type.Object({ role: Type.Optional(MyWorkRole) })]);

@@ -11,7 +11,7 @@ import {
   type SortKey,
   tenantFindingsPage,
 } from './list-queries.ts';
-import { listFindingHistoryRows } from './queries.ts';
+import { listFindingHistoryRows, listFindingPeople, listUserNames } from './queries.ts';
 import {
   FINDING_COLLECTION_ROUTE,
   FINDING_DETAIL_ROUTE,
@@ -143,6 +143,32 @@ export async function getFinding(scope: FindingScope) {
   };
 }
 
+const PERSON_FIELDS = ['owner_user_id', 'assignee_user_id'] as const;
+
+/** The user ids events name in their before/after (owner, assignee, an exception's owner). */
+function namedUserIds(events: { before: unknown; after: unknown }[]): number[] {
+  const ids = new Set<number>();
+  for (const event of events) {
+    for (const state of [event.before, event.after]) {
+      if (typeof state !== 'object' || state === null) continue;
+      for (const field of PERSON_FIELDS) {
+        const value = (state as Record<string, unknown>)[field];
+        if (typeof value === 'number') ids.add(value);
+      }
+    }
+  }
+  return [...ids];
+}
+
+/** Everyone the owner and assignee filters offer: whoever holds a finding of the tenant, former members too. */
+export async function listFindingPeopleOf(scope: TenantScope) {
+  const [owners, assignees] = await Promise.all([
+    listFindingPeople(scope.db, scope.tenant.id, 'owner'),
+    listFindingPeople(scope.db, scope.tenant.id, 'assignee'),
+  ]);
+  return { owners, assignees };
+}
+
 /** The finding's audit events, newest first (audit_events_subject_idx), keyset on id. */
 export async function getFindingHistory(scope: FindingScope, query: { limit?: number; cursor?: string }) {
   const limit = query.limit ?? DEFAULT_PAGE_SIZE;
@@ -150,6 +176,7 @@ export async function getFindingHistory(scope: FindingScope, query: { limit?: nu
   const rows = await listFindingHistoryRows(scope.db, scope.findingId, after?.id ?? null, limit + 1);
   const page = toPage(rows, limit, (last) => encodeCursor({ id: Number(last.id) }));
   return {
+    people: await listUserNames(scope.db, namedUserIds(page.items)),
     items: page.items.map((row) => ({
       id: Number(row.id),
       action: row.action,
