@@ -130,6 +130,9 @@ const oddBodies: [string, Record<string, string>, string | Buffer | undefined][]
   ],
 ];
 
+/** Routes whose JSON body is a file read as a stream, after access. */
+const streamedBodies = new Set(['/admin/t/:tenant/imports', '/admin/w/:workspace/imports']);
+
 describe('hostile bodies', () => {
   for (const route of routes.filter((r) => r.method === 'POST')) {
     const isPublic = !route.url.startsWith('/admin');
@@ -147,6 +150,16 @@ describe('hostile bodies', () => {
             payload,
           });
           assertStandard(response, `${actor} ${name}`);
+          // An import's JSON file is read as a stream after access (docs/rules.md "Imports"): malformed JSON
+          // is that file's 422 and up to 50 MB is taken; anything but JSON is still 415.
+          if (streamedBodies.has(route.url) && headers === json) {
+            const expected = actor === 'anonymous' ? 401 : actor === 'outsider' ? 404 : [403, 422];
+            assert.ok(
+              [expected].flat().includes(response.statusCode),
+              `${actor} ${name}: ${response.statusCode}`,
+            );
+            continue;
+          }
           // Sign-in attempts are rate limited: a 429 there is an answer too.
           if (response.statusCode !== 429) assert.equal(response.statusCode, status, `${actor} ${name}`);
         }
