@@ -12,11 +12,13 @@ import {
 } from '../../../test/helpers/desk-kit.ts';
 import {
   answer,
+  type DeskBehaviour,
   type FakeDesk,
   type RecordedRequest,
   startFakeDesk,
 } from '../../../test/helpers/fake-desk.ts';
 import { createSupportDesk } from './index.ts';
+import { jiraRequestTypeFields } from './jira-service-management.ts';
 
 /** The 201 of POST /rest/servicedeskapi/request (abridged from the Service Management REST reference). */
 function createdRequest(url: string, links: Record<string, string> = {}) {
@@ -40,6 +42,44 @@ function createdRequest(url: string, links: Record<string, string> = {}) {
   };
 }
 
+/** GET …/requesttype/25/field (abridged): summary and description, and the Organizations field. */
+const requestTypeFields = (extra: unknown[] = []) => ({
+  requestTypeFields: [
+    {
+      fieldId: 'summary',
+      name: 'What do you need?',
+      required: true,
+      jiraSchema: { type: 'string', system: 'summary' },
+    },
+    {
+      fieldId: 'description',
+      name: 'Why do you need this?',
+      required: false,
+      jiraSchema: { type: 'string', system: 'description' },
+    },
+    {
+      fieldId: 'customfield_10002',
+      name: 'Organizations',
+      required: false,
+      jiraSchema: {
+        type: 'array',
+        items: 'sd-customerorganization',
+        custom: 'com.atlassian.servicedesk:sd-customer-organizations',
+        customId: 10002,
+      },
+    },
+    ...extra,
+  ],
+  canRaiseOnBehalfOf: true,
+  canAddRequestParticipants: true,
+});
+
+/** Answers the request type's fields as JSM does, every other call with `behaviour`. */
+const jsm =
+  (behaviour: DeskBehaviour, fields = requestTypeFields()) =>
+  (req: RecordedRequest) =>
+    req.path.endsWith('/field') ? answer.json(200, fields) : behaviour;
+
 type JiraBody = {
   serviceDeskId: string;
   requestTypeId: string;
@@ -54,7 +94,7 @@ describe('jira service management desk', () => {
   after(() => fake.close());
 
   test('POST /rest/servicedeskapi/request: Basic {email}:{token}, ids, summary and description', async () => {
-    fake.respondWith(answer.json(201, createdRequest(fake.url)));
+    fake.respondWith(jsm(answer.json(201, createdRequest(fake.url))));
     const result = await createSupportDesk(deskConfig('jira_service_management', fake.url)).createTicket(
       ticketRequest({ severity: 'blocking' }),
     );
@@ -69,7 +109,16 @@ describe('jira service management desk', () => {
     assert.deepEqual(Object.keys(body).sort(), ['requestFieldValues', 'requestTypeId', 'serviceDeskId']);
     assert.equal(body.serviceDeskId, '10');
     assert.equal(body.requestTypeId, '25');
-    assert.deepEqual(Object.keys(body.requestFieldValues).sort(), ['description', 'summary']);
+    assert.deepEqual(Object.keys(body.requestFieldValues).sort(), [
+      'customfield_10002',
+      'description',
+      'summary',
+    ]);
+    assert.deepEqual(
+      (body.requestFieldValues as unknown as Record<string, unknown>).customfield_10002,
+      [314],
+      "the tenant's desk customer is the JSM organization",
+    );
     assert.equal(
       body.requestFieldValues.summary,
       '[SR-20261123-ABC123] Sync fails with <b>"quotes"</b> & emoji 🚀',
@@ -90,7 +139,7 @@ describe('jira service management desk', () => {
   test('no _links.agent: created with a null URL', async () => {
     const created = createdRequest(fake.url) as { _links: Record<string, string> };
     delete created._links.agent;
-    fake.respondWith(answer.json(201, created));
+    fake.respondWith(jsm(answer.json(201, created)));
     const result = await createSupportDesk(deskConfig('jira_service_management', fake.url)).createTicket(
       ticketRequest(),
     );
@@ -98,7 +147,7 @@ describe('jira service management desk', () => {
   });
 
   test('a base URL with a path (Jira Server under /jira) keeps it', async () => {
-    fake.respondWith(answer.json(201, createdRequest(fake.url)));
+    fake.respondWith(jsm(answer.json(201, createdRequest(fake.url))));
     await createSupportDesk(deskConfig('jira_service_management', `${fake.url}/jira/`)).createTicket(
       ticketRequest(),
     );
@@ -120,11 +169,13 @@ describe('jira service management desk', () => {
 
   test("a 400 carries Jira's errorMessage", async () => {
     fake.respondWith(
-      answer.json(400, {
-        errorMessage:
-          'Your request could not be created. Please check the fields have been correctly filled in. Summary is required',
-        i18nErrorMessage: { i18nKey: 'sd.validation.request.create.fields.invalid', parameters: [] },
-      }),
+      jsm(
+        answer.json(400, {
+          errorMessage:
+            'Your request could not be created. Please check the fields have been correctly filled in. Summary is required',
+          i18nErrorMessage: { i18nKey: 'sd.validation.request.create.fields.invalid', parameters: [] },
+        }),
+      ),
     );
     const summary = await expectFailure(createSupportDesk(deskConfig('jira_service_management', fake.url)));
     assert.match(
@@ -134,25 +185,29 @@ describe('jira service management desk', () => {
   });
 
   test('404 names the ids to check', async () => {
-    fake.respondWith(answer.json(404, { errorMessage: 'Service Desk does not exist' }));
+    fake.respondWith(jsm(answer.json(404, { errorMessage: 'Service Desk does not exist' })));
     const summary = await expectFailure(createSupportDesk(deskConfig('jira_service_management', fake.url)));
     assert.match(summary, /SUPPORT_DESK_SERVICE_DESK_ID and SUPPORT_DESK_REQUEST_TYPE_ID/);
   });
 
-  const answerCheck = (serviceDesk: number, requestType: number) => (req: RecordedRequest) =>
-    req.path.includes('/requesttype/')
-      ? answer.json(
-          requestType,
-          requestType === 200
-            ? { id: '25', name: 'Get IT help', serviceDeskId: '10' }
-            : { errorMessage: 'Request type does not exist' },
-        )
-      : answer.json(
-          serviceDesk,
-          serviceDesk === 200
-            ? { id: '10', projectId: '11000', projectName: 'IT Help Desk', projectKey: 'SUP' }
-            : { errorMessage: 'Service Desk does not exist' },
-        );
+  const answerCheck =
+    (serviceDesk: number, requestType: number, fields = requestTypeFields()) =>
+    (req: RecordedRequest) =>
+      req.path.endsWith('/field')
+        ? answer.json(200, fields)
+        : req.path.includes('/requesttype/')
+          ? answer.json(
+              requestType,
+              requestType === 200
+                ? { id: '25', name: 'Get IT help', serviceDeskId: '10' }
+                : { errorMessage: 'Request type does not exist' },
+            )
+          : answer.json(
+              serviceDesk,
+              serviceDesk === 200
+                ? { id: '10', projectId: '11000', projectName: 'IT Help Desk', projectKey: 'SUP' }
+                : { errorMessage: 'Service Desk does not exist' },
+            );
 
   test('check: reads the service desk, then its request type', async () => {
     fake.respondWith(answerCheck(200, 200));
@@ -160,12 +215,79 @@ describe('jira service management desk', () => {
     const result = await createSupportDesk(deskConfig('jira_service_management', fake.url)).check();
     assert.deepEqual(result, {
       ok: true,
-      detail: 'credentials accepted (service desk "IT Help Desk", request type "Get IT help")',
+      detail:
+        'credentials accepted (service desk "IT Help Desk", request type "Get IT help"; tenants\' organizations go in its Organizations field)',
     });
     assert.deepEqual(
       fake.requests.slice(before).map((r) => `${r.method} ${r.path}`),
-      ['GET /rest/servicedeskapi/servicedesk/10', 'GET /rest/servicedeskapi/servicedesk/10/requesttype/25'],
+      [
+        'GET /rest/servicedeskapi/servicedesk/10',
+        'GET /rest/servicedeskapi/servicedesk/10/requesttype/25',
+        'GET /rest/servicedeskapi/servicedesk/10/requesttype/25/field',
+      ],
     );
+  });
+
+  test('check: a request type that requires more than summary and description is reported as such', async () => {
+    fake.respondWith(
+      answerCheck(
+        200,
+        200,
+        requestTypeFields([
+          {
+            fieldId: 'priority',
+            name: 'Priority',
+            required: true,
+            jiraSchema: { type: 'priority', system: 'priority' },
+          },
+          {
+            fieldId: 'customfield_10044',
+            name: 'Affected services',
+            required: true,
+            jiraSchema: { type: 'array' },
+          },
+          { fieldId: 'components', name: 'Components', required: false, jiraSchema: { type: 'array' } },
+        ]),
+      ),
+    );
+    const result = await createSupportDesk(deskConfig('jira_service_management', fake.url)).check();
+    assert.deepEqual(result, {
+      ok: false,
+      summary:
+        'Jira Service Management: request type "Get IT help" requires fields TenantPilot does not fill: Priority (priority), Affected services (customfield_10044) — every ticket would be refused; make them optional or choose a request type that needs only a summary and a description.',
+    });
+  });
+
+  test('no desk customer: no organization, and no field read', async () => {
+    fake.respondWith(answer.json(201, createdRequest(fake.url)));
+    const before = fake.requests.length;
+    const result = await createSupportDesk(deskConfig('jira_service_management', fake.url)).createTicket(
+      ticketRequest({ deskCustomerId: null }),
+    );
+    assert.equal(result.kind, 'created');
+    assert.deepEqual(
+      fake.requests.slice(before).map((r) => r.path),
+      ['/rest/servicedeskapi/request'],
+    );
+    assert.deepEqual(Object.keys(lastBody<JiraBody>(fake).requestFieldValues).sort(), [
+      'description',
+      'summary',
+    ]);
+  });
+
+  test('a desk customer but no Organizations field on the request type: refused before the create, said why', async () => {
+    jiraRequestTypeFields.clear();
+    fake.respondWith(
+      jsm(answer.json(201, createdRequest(fake.url)), {
+        ...requestTypeFields(),
+        requestTypeFields: requestTypeFields().requestTypeFields.slice(0, 2),
+      }),
+    );
+    const before = fake.requests.length;
+    const summary = await expectFailure(createSupportDesk(deskConfig('jira_service_management', fake.url)));
+    assert.match(summary, /has no Organizations field.*add the Organizations field to the request type/);
+    assert.ok(!fake.requests.slice(before).some((r) => r.method === 'POST'), 'the request was sent');
+    jiraRequestTypeFields.clear();
   });
 
   test('check: an unknown request type names SUPPORT_DESK_REQUEST_TYPE_ID', async () => {
@@ -199,4 +321,5 @@ describeDeskFaults({
     errorMessage: text,
     i18nErrorMessage: { i18nKey: 'sd.error', parameters: [] },
   }),
+  passThrough: (request) => (request.path.endsWith('/field') ? answer.json(200, requestTypeFields()) : null),
 });
