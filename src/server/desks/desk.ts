@@ -25,7 +25,7 @@ export interface TicketRequest {
   /** Absolute URL of the support request's page in TenantPilot. */
   link: string;
   /**
-   * The tenant's `desk_customer_id` (docs/rules.md "Support requests for MSPs"): the desk's customer the ticket is
+   * The tenant's `desk_customer_id` (docs/rules.md "Support desks"): the desk's customer the ticket is
    * filed under (Zendesk organization, Freshdesk company, JSM organization, Halo client, ConnectWise
    * company, Autotask company). Null when the tenant has none: never replaced by a default customer.
    */

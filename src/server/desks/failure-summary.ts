@@ -77,7 +77,7 @@ export function httpProblemSummary(problem: HttpProblem, ctx: SummaryContext): s
   const desk = ctx.deskName;
   const deskSays = problem.deskText ? `: ${problem.deskText}` : '.';
   // A 401 is the credentials; a 403 is an account the desk knows that may not do this (docs/rules.md
-  // "Support requests for MSPs"): telling people to re-enter working credentials sends them the wrong way.
+  // "Support desks"): telling people to re-enter working credentials sends them the wrong way.
   if (status === 401) return `${desk} rejected the credentials (HTTP 401) — check ${ctx.credentialsHint}.`;
   if (status === 403) {
     const what = ctx.operation === 'create' ? 'create this ticket' : 'read what the check reads';

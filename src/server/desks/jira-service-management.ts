@@ -128,7 +128,7 @@ function organizationsField(fields: RequestTypeField[]): RequestTypeField | unde
   );
 }
 
-/** The required fields TenantPilot does not fill (docs/rules.md "Support requests for MSPs"). */
+/** The required fields TenantPilot does not fill (docs/rules.md "Support desks"). */
 export function unfilledRequiredFields(fields: RequestTypeField[]): RequestTypeField[] {
   const organizations = organizationsField(fields);
   return fields.filter((item) => item.required && !FILLED.has(item.fieldId) && item !== organizations);

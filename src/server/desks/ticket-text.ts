@@ -8,7 +8,7 @@ const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
 
 /**
  * Cuts text to at most `max` UTF-16 code units (the unit Jira, ConnectWise and the others count in) by
- * whole characters (docs/rules.md "Support requests for MSPs"): never half a surrogate pair, never an emoji
+ * whole characters (docs/rules.md "Support desks"): never half a surrogate pair, never an emoji
  * without its modifier or joiner sequence, ending in `…` when anything was cut.
  */
 export function cutText(text: string, max: number): string {
