@@ -32,8 +32,7 @@ export type FindingBatch = (after: SortKey | null, limit: number) => Promise<Fin
 /** Where a row ends in the sort's own key: the keyset the next batch starts after. */
 export function sortKeyOfRow(sort: FindingSort, row: FindingRow): SortKey {
   if (sort === 'severity') return { id: row.id, rank: row.severity_rank };
-  if (sort === 'detected') return { id: row.id, detected: row.detected_key };
-  return { id: row.id };
+  return { id: row.id, detected: row.detected_key };
 }
 
 function csvLine(row: FindingRow, now: Date): string {

@@ -44,23 +44,32 @@ type SortColumns = Record<'id' | 'severityRank' | 'detectedAt', AnyColumn>;
 
 const mostSevereFirst = (column: AnyColumn) => sql`${column} desc nulls last`;
 
+const latestDetected = {
+  order: (t: SortColumns) => [newestFirst(t.detectedAt), newestFirst(t.id)],
+  after: (t: SortColumns, k: SortKey) =>
+    sql`(${t.detectedAt}, ${t.id}) < (${k.detected ?? ''}::timestamptz, ${k.id})`,
+};
+
 /**
- * Each sort is one index: (tenant_id, id), (tenant_id, severity_rank, id), (tenant_id, detected_at, id). The indexes are DESC NULLS LAST (drizzle's .desc()), and PostgreSQL only walks an
- * index for an ORDER BY that names the same null ordering — plain DESC (NULLS FIRST) makes it sort instead.
+ * Each sort is one index: (tenant_id, severity_rank, id) or (tenant_id, detected_at, id), walked forwards or (for
+ * `oldest`) backwards. The indexes are DESC NULLS LAST (drizzle's .desc()), and PostgreSQL only walks an index for
+ * an ORDER BY that names the same null ordering (or its exact reverse) — plain DESC (NULLS FIRST) makes it sort.
+ * docs/rules.md "Finding lifecycle", sorting: `newest` and `detected` were two names of one order (a finding is
+ * newest when it was detected latest), so they are one sort now; `newest` stays accepted for old links.
  */
 const sorts: Record<
   FindingSort,
   { order: (t: SortColumns) => SQL[]; after: (t: SortColumns, key: SortKey) => SQL }
 > = {
-  newest: { order: (t) => [newestFirst(t.id)], after: (t, k) => lt(t.id, k.id) },
-  oldest: { order: (t) => [sql`${t.id} asc nulls first`], after: (t, k) => gt(t.id, k.id) },
+  newest: latestDetected,
+  detected: latestDetected,
+  oldest: {
+    order: (t) => [sql`${t.detectedAt} asc nulls first`, sql`${t.id} asc nulls first`],
+    after: (t, k) => sql`(${t.detectedAt}, ${t.id}) > (${k.detected ?? ''}::timestamptz, ${k.id})`,
+  },
   severity: {
     order: (t) => [mostSevereFirst(t.severityRank), newestFirst(t.id)],
     after: (t, k) => sql`(${t.severityRank}, ${t.id}) < (${k.rank ?? 0}, ${k.id})`,
-  },
-  detected: {
-    order: (t) => [newestFirst(t.detectedAt), newestFirst(t.id)],
-    after: (t, k) => sql`(${t.detectedAt}, ${t.id}) < (${k.detected ?? ''}::timestamptz, ${k.id})`,
   },
 };
 

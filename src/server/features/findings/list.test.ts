@@ -126,8 +126,9 @@ const statusOf = (f: Seeded) =>
 const isOpen = (f: Seeded) => ['new', 'triaged', 'in_progress', 'reopened'].includes(statusOf(f));
 const rank = { critical: 4, high: 3, medium: 2, low: 1 } as Record<string, number>;
 const orders: Record<string, (a: Seeded, b: Seeded) => number> = {
-  newest: (a, b) => b.id - a.id,
-  oldest: (a, b) => a.id - b.id,
+  // docs/rules.md "Finding lifecycle", sorting: newest is detected latest first (one order, two names).
+  newest: (a, b) => b.detectedAt.getTime() - a.detectedAt.getTime() || b.id - a.id,
+  oldest: (a, b) => a.detectedAt.getTime() - b.detectedAt.getTime() || a.id - b.id,
   severity: (a, b) => (rank[b.severity] ?? 0) - (rank[a.severity] ?? 0) || b.id - a.id,
   detected: (a, b) => b.detectedAt.getTime() - a.detectedAt.getTime() || b.id - a.id,
 };

@@ -33,7 +33,7 @@ function decodeSortKey(cursor: string | undefined, sort: FindingSort): SortKey |
   if (cursor === undefined) return null;
   const shape: Record<string, 'string' | 'number'> = { s: 'string', id: 'number' };
   if (sort === 'severity') shape.rank = 'number';
-  if (sort === 'detected') shape.detected = 'string';
+  else shape.detected = 'string';
   const key = decodeCursor(cursor, shape) as unknown as SortKey & { s: string };
   if (key.s !== sort) throw invalidCursor();
   if (key.detected !== undefined && Number.isNaN(Date.parse(key.detected))) throw invalidCursor();
@@ -42,8 +42,7 @@ function decodeSortKey(cursor: string | undefined, sort: FindingSort): SortKey |
 
 function encodeSortKey(sort: FindingSort, row: FindingRow): string {
   if (sort === 'severity') return encodeCursor({ s: sort, id: row.id, rank: row.severity_rank });
-  if (sort === 'detected') return encodeCursor({ s: sort, id: row.id, detected: row.detected_key });
-  return encodeCursor({ s: sort, id: row.id });
+  return encodeCursor({ s: sort, id: row.id, detected: row.detected_key });
 }
 
 const MAX_ID = 2_147_483_647;
