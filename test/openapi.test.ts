@@ -120,7 +120,12 @@ describe('the OpenAPI document', () => {
     const responses = (method: string, path: string) => spec.paths[path]?.[method]?.responses ?? {};
     assert.ok(responses('post', '/admin/t/{tenant}/findings/{finding}/responsibility')['403']);
     assert.ok(responses('delete', '/api/session')['403'], 'CSRF on a cookie-authenticated sign-out');
-    assert.equal(responses('get', '/admin/t/{tenant}/findings')['403'], undefined, 'tenant.view only');
+    // tenant.view only: no role lacks it, so the one 403 is a workspace's second-factor requirement.
+    assert.match(
+      responses('get', '/admin/t/{tenant}/findings')['403']?.description ?? '',
+      /^Forbidden: the workspace requires a second factor .*second_factor_enrolment_required/,
+    );
+    assert.equal(responses('get', '/admin/me')['403'], undefined, 'your own account has no 403');
     for (const status of ['400', '413', '415', '422']) {
       assert.ok(responses('post', '/admin/t/{tenant}/support-requests/actions/submit')[status], status);
       assert.equal(responses('get', '/admin/t/{tenant}')[status], undefined, status);
@@ -137,9 +142,14 @@ describe('the OpenAPI document', () => {
       'approveFindingException',
       'bulkChangeFindings',
       'changeFindingStatus',
+      'confirmSecondFactorEnrolment',
       'createWorkspaceTenant',
+      'disableSecondFactor',
+      'handOffSupportRequestAgain',
       'importTenantResults',
       'invitePerson',
+      'linkSupportRequestTicket',
+      'regenerateRecoveryCodes',
       'reinvitePerson',
       'rejectFindingException',
       'removePerson',
@@ -148,10 +158,12 @@ describe('the OpenAPI document', () => {
       'revokePersonTenantRole',
       'setPersonTenantRole',
       'setPersonTenantRoles',
+      'startSecondFactorEnrolment',
       'submitRunSupportRequest',
       'submitTenantSupportRequest',
       'updateFindingResponsibility',
       'updatePerson',
+      'updateWorkspaceSecurity',
       'updateWorkspaceTenant',
     ]);
   });

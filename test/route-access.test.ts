@@ -49,6 +49,14 @@ before(async () => {
     findingId: finding.id,
     ownerUserId: world.userIds.owner,
   });
+  // A support request of the tenant (`…/support-requests/:id`): the installation's first, so its id is `id`'s 1.
+  // A failed create (no desk is configured), so that both follow-through actions reach their handlers.
+  const submitted = await request(t.app, world.token('owner'), {
+    method: 'POST',
+    url: `/admin/t/${world.tenant.externalId}/support-requests/actions/submit`,
+    payload: { severity: 'low', summary: 'Route access', handoff_mode: 'create_external_ticket' },
+  });
+  assert.equal(submitted.json().support_request_id, 1, submitted.body);
   Object.assign(values, {
     workspace: world.workspace.slug,
     tenant: world.tenant.externalId,
