@@ -47,6 +47,7 @@ function withQuery(base: string, filters?: Record<string, string | undefined>): 
 /** Route patterns for the router, kept beside the builders so they cannot drift apart. */
 export const routePatterns = {
   signIn: '/sign-in',
+  signInRefused: '/sign-in/refused',
   admin: '/admin',
   account: '/admin/me',
   invitation: '/invitations/:token',

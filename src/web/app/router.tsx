@@ -21,6 +21,7 @@ import { SupportRequestsListPage } from '../features/support-requests/support-re
 import { AdminHomePage } from '../features/tenancy/admin-home-page.tsx';
 import { findTenant, useSession } from '../features/tenancy/api.ts';
 import { SignInPage } from '../features/tenancy/sign-in-page.tsx';
+import { SignInRefusedPage } from '../features/tenancy/sign-in-refused-page.tsx';
 import { TenantDashboardPage } from '../features/tenancy/tenant-dashboard-page.tsx';
 import { WorkspaceTenantsPage } from '../features/workspace-tenants/tenants-page.tsx';
 import { NotFoundState } from '../ui/access-states.tsx';
@@ -67,6 +68,7 @@ export function AppRouter() {
       <Routes>
         <Route path="/" element={<Navigate replace to={paths.adminHome()} />} />
         <Route path={routePatterns.signIn} element={<SignInPage />} />
+        <Route path={routePatterns.signInRefused} element={<SignInRefusedPage />} />
         <Route path={routePatterns.invitation} element={<InvitationPage />} />
         <Route path={routePatterns.setup} element={<SetupPage />} />
         <Route path={routePatterns.admin} element={<AdminLayout />}>

@@ -13,7 +13,7 @@ import { recheckProviderSession } from './session-check.ts';
 const tags = ['session'];
 const STATE_COOKIE = 'tp_oidc_state';
 const STATE_COOKIE_PATH = '/auth/oidc';
-const redirect = (description: string) => Type.Unsafe<never>({ description });
+const answer = (description: string) => Type.Unsafe<never>({ description });
 
 function refusedPage(reply: FastifyReply, reason: string) {
   reply.clearCookie(STATE_COOKIE, { path: STATE_COOKIE_PATH });
@@ -48,7 +48,7 @@ export function registerOidc(app: App, deps: { db: Db; config: Config }): void {
         tags,
         summary:
           "The company's identity provider, when one is set up: its name and whether passwords still work",
-        response: { 200: ProviderView },
+        response: { 200: ProviderView, 404: answer('No identity provider is set up (OIDC_ISSUER)') },
       },
       config: { access: { scope: 'public' } },
     },
@@ -66,12 +66,14 @@ export function registerOidc(app: App, deps: { db: Db; config: Config }): void {
     '/auth/oidc/start',
     {
       schema: {
+        // A browser navigation that answers with redirects, not a JSON operation: kept out of the document.
+        hide: true,
         operationId: 'startProviderSignIn',
         tags,
         summary: 'Start signing in at the identity provider (a browser navigation; PKCE, state and nonce)',
         querystring: StartQuery,
         response: {
-          302: redirect('To the provider; or, for an invitation that no longer works, to the refusal page'),
+          302: answer('To the provider; or, for an invitation that no longer works, to the refusal page'),
         },
       },
       config: { access: { scope: 'public' } },
@@ -80,6 +82,7 @@ export function registerOidc(app: App, deps: { db: Db; config: Config }): void {
       const started = await startLogin(db, requireOidc(oidc), {
         next: request.query.next,
         invitationToken: request.query.invitation,
+        log: request.log,
       });
       if ('refused' in started) return refusedPage(reply, started.refused);
       reply.setCookie(STATE_COOKIE, started.state, {
@@ -98,12 +101,13 @@ export function registerOidc(app: App, deps: { db: Db; config: Config }): void {
     '/auth/oidc/callback',
     {
       schema: {
+        hide: true,
         operationId: 'finishProviderSignIn',
         tags,
         summary:
           "The provider's answer: signed in (session cookie set) and sent on, or sent to the refusal page",
         querystring: CallbackQuery,
-        response: { 303: redirect('To the page the sign-in started from, or to /sign-in/refused?reason=…') },
+        response: { 303: answer('To the page the sign-in started from, or to /sign-in/refused?reason=…') },
       },
       config: { access: { scope: 'public' } },
     },

@@ -43,6 +43,7 @@ export const refusalReasons = [
   'expired',
   'provider_refused',
   'provider_error',
+  'provider_unavailable',
   'unknown_person',
   'unverified_email',
   'inactive',

@@ -47,7 +47,7 @@ export function requireOidc(oidc: Oidc | null): Oidc {
 export async function startLogin(
   db: Db,
   oidc: Oidc,
-  input: { next: string | undefined; invitationToken: string | undefined },
+  input: { next: string | undefined; invitationToken: string | undefined; log: FastifyBaseLogger },
 ): Promise<{ state: string; redirectTo: string } | { refused: RefusalReason }> {
   const nextPath = localPath(input.next);
   if (nextPath === null) throw invalidFields({ next: 'must be a path of this site, such as /admin' });
@@ -62,7 +62,14 @@ export async function startLogin(
       throw error;
     }
   }
-  const request = await oidc.client.authorizationRequest();
+  let request: Awaited<ReturnType<OidcClient['authorizationRequest']>>;
+  try {
+    request = await oidc.client.authorizationRequest();
+  } catch (error) {
+    // Discovery failed: the provider is down, or OIDC_ISSUER names no provider.
+    input.log.warn({ oidc_error: describeOidcError(error) }, 'the identity provider could not be reached');
+    return { refused: 'provider_unavailable' };
+  }
   await insertPendingLogin(db, {
     id: digestSecret(request.state),
     codeVerifier: request.codeVerifier,

@@ -1,4 +1,4 @@
-import { Alert, Button, Stack, Text, TextInput } from '@mantine/core';
+import { Alert, Button, Divider, Stack, Text, TextInput } from '@mantine/core';
 import { useDocumentTitle } from '@mantine/hooks';
 import { type FormEvent, useRef, useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
@@ -9,6 +9,7 @@ import { describeSaveError, fieldError, waitFor } from '../../ui/form-errors.ts'
 import { formatDateTime } from '../../ui/format.ts';
 import { Loading } from '../../ui/loading.tsx';
 import { PublicPage } from '../../ui/public-page.tsx';
+import { providerInvitationUrl, useSignInProvider } from '../tenancy/sign-in-provider.ts';
 import { type InvitationView, newPasswordProblems, useAcceptInvitation, useInvitation } from './api.ts';
 import { LinkProblem } from './link-problem.tsx';
 import { NewPasswordFields } from './password-fields.tsx';
@@ -121,6 +122,42 @@ function AcceptForm({ token, invitation }: { token: string; invitation: Invitati
   );
 }
 
+/**
+ * With an identity provider, the invitation is accepted by signing in with it (the invitation names who
+ * signs in); a password is the other way, unless the installation turned passwords off (OIDC_REQUIRED).
+ */
+function AcceptChoices({ token, invitation }: { token: string; invitation: InvitationView }) {
+  const provider = useSignInProvider();
+  if (provider.isPending) return <Loading label="Loading the ways to sign in" />;
+  const name = provider.data?.provider_name;
+  if (!name) return <AcceptForm token={token} invitation={invitation} />;
+  const passwordsOff = provider.data?.password_sign_in === 'first_run_owner_only';
+  return (
+    <Stack gap="md">
+      <Text size="sm">
+        Accept with your company account: you will be signed in to{' '}
+        <Text span fw={600}>
+          {invitation.workspace.name}
+        </Text>{' '}
+        right away, and sign in with it from now on.
+      </Text>
+      <Button component="a" href={providerInvitationUrl(token)} fullWidth size="md">
+        Accept with {name}
+      </Button>
+      {passwordsOff ? (
+        <Text size="xs" c="dimmed" ta="center">
+          This link works until {formatDateTime(invitation.expires_at)}, once.
+        </Text>
+      ) : (
+        <>
+          <Divider label="or choose a password" labelPosition="center" />
+          <AcceptForm token={token} invitation={invitation} />
+        </>
+      )}
+    </Stack>
+  );
+}
+
 /** `/invitations/:token`: the one page an invited person sees before they have a password. */
 export function InvitationPage() {
   const { token = '' } = useParams();
@@ -144,7 +181,7 @@ export function InvitationPage() {
       description={`${data.display_name}, you have been invited to the ${data.workspace.name} workspace on TenantPilot.`}
       width={460}
     >
-      <AcceptForm token={token} invitation={data} />
+      <AcceptChoices token={token} invitation={data} />
     </PublicPage>
   );
 }
