@@ -10,6 +10,8 @@ import {
 import { useRun } from '../features/operation-runs/api.ts';
 import { findTenant, type SessionView, useSession } from '../features/tenancy/api.ts';
 import { TenantSwitcher } from '../features/tenancy/tenant-switcher.tsx';
+import { HeaderSearch } from '../features/workspace-findings/header-search.tsx';
+import { WorkspaceViewsLinks } from '../features/workspace-findings/views-navigation.tsx';
 import { ErrorState } from '../ui/error-state.tsx';
 import { Loading } from '../ui/loading.tsx';
 import classes from './layout.module.css';
@@ -161,6 +163,7 @@ export function AdminLayout() {
               </Text>
               {wide ? switcher : null}
             </Group>
+            <HeaderSearch workspace={context.administered?.slug} />
             <UserMenu user={session.data.user} />
           </Group>
         </AppShell.Header>
@@ -174,6 +177,7 @@ export function AdminLayout() {
               onRunPage={context.onRunPage}
             />
             <MyWorkLink />
+            <WorkspaceViewsLinks workspace={context.administered} />
             <AdministrationNavigation workspace={context.administered} />
           </Stack>
         </AppShell.Navbar>

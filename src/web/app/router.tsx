@@ -23,6 +23,10 @@ import { findTenant, useSession } from '../features/tenancy/api.ts';
 import { SignInPage } from '../features/tenancy/sign-in-page.tsx';
 import { SignInRefusedPage } from '../features/tenancy/sign-in-refused-page.tsx';
 import { TenantDashboardPage } from '../features/tenancy/tenant-dashboard-page.tsx';
+import { WorkspaceFindingsPage } from '../features/workspace-findings/findings-page.tsx';
+import { FindingsOverviewPage } from '../features/workspace-findings/overview-page.tsx';
+import { ApprovalQueuePage } from '../features/workspace-findings/queue-page.tsx';
+import { WorkspaceSearchPage } from '../features/workspace-findings/search-page.tsx';
 import { WorkspaceTenantsPage } from '../features/workspace-tenants/tenants-page.tsx';
 import { NotFoundState } from '../ui/access-states.tsx';
 import { AdminLayout } from './admin-layout.tsx';
@@ -89,6 +93,10 @@ export function AppRouter() {
           <Route path={routePatterns.workspaceAudit} element={<WorkspaceAuditPage />} />
           <Route path={routePatterns.workspaceTokens} element={<WorkspaceTokensPage />} />
           <Route path={routePatterns.workspaceSupportDesk} element={<WorkspaceSupportDeskPage />} />
+          <Route path={routePatterns.workspaceFindingsOverview} element={<FindingsOverviewPage />} />
+          <Route path={routePatterns.workspaceFindings} element={<WorkspaceFindingsPage />} />
+          <Route path={routePatterns.workspaceExceptions} element={<ApprovalQueuePage />} />
+          <Route path={routePatterns.workspaceSearch} element={<WorkspaceSearchPage />} />
           <Route path="*" element={<AdminNotFound />} />
         </Route>
         <Route path="*" element={<PublicNotFound />} />

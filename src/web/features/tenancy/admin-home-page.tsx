@@ -10,10 +10,12 @@ import { type SessionView, useSession } from './api.ts';
 
 type Workspace = SessionView['workspaces'][number];
 
-/** The first tenant to open: an active one if there is any, an archived one only when that is all. */
-function landingTenant(session: SessionView) {
-  const tenants = session.workspaces.flatMap((workspace) => workspace.tenants);
-  return tenants.find((tenant) => !tenant.archived) ?? tenants[0];
+/** The workspace to land in: the first where the person sees an active tenant, else one with an archived one. */
+function landingWorkspace(session: SessionView) {
+  return (
+    session.workspaces.find((workspace) => workspace.tenants.some((tenant) => !tenant.archived)) ??
+    session.workspaces.find((workspace) => workspace.tenants.length > 0)
+  );
 }
 
 /** The workspace where the person can do the most about having no tenant: administer, then grant, then view. */
@@ -74,15 +76,16 @@ function NoTenants({ workspace }: { workspace: Workspace | undefined }) {
   );
 }
 
-/** `/admin`: straight to the first tenant the person may see, else what to do about having none. */
+/** `/admin`: the overview of the person's (first) workspace with tenants, else what to do about having none. */
 export function AdminHomePage() {
   useDocumentTitle('TenantPilot');
   const session = useSession();
   if (session.isError) return <ErrorState error={session.error} onRetry={() => session.refetch()} />;
   if (!session.data) return <Loading />;
 
-  const tenant = landingTenant(session.data);
-  if (tenant) return <Navigate replace to={paths.tenantDashboard(tenant.external_id)} />;
+  // docs/rules.md "Workspace views": the landing page is the workspace overview of every tenant in reach.
+  const workspace = landingWorkspace(session.data);
+  if (workspace) return <Navigate replace to={paths.workspaceFindingsOverview(workspace.slug)} />;
   return (
     <>
       <PageHeader title={`Welcome, ${session.data.user.display_name}`} />
