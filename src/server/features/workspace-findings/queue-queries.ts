@@ -13,7 +13,8 @@ const f = findings;
 export type QueueKey = { due: string; id: number };
 
 /** The effective exception status (rules.effectiveExceptionStatus), as a filter at `now`. */
-function statusCondition(status: QueueStatus, now: Date): SQL | undefined {
+function statusCondition(status: QueueStatus | null, now: Date): SQL | undefined {
+  if (status === null) return undefined;
   const unexpired = or(isNull(e.expiresAt), gt(e.expiresAt, now));
   if (status === 'approved') return and(eq(e.status, 'approved'), unexpired);
   if (status === 'expired') return and(eq(e.status, 'approved'), lte(e.expiresAt, now));
@@ -22,7 +23,8 @@ function statusCondition(status: QueueStatus, now: Date): SQL | undefined {
 
 export interface QueueInput {
   tenantIds: number[];
-  status: QueueStatus;
+  /** Null: any (with overdueOnly, every exception still shown: pending or approved). */
+  status: QueueStatus | null;
   overdueOnly: boolean;
   after: QueueKey | null;
   limit: number;

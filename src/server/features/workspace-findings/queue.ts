@@ -27,7 +27,8 @@ export async function listApprovalQueue(scope: WorkspaceScope, query: ApprovalQu
   const now = new Date();
   const rows = await listQueueRows(scope.db, {
     tenantIds: tenants.map((tenant) => tenant.id),
-    status: query.status ?? 'pending',
+    // Overdue reviews are of pending and approved exceptions alike; otherwise the queue is the pending ones.
+    status: query.status ?? (query.review === 'overdue' ? null : 'pending'),
     overdueOnly: query.review === 'overdue',
     after: key,
     limit: limit + 1,

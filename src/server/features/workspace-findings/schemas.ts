@@ -105,7 +105,11 @@ export const queueStatuses = ['pending', 'approved', 'rejected', 'expired', 'rev
 export const ApprovalQueueQuery = Type.Intersect([
   PageQuery,
   Type.Object({
-    status: Type.Optional(Type.Enum(queueStatuses, { description: 'Default `pending`' })),
+    status: Type.Optional(
+      Type.Enum(queueStatuses, {
+        description: 'Default `pending`; with `review=overdue`, default pending and approved',
+      }),
+    ),
     review: Type.Optional(
       Type.Enum(['overdue'], { description: 'Only exceptions whose review date has passed' }),
     ),
