@@ -181,6 +181,78 @@ describe('settings: what is set, never a value', () => {
         ready: false,
       },
     ],
+    [
+      'halopsa: the client credentials are needed, the tenant is used when hosted',
+      {
+        SUPPORT_DESK_PROVIDER: 'halopsa',
+        SUPPORT_DESK_URL: 'https://yourco.halopsa.com',
+        SUPPORT_DESK_AUTH_URL: 'https://yourco.halopsa.com/auth',
+        SUPPORT_DESK_CLIENT_ID: 'app-id',
+        SUPPORT_DESK_CLIENT_SECRET: SECRET,
+      },
+      {
+        provider: 'halopsa',
+        display_name: 'HaloPSA',
+        url: 'https://yourco.halopsa.com',
+        timeout_ms: 5000,
+        configured: {
+          SUPPORT_DESK_AUTH_URL: true,
+          SUPPORT_DESK_CLIENT_ID: true,
+          SUPPORT_DESK_CLIENT_SECRET: true,
+          SUPPORT_DESK_HALO_TENANT: false,
+        },
+        ready: true,
+      },
+    ],
+    [
+      'connectwise_psa without its board',
+      {
+        SUPPORT_DESK_PROVIDER: 'connectwise_psa',
+        SUPPORT_DESK_URL: 'https://api-na.myconnectwise.net/v4_6_release',
+        SUPPORT_DESK_COMPANY_ID: 'acme',
+        SUPPORT_DESK_PUBLIC_KEY: 'pub',
+        SUPPORT_DESK_PRIVATE_KEY: SECRET,
+        SUPPORT_DESK_CLIENT_ID: 'client-guid',
+      },
+      {
+        provider: 'connectwise_psa',
+        display_name: 'ConnectWise PSA',
+        url: 'https://api-na.myconnectwise.net/v4_6_release',
+        timeout_ms: 5000,
+        configured: {
+          SUPPORT_DESK_COMPANY_ID: true,
+          SUPPORT_DESK_PUBLIC_KEY: true,
+          SUPPORT_DESK_PRIVATE_KEY: true,
+          SUPPORT_DESK_CLIENT_ID: true,
+          SUPPORT_DESK_BOARD_ID: false,
+        },
+        ready: false,
+      },
+    ],
+    [
+      'autotask',
+      {
+        SUPPORT_DESK_PROVIDER: 'autotask',
+        SUPPORT_DESK_URL: 'https://webservices5.autotask.net',
+        SUPPORT_DESK_API_INTEGRATION_CODE: SECRET,
+        SUPPORT_DESK_USERNAME: 'api@acme.test',
+        SUPPORT_DESK_SECRET: SECRET,
+        SUPPORT_DESK_QUEUE_ID: '8',
+      },
+      {
+        provider: 'autotask',
+        display_name: 'Autotask',
+        url: 'https://webservices5.autotask.net',
+        timeout_ms: 5000,
+        configured: {
+          SUPPORT_DESK_API_INTEGRATION_CODE: true,
+          SUPPORT_DESK_USERNAME: true,
+          SUPPORT_DESK_SECRET: true,
+          SUPPORT_DESK_QUEUE_ID: true,
+        },
+        ready: true,
+      },
+    ],
   ];
   for (const [name, env, view] of cases) {
     test(name, async () => {
