@@ -1,17 +1,4 @@
-import {
-  type AnyColumn,
-  and,
-  eq,
-  exists,
-  gt,
-  inArray,
-  isNull,
-  lte,
-  ne,
-  or,
-  type SQL,
-  sql,
-} from 'drizzle-orm';
+import { type AnyColumn, and, eq, exists, gt, inArray, isNull, lte, or, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { iso } from '../findings/item-queries.ts';
 import { OPEN_STATUSES } from '../findings/open.ts';
@@ -86,6 +73,7 @@ export function sumFindingCounters(db: Db, tenantIds: number[]) {
       tenantId: c.tenantId,
       ownerKey: c.ownerKey,
       rows: sql<number>`count(*)`.mapWith(Number),
+      total: sumOf(c.total),
       critical: sumOf(c.openCritical),
       high: sumOf(c.openHigh),
       medium: sumOf(c.openMedium),
@@ -229,21 +217,6 @@ export async function foldFindingCounters(db: Db, tenantIds: number[]): Promise<
       having sum(total) <> 0 or sum(open_critical) <> 0 or sum(open_high) <> 0 or sum(open_medium) <> 0
         or sum(open_low) <> 0 or sum(open_unassigned) <> 0`);
   });
-}
-
-/**
- * docs/rules.md "Finding responsibility", accountability gap, across tenants: the (tenant, owner) pairs whose
- * owner has findings in the tenant and is not an active member of it, read from the counters (one row per pair
- * once folded) rather than from the findings.
- */
-export async function listGapOwnerPairs(db: Db, tenantIds: number[]) {
-  if (tenantIds.length === 0) return [];
-  return db
-    .select({ tenantId: c.tenantId, ownerId: c.ownerKey })
-    .from(c)
-    .where(and(inArray(c.tenantId, tenantIds), ne(c.ownerKey, 0)))
-    .groupBy(c.tenantId, c.ownerKey)
-    .having(and(sql`sum(${c.total}) > 0`, sql`not ${activeMemberOf(c.tenantId, c.ownerKey)}`));
 }
 
 /** `(tenant_id, owner_user_id) in (…)` for gapCondition, or undefined when there is no such pair. */

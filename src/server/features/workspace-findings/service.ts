@@ -8,6 +8,7 @@ import { readFindingListQuery } from '../findings/service.ts';
 import { findings } from '../findings/tables.ts';
 import { tenantRef, toFindingItem } from '../findings/views.ts';
 import {
+  type CounterSum,
   countAcceptedOpenFindings,
   countAllTenants,
   countExceptions,
@@ -15,7 +16,6 @@ import {
   FOLD_AFTER_ROWS,
   foldFindingCounters,
   gapOwnersCondition,
-  listGapOwnerPairs,
   listLatestRuns,
   listVisibleTenants,
   sumFindingCounters,
@@ -46,6 +46,31 @@ function groupBy<T extends { tenantId: number | null }>(rows: T[]) {
 }
 
 /**
+ * The tenants' counters per (tenant, owner). Delta rows beyond one per (tenant, owner) are the changes since the
+ * last fold: past FOLD_AFTER_ROWS of them the reader folds them (the sums read stay right either way).
+ */
+async function readCounters(scope: WorkspaceScope, tenantIds: number[]): Promise<CounterSum[]> {
+  const counted = await sumFindingCounters(scope.db, tenantIds);
+  if (counted.reduce((sum, row) => sum + row.rows - 1, 0) > FOLD_AFTER_ROWS) {
+    await foldFindingCounters(scope.db, tenantIds);
+  }
+  return counted;
+}
+
+/**
+ * docs/rules.md "Finding responsibility", accountability gap, across tenants: the (tenant, owner) pairs whose
+ * owner has findings in the tenant and is not an active member of it, from the counters (one row per pair once
+ * folded) rather than from the findings.
+ */
+async function listGapOwnerPairs(scope: WorkspaceScope, tenantIds: number[]) {
+  if (tenantIds.length === 0) return [];
+  const counted = await readCounters(scope, tenantIds);
+  return counted
+    .filter((row) => row.ownerKey !== 0 && row.total > 0 && !row.ownerActive)
+    .map((row) => ({ tenantId: row.tenantId, ownerId: row.ownerKey }));
+}
+
+/**
  * One row per viewable tenant: open findings by severity, gaps and unassigned from the counters (minus the
  * findings risk-accepted now), exceptions and failed runs judged at `now`, the latest run.
  */
@@ -64,7 +89,7 @@ export async function getFindingsOverview(scope: WorkspaceScope, query: Overview
   };
   if (ids.length === 0) return { ...base, items: [] };
   const [counted, accepted, exceptions, failed, latest] = await Promise.all([
-    sumFindingCounters(db, ids),
+    readCounters(scope, ids),
     countAcceptedOpenFindings(db, ids, now),
     countExceptions(db, ids, now),
     countFailedRuns(db, ids, new Date(now.getTime() - FAILED_RUNS_DAYS * DAY_MS)),
@@ -129,7 +154,7 @@ export async function listWorkspaceFindings(scope: WorkspaceScope, query: Worksp
   if (place === null) return { items: [], next_cursor: null };
   const now = new Date();
   const gapOwners =
-    gap === undefined ? undefined : gapOwnersCondition(await listGapOwnerPairs(scope.db, tenantIds));
+    gap === undefined ? undefined : gapOwnersCondition(await listGapOwnerPairs(scope, tenantIds));
   const page = placedFindingsPage({ place, gapOwners, filter, sort, after, limit: limit + 1, now });
   const rows = await hydrateFindings(scope.db, page, orderOf(sort, 'p'), now);
   const { items, next_cursor } = toPage(rows, limit, cursorOf);
