@@ -73,13 +73,13 @@ function stopChild(child: ChildProcess): Promise<void> {
 /** The real server through the CLI, on a fresh embedded database loaded with `fixturePath`. */
 export async function startServer(
   fixturePath: string,
-  options: { env?: NodeJS.ProcessEnv } = {},
+  options: { env?: NodeJS.ProcessEnv; port?: number } = {},
 ): Promise<RunningServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'tenantpilot-e2e-data-'));
   const env = { ...serverEnv(dataDir), ...options.env };
   const loaded = await run(process.execPath, [cli, 'fixtures', 'load', fixturePath], { cwd: repoRoot, env });
   const ids = JSON.parse(loaded.stdout) as FixtureIds;
-  const { baseUrl, stop } = await serve(dataDir, env);
+  const { baseUrl, stop } = await serve(dataDir, env, options.port);
   return { baseUrl, ids, stop };
 }
 
@@ -95,9 +95,12 @@ export async function startEmptyServer(
   return { baseUrl, ids: {}, stop, output };
 }
 
-/** `tenantpilot serve` on `dataDir` on a free port, once it answers /healthz; stop() also removes the data. */
-async function serve(dataDir: string, env: NodeJS.ProcessEnv) {
-  const port = await freePort();
+/**
+ * `tenantpilot serve` on `dataDir` on a free port (or `port`, when its URL must be known before, as an
+ * identity provider's redirect URI is), once it answers /healthz; stop() also removes the data.
+ */
+async function serve(dataDir: string, env: NodeJS.ProcessEnv, chosenPort?: number) {
+  const port = chosenPort ?? (await freePort());
   const child = spawn(process.execPath, [cli, 'serve', '--port', String(port), '--host', '127.0.0.1'], {
     cwd: repoRoot,
     env,
@@ -130,7 +133,11 @@ export interface RunningBrowser {
   close: () => Promise<void>;
 }
 
-export async function launchBrowser(baseURL: string): Promise<RunningBrowser> {
+/** `args`: more Chromium switches (trusting a test identity provider's certificate). */
+export async function launchBrowser(
+  baseURL: string,
+  options: { args?: string[] } = {},
+): Promise<RunningBrowser> {
   const profileDir = mkdtempSync(join(tmpdir(), 'tenantpilot-e2e-chromium-'));
   const context = await chromium.launchPersistentContext(profileDir, {
     executablePath: '/usr/bin/chromium',
@@ -148,6 +155,7 @@ export async function launchBrowser(baseURL: string): Promise<RunningBrowser> {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      ...(options.args ?? []),
     ],
   });
   context.setDefaultTimeout(10_000);
