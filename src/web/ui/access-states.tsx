@@ -33,3 +33,25 @@ export function ForbiddenState({ homeHref = '/admin' }: AccessStateProps) {
     </Stack>
   );
 }
+
+/** The server's error code when a workspace requires a second factor the person has not set up. */
+export const SECOND_FACTOR_ENROLMENT_REQUIRED = 'second_factor_enrolment_required';
+
+/**
+ * docs/rules.md "Second factor": the workspace requires two-step sign-in and this person has none yet. The
+ * way on is the account page's set-up, not a role change.
+ */
+export function SecondFactorRequiredState({ workspaceName }: { workspaceName?: string }) {
+  return (
+    <Stack align="flex-start" gap="md" py="xl" maw={560}>
+      <Title order={1}>Set up two-step sign-in</Title>
+      <Text>
+        {workspaceName ?? 'This workspace'} requires a second factor. Set up an authenticator app on your
+        account page, then come back: it takes a minute.
+      </Text>
+      <Button component={Link} to="/admin/me#second-factor">
+        Set up two-step sign-in
+      </Button>
+    </Stack>
+  );
+}

@@ -1,6 +1,11 @@
 import { Alert, Button, Group, Text } from '@mantine/core';
 import { isApiError } from '../app/http.ts';
-import { ForbiddenState, NotFoundState } from './access-states.tsx';
+import {
+  ForbiddenState,
+  NotFoundState,
+  SECOND_FACTOR_ENROLMENT_REQUIRED,
+  SecondFactorRequiredState,
+} from './access-states.tsx';
 import { describeLoadError } from './form-errors.ts';
 
 interface ErrorStateProps {
@@ -12,6 +17,9 @@ interface ErrorStateProps {
 
 export function ErrorState({ error, onRetry, pageLevel = true }: ErrorStateProps) {
   if (pageLevel && isApiError(error, 404)) return <NotFoundState />;
+  if (pageLevel && isApiError(error, 403) && error.code === SECOND_FACTOR_ENROLMENT_REQUIRED) {
+    return <SecondFactorRequiredState />;
+  }
   if (pageLevel && isApiError(error, 403)) return <ForbiddenState />;
   // A 401 is already on its way to the sign-in page.
   if (isApiError(error, 401)) return null;

@@ -7,6 +7,8 @@ import { PageHeader } from '../../ui/page-header.tsx';
 import { PASSWORD_RULE, useMe } from './api.ts';
 import { PasswordModal } from './password-modal.tsx';
 import { ProfileSection } from './profile-section.tsx';
+import { SecondFactorSection } from './second-factor-section.tsx';
+import { SessionsSection } from './sessions-section.tsx';
 import { TokensSection } from './tokens-section.tsx';
 
 function PasswordSection() {
@@ -31,7 +33,7 @@ function PasswordSection() {
   );
 }
 
-/** `/admin/me`: the signed-in person's own profile, password and API tokens. */
+/** `/admin/me`: the signed-in person's own profile, password, two-step sign-in, sessions and API tokens. */
 export function AccountPage() {
   useDocumentTitle('Your account · TenantPilot');
   const me = useMe();
@@ -43,6 +45,8 @@ export function AccountPage() {
       <Stack gap="xl">
         <ProfileSection me={me.data} />
         <PasswordSection />
+        <SecondFactorSection />
+        <SessionsSection />
         <TokensSection />
       </Stack>
     </>

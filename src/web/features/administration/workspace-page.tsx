@@ -4,7 +4,11 @@ import type { ReactNode } from 'react';
 import { Link } from 'react-router';
 import { isApiError } from '../../app/http.ts';
 import { paths } from '../../app/paths.ts';
-import { NotFoundState } from '../../ui/access-states.tsx';
+import {
+  NotFoundState,
+  SECOND_FACTOR_ENROLMENT_REQUIRED,
+  SecondFactorRequiredState,
+} from '../../ui/access-states.tsx';
 import { ErrorState } from '../../ui/error-state.tsx';
 import { Loading } from '../../ui/loading.tsx';
 import type { WorkspaceCapability } from './labels.ts';
@@ -37,6 +41,9 @@ export function WorkspaceErrorState({
   error: unknown;
   onRetry?: () => void;
 }) {
+  if (isApiError(error, 403) && error.code === SECOND_FACTOR_ENROLMENT_REQUIRED) {
+    return <SecondFactorRequiredState />;
+  }
   if (isApiError(error, 403)) return <WorkspaceForbidden slug={slug} />;
   return <ErrorState error={error} onRetry={onRetry} />;
 }
@@ -57,6 +64,10 @@ export function WorkspacePage({ capability, children }: WorkspacePageProps) {
   if (session.isError) return <ErrorState error={session.error} onRetry={() => session.refetch()} />;
   if (!session.data) return <Loading label="Loading your session" />;
   if (!workspace) return <NotFoundState />;
+  // docs/rules.md "Second factor": the server answers every request here 403 until they enrol.
+  if (workspace.require_second_factor && !session.data.second_factor_enrolled) {
+    return <SecondFactorRequiredState workspaceName={workspace.name} />;
+  }
   if (!can(workspace, capability)) return <WorkspaceForbidden slug={slug} />;
   return <>{children(workspace)}</>;
 }

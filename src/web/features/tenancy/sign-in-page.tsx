@@ -6,6 +6,7 @@ import { isApiError, isNetworkError, UNREACHABLE_READ } from '../../app/http.ts'
 import { safeNextPath } from '../../app/paths.ts';
 import { waitFor } from '../../ui/form-errors.ts';
 import { PublicPage } from '../../ui/public-page.tsx';
+import { type SecondFactorAnswer, SecondFactorStep } from '../account/second-factor-step.tsx';
 import { useSignIn } from './api.ts';
 import { providerSignInUrl, useSignInProvider } from './sign-in-provider.ts';
 
@@ -48,14 +49,42 @@ export function SignInPage() {
     if (passwordFormShown) emailInput.current?.focus();
   }, [passwordFormShown]);
 
+  // docs/rules.md "Second factor": a right password of someone with an authenticator asks for a code next.
+  const [secondStep, setSecondStep] = useState(false);
+  const send = (answer?: SecondFactorAnswer) =>
+    signIn.mutate(
+      { email: email.trim(), password, ...answer },
+      {
+        onSuccess: () => navigate(safeNextPath(searchParams.get('next')), { replace: true }),
+        onError: (error) => {
+          if (isApiError(error, 401) && error.code === 'second_factor_required') setSecondStep(true);
+        },
+      },
+    );
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    signIn.mutate(
-      { email: email.trim(), password },
-      { onSuccess: () => navigate(safeNextPath(searchParams.get('next')), { replace: true }) },
-    );
+    send();
   };
-  const failure = signIn.isError ? signInFailure(signIn.error) : null;
+  const refused =
+    signIn.isError && !(isApiError(signIn.error) && signIn.error.code === 'second_factor_required');
+  const failure = refused ? signInFailure(signIn.error) : null;
+
+  if (secondStep) {
+    return (
+      <PublicPage title="Two-step sign-in" description={`Signing in as ${email.trim()}.`}>
+        <SecondFactorStep
+          onSubmit={send}
+          onBack={() => {
+            signIn.reset();
+            setPassword('');
+            setSecondStep(false);
+          }}
+          pending={signIn.isPending}
+          failure={failure}
+        />
+      </PublicPage>
+    );
+  }
   const next = searchParams.get('next');
 
   return (
