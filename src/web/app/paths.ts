@@ -28,6 +28,7 @@ export const paths = {
     withQuery(`/admin/w/${encodeURIComponent(workspace)}/audit`, filters),
   workspaceTokens: (workspace: string) => `/admin/w/${encodeURIComponent(workspace)}/tokens`,
   workspaceSupportDesk: (workspace: string) => `/admin/w/${encodeURIComponent(workspace)}/support-desk`,
+  workspaceSecurity: (workspace: string) => `/admin/w/${encodeURIComponent(workspace)}/security`,
   workspaceFindingsOverview: (workspace: string, filters?: Record<string, string | undefined>) =>
     withQuery(`/admin/w/${encodeURIComponent(workspace)}/overview`, filters),
   workspaceFindings: (workspace: string, filters?: Record<string, string | undefined>) =>
@@ -67,6 +68,7 @@ export const routePatterns = {
   workspaceAudit: '/admin/w/:workspace/audit',
   workspaceTokens: '/admin/w/:workspace/tokens',
   workspaceSupportDesk: '/admin/w/:workspace/support-desk',
+  workspaceSecurity: '/admin/w/:workspace/security',
   workspaceFindingsOverview: '/admin/w/:workspace/overview',
   workspaceFindings: '/admin/w/:workspace/findings',
   workspaceExceptions: '/admin/w/:workspace/exceptions',

@@ -15,6 +15,7 @@ import { RunDetailPage } from '../features/operation-runs/run-detail-page.tsx';
 import { RunsListPage } from '../features/operation-runs/runs-list-page.tsx';
 import { WorkspacePeoplePage } from '../features/people/people-page.tsx';
 import { WorkspacePersonPage } from '../features/people/person-page.tsx';
+import { WorkspaceSecurityPage } from '../features/second-factor/workspace-security-page.tsx';
 import { SetupPage } from '../features/setup/setup-page.tsx';
 import { SupportRequestDetailPage } from '../features/support-requests/support-request-detail-page.tsx';
 import { SupportRequestsListPage } from '../features/support-requests/support-requests-list-page.tsx';
@@ -93,6 +94,7 @@ export function AppRouter() {
           <Route path={routePatterns.workspaceAudit} element={<WorkspaceAuditPage />} />
           <Route path={routePatterns.workspaceTokens} element={<WorkspaceTokensPage />} />
           <Route path={routePatterns.workspaceSupportDesk} element={<WorkspaceSupportDeskPage />} />
+          <Route path={routePatterns.workspaceSecurity} element={<WorkspaceSecurityPage />} />
           <Route path={routePatterns.workspaceFindingsOverview} element={<FindingsOverviewPage />} />
           <Route path={routePatterns.workspaceFindings} element={<WorkspaceFindingsPage />} />
           <Route path={routePatterns.workspaceExceptions} element={<ApprovalQueuePage />} />

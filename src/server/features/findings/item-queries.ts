@@ -101,6 +101,12 @@ export function hydrateFindings(db: Db, page: FindingsPage, order: SQL[], now: D
       workflow_status: p.workflowStatus,
       detected_at: iso(p.detectedAt),
       detected_key: isoMicros(p.detectedAt),
+      source: p.source,
+      check_id: p.checkId,
+      description: p.description,
+      evidence: p.evidence,
+      help_url: p.helpUrl,
+      last_seen_at: iso(p.lastSeenAt),
       /** Epoch ms of findings.risk_accepted_until; Infinity for an approval without expiry. */
       risk_accepted_until_ms: sql<number | null>`(extract(epoch from ${p.riskAcceptedUntil}) * 1000)::float8`,
       owner_id: owner.id,

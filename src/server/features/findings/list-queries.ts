@@ -34,6 +34,8 @@ export interface FindingFilter {
   assignee?: number | null | undefined;
   severity?: Severity | undefined;
   workflowStatus?: WorkflowFilter | undefined;
+  /** docs/rules.md "Imports": the tool that reported the findings. */
+  source?: string | undefined;
 }
 
 const f = findings;
@@ -192,6 +194,7 @@ export function placedFindingsPage(input: PlacedListInput) {
     conditions.push(eq(f.severity, filter.severity), eq(f.severityRank, severityRank[filter.severity]));
   }
   if (filter.workflowStatus) conditions.push(workflowCondition(filter.workflowStatus, input.now));
+  if (filter.source !== undefined) conditions.push(eq(f.source, filter.source));
   if (input.after) conditions.push(sorts[sort].after(f, input.after));
   return findingsPage()
     .where(and(...conditions))

@@ -67,6 +67,13 @@ export const FindingItem = Type.Object({
   severity: Severity,
   detected_at: DateTime,
   exception: Nullable(ExceptionView),
+  // docs/rules.md "Imports": what the tool that reported the finding said; all null for findings made here.
+  source: Nullable(Type.String({ description: "The tool: maester, scubagear or a v1 file's tool" })),
+  check_id: Nullable(Type.String()),
+  description: Nullable(Type.String({ description: "The tool's markdown: untrusted, render it sanitized" })),
+  evidence: Nullable(Type.String()),
+  help_url: Nullable(Type.String()),
+  last_seen_at: Nullable(DateTime),
 });
 export type FindingItem = Static<typeof FindingItem>;
 
@@ -115,6 +122,9 @@ export const FindingListFilters = Type.Object({
   assignee: Type.Optional(PersonFilter),
   severity: Type.Optional(Severity),
   workflow_status: Type.Optional(WorkflowStatusFilter),
+  source: Type.Optional(
+    Type.String({ minLength: 1, maxLength: 63, description: 'The tool that reported it (docs/rules.md "Imports")' }),
+  ),
 });
 export type FindingListFilters = Static<typeof FindingListFilters>;
 

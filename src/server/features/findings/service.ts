@@ -73,6 +73,7 @@ export function readFindingListQuery(query: FindingListQuery, actor: Actor) {
     severity: query.severity,
     // docs/rules.md "Finding lifecycle": the list shows open findings unless a status filter says otherwise.
     workflowStatus: query.workflow_status ?? 'open',
+    source: query.source,
   };
   return {
     sort,

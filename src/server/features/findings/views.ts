@@ -55,6 +55,12 @@ export function toFindingItem(row: FindingRow, now: Date): FindingItem {
     title: row.title,
     severity: row.severity,
     detected_at: row.detected_at,
+    source: row.source,
+    check_id: row.check_id,
+    description: row.description,
+    evidence: row.evidence,
+    help_url: row.help_url,
+    last_seen_at: row.last_seen_at,
     exception,
   };
 }

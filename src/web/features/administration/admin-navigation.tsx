@@ -21,6 +21,7 @@ function adminLinks(slug: string): AdminLink[] {
     { label: 'Audit log', to: paths.workspaceAudit(slug), capability: 'workspace.administer' },
     { label: 'API tokens', to: paths.workspaceTokens(slug), capability: 'workspace.administer' },
     { label: 'Support desk', to: paths.workspaceSupportDesk(slug), capability: 'workspace.administer' },
+    { label: 'Security', to: paths.workspaceSecurity(slug), capability: 'workspace.administer' },
   ];
 }
 
