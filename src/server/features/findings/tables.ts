@@ -131,9 +131,19 @@ export const findingExceptions = pgTable(
     /** Why it was decided: required to reject or revoke, optional to approve (docs/rules.md "Finding lifecycle"). */
     decisionNote: text('decision_note'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    /**
+     * The finding's tenant, for the workspace views' counts and approval queue (docs/rules.md "Workspace
+     * views"). Set from the finding by a trigger on insert (migration exceptions_tenant_trigger), so no writer
+     * names it; nullable here only because the trigger, not the insert, provides it.
+     */
+    tenantId: integer('tenant_id').references(() => tenants.id, { onDelete: 'cascade' }),
   },
   (t) => [
     index('finding_exceptions_finding_idx').on(t.findingId, t.id.desc()),
+    // Exceptions in force per tenant, by review date: pending counts, overdue reviews, the approval queue.
+    index('finding_exceptions_tenant_review_idx')
+      .on(t.tenantId, t.status, t.reviewDueAt, t.id)
+      .where(sql`${t.status} in ('pending', 'approved')`),
     // One pending exception per finding, enforced by the database as well as the service.
     uniqueIndex('finding_exceptions_one_pending_key').on(t.findingId).where(sql`${t.status} = 'pending'`),
     oneOf('finding_exceptions_status_check', t.status, exceptionStatuses),

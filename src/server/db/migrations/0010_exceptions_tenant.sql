@@ -1,0 +1,3 @@
+ALTER TABLE "finding_exceptions" ADD COLUMN "tenant_id" integer;--> statement-breakpoint
+ALTER TABLE "finding_exceptions" ADD CONSTRAINT "finding_exceptions_tenant_id_tenants_id_fk" FOREIGN KEY ("tenant_id") REFERENCES "public"."tenants"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+CREATE INDEX "finding_exceptions_tenant_review_idx" ON "finding_exceptions" USING btree ("tenant_id","status","review_due_at","id") WHERE "finding_exceptions"."status" in ('pending', 'approved');
