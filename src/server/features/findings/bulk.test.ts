@@ -146,7 +146,12 @@ describe('POST /admin/t/{tenant}/findings/actions/bulk', () => {
       assert.equal(row.ownerUserId, row.workflowStatus === 'closed' ? null : u.manager, `finding ${row.id}`);
     }
     assert.equal((await eventsOf(orphans)).length, 40);
-    // The list's own answer for the same filter is now empty.
+    // The list's own answer for the same filter is now empty, and so is its count.
+    const count = await request(t.app, as.manager, {
+      method: 'GET',
+      url: `/admin/t/${home.externalId}/findings/count?owner=none&workflow_status=any`,
+    });
+    assert.deepEqual(count.json(), { count: 2, more: false, limit: 10_000 }, 'the two closed ones');
     const list = await request(t.app, as.manager, {
       method: 'GET',
       url: `/admin/t/${home.externalId}/findings?owner=none`,
@@ -158,6 +163,11 @@ describe('POST /admin/t/{tenant}/findings/actions/bulk', () => {
     const home = await make.createTenant(t.db, { workspaceId: tenant.workspaceId });
     await make.addTenantMember(t.db, { tenant: home, userId: u.manager, role: 'manager' });
     await many(10_001, {}, home);
+    const count = await request(t.app, as.manager, {
+      method: 'GET',
+      url: `/admin/t/${home.externalId}/findings/count`,
+    });
+    assert.deepEqual(count.json(), { count: 10_000, more: true, limit: 10_000 });
     const response = await bulk(
       { filter: {}, change: { owner_user_id: u.manager } },
       as.manager,
@@ -165,12 +175,12 @@ describe('POST /admin/t/{tenant}/findings/actions/bulk', () => {
     );
     assert.equal(response.statusCode, 422, response.body);
     assert.match(response.json().error.fields.filter, /more than 10,000/);
-    const [count] = await t.db
+    const [ownedRow] = await t.db
       .select({ id: findings.id })
       .from(findings)
       .where(and(eq(findings.tenantId, home.id), eq(findings.ownerUserId, u.manager)))
       .limit(1);
-    assert.equal(count, undefined);
+    assert.equal(ownedRow, undefined);
   });
 
   test('the capability follows the change: operator triages but cannot assign; readonly neither (403, nothing written)', async () => {

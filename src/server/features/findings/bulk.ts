@@ -5,7 +5,14 @@ import type { Db } from '../../db/client.ts';
 import { type AuditEvent, actedIn, recordAuditEvents } from '../audit/record.ts';
 import { tenantFindingsPage } from './list-queries.ts';
 import { applyResponsibilityChange, assertSettableStatus, judgeTransition } from './rules.ts';
-import { BULK_FILTER_MAX, type BulkChangeBody, type BulkChangeResult, type BulkOutcome } from './schemas.ts';
+import {
+  BULK_FILTER_MAX,
+  type BulkChangeBody,
+  type BulkChangeResult,
+  type BulkOutcome,
+  type FindingCount,
+  type FindingListFilters,
+} from './schemas.ts';
 import { resolveListQuery } from './service.ts';
 import { findings } from './tables.ts';
 import {
@@ -44,28 +51,48 @@ export function bulkBodyRules(body: unknown): Record<string, string> {
   return fields;
 }
 
-/** The findings a filter matches, in its sort, refusing more than BULK_FILTER_MAX (422) before anything is locked. */
-async function idsOfFilter(
+/** The ids of the findings the list's filters match, in its sort, at most `limit` of them. */
+async function matchingIds(
   scope: TenantScope,
-  filter: NonNullable<BulkChangeBody['filter']>,
+  filters: FindingListFilters,
+  limit: number,
 ): Promise<number[]> {
-  const { filter: resolved, sort, now, gapOwnerIds } = await resolveListQuery(scope, filter);
+  const { filter, sort, now, gapOwnerIds } = await resolveListQuery(scope, filters);
   const page = tenantFindingsPage({
     tenantId: scope.tenant.id,
-    filter: resolved,
+    filter,
     sort,
     after: null,
-    limit: BULK_FILTER_MAX + 1,
+    limit,
     now,
     gapOwnerIds,
   });
   const rows = await scope.db.select({ id: sql<number>`p.id`.mapWith(Number) }).from(page.as('p'));
-  if (rows.length > BULK_FILTER_MAX) {
+  return rows.map((row) => row.id);
+}
+
+/** How many findings the list's filters match, up to what a bulk change takes: "select all N matching". */
+export async function countMatchingFindings(
+  scope: TenantScope,
+  filters: FindingListFilters,
+): Promise<FindingCount> {
+  const ids = await matchingIds(scope, filters, BULK_FILTER_MAX + 1);
+  return {
+    count: Math.min(ids.length, BULK_FILTER_MAX),
+    more: ids.length > BULK_FILTER_MAX,
+    limit: BULK_FILTER_MAX,
+  };
+}
+
+/** The findings a filter matches, in its sort, refusing more than BULK_FILTER_MAX (422) before anything is locked. */
+async function idsOfFilter(scope: TenantScope, filter: FindingListFilters): Promise<number[]> {
+  const ids = await matchingIds(scope, filter, BULK_FILTER_MAX + 1);
+  if (ids.length > BULK_FILTER_MAX) {
     throw new AppError('invalid', 'The request has invalid fields', {
       filter: `matches more than ${BULK_FILTER_MAX.toLocaleString('en')} findings: narrow it`,
     });
   }
-  return rows.map((row) => row.id);
+  return ids;
 }
 
 interface Verdict {

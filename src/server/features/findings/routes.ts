@@ -4,7 +4,7 @@ import { PageQuery } from '../../core/pagination.ts';
 import { nulCharacterFields } from '../../core/text-rules.ts';
 import { type App, recordIdOf, scopeOf } from '../../routing.ts';
 import { TenantParams } from '../tenancy/schemas.ts';
-import { bulkBodyRules, bulkCapabilities, bulkChangeFindings } from './bulk.ts';
+import { bulkBodyRules, bulkCapabilities, bulkChangeFindings, countMatchingFindings } from './bulk.ts';
 import { exportFindingsCsv, findingsExportFileName } from './csv-export.ts';
 import { decideException, requestException } from './exceptions.ts';
 import { updateResponsibility } from './responsibility.ts';
@@ -17,7 +17,9 @@ import {
   ExceptionParams,
   ExceptionRequestBody,
   ExceptionRequestResult,
+  FindingCount,
   FindingDetailSurface,
+  FindingListFilters,
   FindingListQuery,
   FindingListSurface,
   FindingParams,
@@ -79,6 +81,22 @@ export function registerFindingRoutes(app: App): void {
         .header('cache-control', 'no-store')
         .send(Readable.from(lines) as unknown as string); // piped as it comes; the types know serialized bodies only
     },
+  );
+
+  app.get(
+    '/admin/t/:tenant/findings/count',
+    {
+      schema: {
+        operationId: 'countFindings',
+        tags,
+        summary: 'How many findings the list filters match, up to the 10,000 a bulk change takes',
+        params: TenantParams,
+        querystring: FindingListFilters,
+        response: { 200: FindingCount },
+      },
+      config: { access: { scope: 'tenant', capability: 'tenant.view' } },
+    },
+    async (request) => countMatchingFindings(scopeOf(request, 'tenant'), request.query),
   );
 
   app.get(

@@ -205,6 +205,15 @@ export type StatusChange = Static<typeof StatusChange>;
 export const StatusChangeResult = Type.Object({ previous_status: WorkflowStatus, finding: FindingItem });
 export type StatusChangeResult = Static<typeof StatusChangeResult>;
 
+export const FindingCount = Type.Object({
+  /** How many findings match, counted up to `limit`. */
+  count: Type.Integer({ minimum: 0 }),
+  /** True when more than `limit` match (the count stops there). */
+  more: Type.Boolean(),
+  limit: Type.Integer(),
+});
+export type FindingCount = Static<typeof FindingCount>;
+
 export const BULK_IDS_MAX = 1000;
 export const BULK_FILTER_MAX = 10_000;
 
