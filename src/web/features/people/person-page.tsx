@@ -8,6 +8,7 @@ import { NotFoundState } from '../../ui/access-states.tsx';
 import { Loading } from '../../ui/loading.tsx';
 import { keysOf } from '../../ui/options.ts';
 import { PageHeader } from '../../ui/page-header.tsx';
+import { MemberSessionsSection } from '../account/member-sessions-section.tsx';
 import { type Role, roleLabels } from '../administration/labels.ts';
 import { can, type SessionWorkspace } from '../administration/workspace.ts';
 import { WorkspaceErrorState, WorkspacePage } from '../administration/workspace-page.tsx';
@@ -95,6 +96,7 @@ function PersonView({
           }}
           onOpenAll={() => setModal('tenant-roles')}
         />
+        {viewer.administer ? <MemberSessionsSection workspace={slug} person={person} /> : null}
       </Stack>
       <WorkspaceRoleModal workspace={slug} person={person} opened={modal === 'role'} onClose={close} />
       <SuspendModal workspace={slug} person={person} opened={modal === 'suspend'} onClose={close} />
