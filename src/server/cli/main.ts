@@ -12,6 +12,7 @@ import {
 } from './command.ts';
 import { deskCheck } from './commands/desk.ts';
 import { fixturesLoad } from './commands/fixtures.ts';
+import { importResults } from './commands/import.ts';
 import { membersAdd, membersGrant } from './commands/members.ts';
 import { migrate } from './commands/migrate.ts';
 import { seed } from './commands/seed.ts';
@@ -23,6 +24,7 @@ const commands: Command[] = [
   serve,
   migrate,
   fixturesLoad,
+  importResults,
   seed,
   usersCreate,
   usersDeactivate,
