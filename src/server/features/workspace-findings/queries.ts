@@ -126,18 +126,34 @@ export const shownAt = (now: Date) =>
     and(eq(e.status, 'approved'), or(isNull(e.expiresAt), gt(e.expiresAt, now))),
   ) as SQL;
 
-/** Per tenant: pending exceptions, and shown exceptions whose review date has passed. */
-export function countExceptions(db: Db, tenantIds: number[], now: Date) {
-  return db
-    .select({
-      tenantId: f.tenantId,
-      pending: countWhere(sql`${e.status} = 'pending'`),
-      overdue: countWhere(lte(e.reviewDueAt, now) as SQL),
-    })
-    .from(e)
-    .innerJoin(f, eq(f.id, e.findingId))
-    .where(and(inArray(f.tenantId, tenantIds), shownAt(now)))
-    .groupBy(f.tenantId);
+/**
+ * Per tenant: pending exceptions, and exceptions in force (pending, or approved and unexpired) whose review
+ * date has passed. Two ranges of finding_exceptions_tenant_review_idx (tenant, status, review date), which
+ * holds only pending and approved exceptions: the overdue count reads the overdue ones only.
+ */
+export async function countExceptions(db: Db, tenantIds: number[], now: Date) {
+  const [pending, overdue] = await Promise.all([
+    db
+      .select({ tenantId: e.tenantId, n: sql<number>`count(*)`.mapWith(Number) })
+      .from(e)
+      .where(and(inArray(e.tenantId, tenantIds), eq(e.status, 'pending')))
+      .groupBy(e.tenantId),
+    db
+      .select({ tenantId: e.tenantId, n: sql<number>`count(*)`.mapWith(Number) })
+      .from(e)
+      .where(
+        and(
+          inArray(e.tenantId, tenantIds),
+          inArray(e.status, ['pending', 'approved']),
+          lte(e.reviewDueAt, now),
+          shownAt(now),
+        ),
+      )
+      .groupBy(e.tenantId),
+  ]);
+  const byTenant = (rows: { tenantId: number | null; n: number }[]) =>
+    new Map(rows.map((row) => [row.tenantId, row.n]));
+  return { pending: byTenant(pending), overdue: byTenant(overdue) };
 }
 
 /** Per tenant: runs that completed as failed since `since` (operation_runs_tenant_outcome_idx). */

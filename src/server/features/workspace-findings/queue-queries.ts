@@ -52,7 +52,7 @@ export function listQueueRows(db: Db, input: QueueInput) {
     .innerJoin(tenants, eq(tenants.id, f.tenantId))
     .where(
       and(
-        inArray(f.tenantId, input.tenantIds),
+        inArray(e.tenantId, input.tenantIds),
         statusCondition(input.status, now),
         input.overdueOnly ? and(shownAt(now), lte(e.reviewDueAt, now)) : undefined,
         input.after

@@ -97,7 +97,6 @@ export async function getFindingsOverview(scope: WorkspaceScope, query: Overview
   ]);
   const countedBy = groupBy(counted);
   const acceptedBy = groupBy(accepted);
-  const exceptionsBy = new Map(exceptions.map((row) => [row.tenantId, row]));
   const failedBy = new Map(failed.map((row) => [row.tenantId, row.failed]));
   const latestBy = new Map(latest.map(({ tenantId, ...run }) => [tenantId, run]));
   const rows: OverviewRow[] = visible.map((tenant) => {
@@ -113,8 +112,8 @@ export async function getFindingsOverview(scope: WorkspaceScope, query: Overview
       },
       accountability_gap: figures.accountability_gap,
       unassigned: figures.unassigned,
-      pending_exceptions: exceptionsBy.get(tenant.id)?.pending ?? 0,
-      overdue_reviews: exceptionsBy.get(tenant.id)?.overdue ?? 0,
+      pending_exceptions: exceptions.pending.get(tenant.id) ?? 0,
+      overdue_reviews: exceptions.overdue.get(tenant.id) ?? 0,
       failed_runs: failedBy.get(tenant.id) ?? 0,
       latest_run: latestBy.get(tenant.id) ?? null,
     };
