@@ -80,3 +80,19 @@ test('the redaction keeps the rest of the URL', () => {
   assert.equal(redactSecretPaths('/admin/w/acme/people'), '/admin/w/acme/people');
   assert.equal(redactSecretPaths('/invitations/'), '/invitations/');
 });
+
+test("the identity provider's code and state, and an invitation token going to it, are redacted", () => {
+  assert.equal(
+    redactSecretPaths('/auth/oidc/callback?code=abc&state=def&iss=https%3A%2F%2Fidp'),
+    '/auth/oidc/callback?code=[redacted]&state=[redacted]&iss=https%3A%2F%2Fidp',
+  );
+  assert.equal(
+    redactSecretPaths('/AUTH/OIDC/start?next=/admin&invitation=tok'),
+    '/AUTH/OIDC/start?next=/admin&invitation=[redacted]',
+  );
+  assert.equal(
+    redactSecretPaths('/auth/oidc/callback?session_state=s&code=c'),
+    '/auth/oidc/callback?session_state=[redacted]&code=[redacted]',
+  );
+  assert.equal(redactSecretPaths('/admin/t/acme/findings?state=open'), '/admin/t/acme/findings?state=open');
+});

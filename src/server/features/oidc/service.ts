@@ -198,6 +198,7 @@ export async function finishLogin(db: Db, oidc: Oidc, input: CallbackInput): Pro
     const started = await startSession(tx, {
       userId: person.userId,
       clientAddress: input.clientAddress,
+      userAgent: input.userAgent,
       ttlHours: input.ttlHours,
       origin: 'oidc',
     });

@@ -12,7 +12,7 @@ import {
   startOidcWorld,
 } from '../../../../test/helpers/oidc-world.ts';
 import { auditEvents } from '../audit/tables.ts';
-import { users } from '../tenancy/tables.ts';
+import { sessions, users } from '../tenancy/tables.ts';
 import { oidcIdentities, oidcSessions } from './tables.ts';
 
 /**
@@ -89,6 +89,20 @@ describe('a person the provider vouches for', () => {
       .where(eq(oidcSessions.identityId, identity?.id ?? 0));
     assert.ok(providerSession?.refreshToken, 'a refresh token is kept');
     assert.ok(providerSession.recheckDueAt.getTime() - Date.now() <= 3600_000 + 5000, 'due within the hour');
+    // "Your sessions" knows the device and address, as for a password sign-in.
+    const [session] = await world.t.db
+      .select()
+      .from(sessions)
+      .where(eq(sessions.id, providerSession.sessionId));
+    assert.ok(session?.userAgent && session.clientAddress === '127.0.0.1');
+    const signedIn = await world.t.db
+      .select()
+      .from(auditEvents)
+      .where(eq(auditEvents.action, 'session.signed_in'));
+    assert.deepEqual(
+      signedIn.map((event) => (event.after as { via?: string } | null)?.via),
+      ['oidc'],
+    );
   });
 
   test('the next time by issuer + subject: an e-mail changed at the provider still reaches the same person', async () => {
