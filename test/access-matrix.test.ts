@@ -125,6 +125,25 @@ describe('session routes', () => {
   });
 });
 
+describe('sign-in through an identity provider (public): without one, the standard 404 for everyone', () => {
+  // With a provider, every actor gets one answer: src/server/features/oidc/access.test.ts.
+  for (const kind of actorKinds) {
+    test(`GET /auth/oidc, /auth/oidc/start, /auth/oidc/callback × ${kind}`, async () => {
+      for (const [name, credential] of credentialsOf(kind)) {
+        for (const url of [
+          '/auth/oidc',
+          '/auth/oidc/start?next=/admin',
+          '/auth/oidc/callback?code=c&state=s',
+        ]) {
+          const response = await request(t.app, credential, { method: 'GET', url });
+          assert.equal(response.statusCode, 404, `${name} ${url}: ${response.body}`);
+          assert.deepEqual(response.json(), NOT_FOUND);
+        }
+      }
+    });
+  }
+});
+
 describe('nothing about existence leaks: every out-of-reach case answers the same 404', () => {
   const owner = () => world.token('owner');
   const cases = [
