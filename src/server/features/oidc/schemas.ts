@@ -1,20 +1,24 @@
 import { type Static, Type } from 'typebox';
 
-export const StartQuery = Type.Object({
-  next: Type.Optional(
-    Type.String({
-      maxLength: 2048,
-      description: 'Where to go once signed in: a path of this site (default /admin)',
-    }),
-  ),
-  invitation: Type.Optional(
-    Type.String({
-      minLength: 1,
-      maxLength: 200,
-      description: 'The token of an invitation link, accepted by signing in through the provider',
-    }),
-  ),
-});
+/** Unknown parameters are refused (422) like a body's unknown fields: a stale or forged link fails loudly. */
+export const StartQuery = Type.Object(
+  {
+    next: Type.Optional(
+      Type.String({
+        maxLength: 2048,
+        description: 'Where to go once signed in: a path of this site (default /admin)',
+      }),
+    ),
+    invitation: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 200,
+        description: 'The token of an invitation link, accepted by signing in through the provider',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
 export type StartQuery = Static<typeof StartQuery>;
 
 /** Whatever the provider sends back (`code`, `state`, `iss`, or `error`): openid-client judges it. */
