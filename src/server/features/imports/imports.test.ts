@@ -547,3 +547,62 @@ describe('malformed files', () => {
     assert.equal((await findingsOf(tenant.id))[0]?.title, 'Ünïcode ✓');
   });
 });
+
+describe('findings read back', () => {
+  test('list items and the detail carry the tool, check, texts and last seen; the list filters by source', async () => {
+    const tenant = await tenantWithDirectory();
+    await importOk(
+      tenant,
+      maesterResult({
+        tenantId: tenant.directoryId as string,
+        tests: [{ id: 'MT.1001', title: 'M', result: 'Failed', description: '**Why**', evidence: 'found 3' }],
+      }),
+    );
+    await importOk(
+      tenant,
+      resultsV1({ results: [{ key: 'k1', title: 'V', severity: 'low', status: 'failed' }] }),
+    );
+    await make.createFinding(t.db, { tenantId: tenant.id, title: 'Made here' });
+    const list = async (query: string) =>
+      (
+        await request(t.app, manager, {
+          method: 'GET',
+          url: `/admin/t/${tenant.externalId}/findings?${query}`,
+        })
+      ).json();
+    const maester = await list('source=maester&workflow_status=any');
+    assert.deepEqual(
+      maester.items.map((item: Record<string, unknown>) => [
+        item.title,
+        item.source,
+        item.check_id,
+        item.help_url,
+      ]),
+      [['M', 'maester', 'MT.1001', 'https://maester.dev/docs/tests/MT.1001']],
+    );
+    assert.equal(maester.items[0].last_seen_at, '2026-11-20T06:04:11.074Z');
+    assert.deepEqual(
+      (await list('source=secure-score')).items.map((i: { title: string }) => i.title),
+      ['V'],
+    );
+    assert.equal((await list('source=nothing')).items.length, 0);
+    const all = await list('workflow_status=any');
+    assert.equal(all.items.length, 3);
+    const made = all.items.find((item: { title: string }) => item.title === 'Made here');
+    assert.deepEqual(
+      [made.source, made.check_id, made.description, made.evidence, made.help_url, made.last_seen_at],
+      [null, null, null, null, null, null],
+    );
+    const detail = await request(t.app, manager, {
+      method: 'GET',
+      url: `/admin/t/${tenant.externalId}/findings/${maester.items[0].finding_id}`,
+    });
+    assert.equal(detail.json().description, '**Why**');
+    assert.equal(detail.json().evidence, 'found 3');
+    const tooLong = await request(t.app, manager, {
+      method: 'GET',
+      url: `/admin/t/${tenant.externalId}/findings?source=${'x'.repeat(64)}`,
+    });
+    assert.equal(tooLong.statusCode, 422);
+  });
+});
