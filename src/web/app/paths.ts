@@ -9,7 +9,8 @@ export const paths = {
   tenantOperations: (tenant: string, filters?: Record<string, string | undefined>) =>
     withQuery(`/admin/t/${encodeURIComponent(tenant)}/operations`, filters),
   operationRun: (run: number | string) => `/admin/operations/${encodeURIComponent(String(run))}`,
-  tenantSupportRequests: (tenant: string) => `/admin/t/${encodeURIComponent(tenant)}/support-requests`,
+  tenantSupportRequests: (tenant: string, filters?: Record<string, string | undefined>) =>
+    withQuery(`/admin/t/${encodeURIComponent(tenant)}/support-requests`, filters),
   supportRequest: (tenant: string, id: number | string) =>
     `/admin/t/${encodeURIComponent(tenant)}/support-requests/${encodeURIComponent(String(id))}`,
   tenantFindings: (tenant: string, filters?: Record<string, string | undefined>) =>

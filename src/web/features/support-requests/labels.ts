@@ -1,4 +1,11 @@
-import type { HandoffMode, HandoffOutcome, Severity } from './api.ts';
+import type {
+  AttemptKind,
+  AttemptOutcome,
+  ContextType,
+  HandoffMode,
+  HandoffOutcome,
+  Severity,
+} from './api.ts';
 
 // Typed by the server's enums, so each map names every value; its order is the form's order.
 
@@ -20,4 +27,22 @@ export const severityLabels: Record<Severity, string> = {
   normal: 'Normal',
   high: 'High',
   blocking: 'Blocking',
+};
+
+export const contextFilterLabels: Record<ContextType, string> = {
+  tenant: 'Tenant only',
+  operation_run: 'Any run',
+};
+
+export const attemptKindLabels: Record<AttemptKind, string> = {
+  create: 'Submitted: create a ticket',
+  hand_off_again: 'Handed off again',
+  link: 'Ticket linked',
+};
+
+export const attemptOutcomeLabels: Record<AttemptOutcome, string> = {
+  created: 'Ticket created',
+  found: 'Existing ticket found',
+  linked: 'Linked',
+  failed: 'Failed',
 };

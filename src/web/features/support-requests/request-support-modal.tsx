@@ -1,12 +1,15 @@
 import { Alert } from '@mantine/core';
 import { useState } from 'react';
 import { ActionModal } from '../../ui/action-modal.tsx';
+import { useSession } from '../tenancy/api.ts';
 import { type SupportContext, useSubmitSupportRequest, useSupportDesk } from './api.ts';
+import { DiscardConfirm } from './discard-confirm.tsx';
 import { HandoffResultView } from './handoff-result.tsx';
 import {
   deskName,
   emptyForm,
   RequestSupportFields,
+  type SupportRequestForm,
   toSubmission,
   validateForm,
 } from './request-support-form.tsx';
@@ -17,21 +20,40 @@ interface RequestSupportModalProps {
   onClose: () => void;
 }
 
+/** The form as it opens: the contact is the signed-in person until they say otherwise. */
+function initialForm(user: { display_name: string; email: string } | undefined): SupportRequestForm {
+  return { ...emptyForm, contact_name: user?.display_name ?? '', contact_email: user?.email ?? '' };
+}
+
+const isEdited = (form: SupportRequestForm, initial: SupportRequestForm) =>
+  (Object.keys(initial) as (keyof SupportRequestForm)[]).some((key) => form[key] !== initial[key]);
+
 export function RequestSupportModal({ context, opened, onClose }: RequestSupportModalProps) {
   const desk = useSupportDesk();
+  const session = useSession();
   const submit = useSubmitSupportRequest(context);
-  const [form, setForm] = useState(emptyForm);
+  const initial = initialForm(session.data?.user);
+  // null: untouched, so the prefilled contact follows the session until the person edits something.
+  const [edited, setEdited] = useState<SupportRequestForm | null>(null);
+  const form = edited ?? initial;
   const [showClientErrors, setShowClientErrors] = useState(false);
+  const [confirming, setConfirming] = useState(false);
   const clientErrors = showClientErrors ? validateForm(form) : {};
   const name = deskName(desk.data);
   const handingOff = submit.isPending && form.handoff_mode === 'create_external_ticket';
 
-  const close = () => {
+  const discard = () => {
+    setConfirming(false);
     onClose();
-    // Next time the modal opens on an empty form, not on the last result.
-    setForm(emptyForm);
+    // Next time the modal opens on a fresh form, not on the last one or its result.
+    setEdited(null);
     setShowClientErrors(false);
     submit.reset();
+  };
+  // A half-written request is not thrown away without asking; a sent one (a result shows) closes at once.
+  const close = () => {
+    if (!submit.data && isEdited(form, initial)) setConfirming(true);
+    else discard();
   };
   const send = () => {
     setShowClientErrors(true);
@@ -40,33 +62,40 @@ export function RequestSupportModal({ context, opened, onClose }: RequestSupport
   };
 
   return (
-    <ActionModal
-      title={context.type === 'tenant' ? 'Request support for this tenant' : 'Request support for this run'}
-      opened={opened}
-      onClose={close}
-      onSubmit={send}
-      submitLabel="Submit request"
-      submitting={submit.isPending}
-      error={submit.error}
-      result={
-        submit.data ? (
-          <HandoffResultView result={submit.data} tenant={context.tenant} deskName={name} />
-        ) : null
-      }
-    >
-      <RequestSupportFields
-        form={form}
-        onChange={setForm}
-        clientErrors={clientErrors}
-        serverError={submit.error}
-        desk={desk.data}
-        disabled={submit.isPending}
-      />
-      {handingOff ? (
-        <Alert color="blue" variant="light" role="status">
-          Handing off to {name}… (up to 5 s)
-        </Alert>
-      ) : null}
-    </ActionModal>
+    <>
+      <ActionModal
+        title={
+          context.type === 'tenant'
+            ? 'Request support for this tenant'
+            : `Request support for run #${context.run}`
+        }
+        opened={opened}
+        onClose={close}
+        onSubmit={send}
+        submitLabel="Submit request"
+        submitting={submit.isPending}
+        error={submit.error}
+        result={
+          submit.data ? (
+            <HandoffResultView result={submit.data} tenant={context.tenant} deskName={name} />
+          ) : null
+        }
+      >
+        <RequestSupportFields
+          form={form}
+          onChange={setEdited}
+          clientErrors={clientErrors}
+          serverError={submit.error}
+          desk={desk.data}
+          disabled={submit.isPending}
+        />
+        {handingOff ? (
+          <Alert color="blue" variant="light" role="status">
+            Handing off to {name}… (up to 5 s)
+          </Alert>
+        ) : null}
+      </ActionModal>
+      <DiscardConfirm opened={opened && confirming} onKeep={() => setConfirming(false)} onDiscard={discard} />
+    </>
   );
 }

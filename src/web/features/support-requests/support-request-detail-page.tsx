@@ -1,4 +1,4 @@
-import { Anchor, DataList, Paper } from '@mantine/core';
+import { Anchor, DataList, Paper, Stack } from '@mantine/core';
 import { useDocumentTitle } from '@mantine/hooks';
 import { useParams } from 'react-router';
 import { paths } from '../../app/paths.ts';
@@ -11,6 +11,7 @@ import { findTenant, useSession } from '../tenancy/api.ts';
 import { type SupportRequestView, useSupportRequest } from './api.ts';
 import { HandoffOutcomeBadge, SeverityBadge } from './badges.tsx';
 import { ContextLink, ExternalTicket } from './columns.tsx';
+import { FollowThroughPanel } from './follow-through-panel.tsx';
 import { modeLabels } from './labels.ts';
 
 function SupportRequestFields({ request }: { request: SupportRequestView }) {
@@ -80,9 +81,12 @@ export function SupportRequestDetailPage() {
           { label: request.internal_reference },
         ]}
       />
-      <Paper withBorder radius="md" p="lg">
-        <SupportRequestFields request={request} />
-      </Paper>
+      <Stack gap="xl">
+        <Paper withBorder radius="md" p="lg">
+          <SupportRequestFields request={request} />
+        </Paper>
+        <FollowThroughPanel tenant={tenant} request={request} />
+      </Stack>
     </>
   );
 }

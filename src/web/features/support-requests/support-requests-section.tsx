@@ -15,6 +15,13 @@ interface SupportRequestsSectionProps {
   mb?: MantineSpacing;
 }
 
+/** On a run, "All support requests" opens the tenant's list filtered to that run (docs/rules.md "Support requests"). */
+function allRequestsPath(context: SupportContext): string {
+  return context.type === 'tenant'
+    ? paths.tenantSupportRequests(context.tenant)
+    : paths.tenantSupportRequests(context.tenant, { run: String(context.run) });
+}
+
 /** The dashboard's and the run page's support block: the action, the latest request, the way to all of them. */
 export function SupportRequestsSection({ context, capabilities, mb }: SupportRequestsSectionProps) {
   const [opened, modal] = useDisclosure(false);
@@ -26,7 +33,7 @@ export function SupportRequestsSection({ context, capabilities, mb }: SupportReq
           Latest support request
         </Title>
         <Group gap="md">
-          <Anchor component={Link} to={paths.tenantSupportRequests(context.tenant)} size="sm">
+          <Anchor component={Link} to={allRequestsPath(context)} size="sm">
             All support requests
           </Anchor>
           {canCreate ? <Button onClick={modal.open}>Request support</Button> : null}
