@@ -54,6 +54,8 @@ export interface RequestOptions {
   redirectOnUnauthenticated?: boolean;
   /** Sign-in has no session yet, so there is no CSRF token to fetch. */
   csrf?: boolean;
+  /** A JSON file sent as the body as it is (an import), instead of `body` serialized. */
+  file?: Blob;
 }
 
 const SESSION_PATH = '/api/session';
@@ -143,7 +145,7 @@ async function send(path: string, options: RequestOptions, method: Method): Prom
 
 async function sendOnce(path: string, options: RequestOptions, method: Method): Promise<Response> {
   const headers: Record<string, string> = { Accept: 'application/json' };
-  if (options.body !== undefined) headers['Content-Type'] = 'application/json';
+  if (options.body !== undefined || options.file) headers['Content-Type'] = 'application/json';
   if (method !== 'GET' && options.csrf !== false) {
     const token = await ensureCsrfToken();
     if (token) headers['x-csrf-token'] = token;
@@ -154,7 +156,7 @@ async function sendOnce(path: string, options: RequestOptions, method: Method): 
     credentials: 'same-origin',
     // The page and its JSON share URLs: never let the HTTP cache answer a fetch with the HTML document.
     cache: 'no-store',
-    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+    body: options.file ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
     signal: options.signal,
   });
 }
