@@ -19,12 +19,12 @@ export function sessionColumns(action?: (session: SessionInfo) => ReactNode): Co
       key: 'device',
       header: 'Device',
       render: (session) => (
-        <Group gap={6} wrap="nowrap">
+        <Group gap={6} wrap="wrap">
           <Text size="sm" fw={500} title={session.user_agent ?? undefined}>
             {session.device}
           </Text>
           {session.current ? (
-            <Badge size="sm" variant="light" color="blue" c="blue.9" tt="none">
+            <Badge size="sm" variant="light" color="blue" c="blue.9" tt="none" style={{ flexShrink: 0 }}>
               This browser
             </Badge>
           ) : null}
