@@ -62,6 +62,7 @@ export async function acceptInvitation(
     /** Throws the body's schema errors (422): judged after the link, so a guessed one learns nothing. */
     checkBody(): void;
     clientAddress: string;
+    userAgent?: string | null;
     sessionTtlHours: number;
     limit: AttemptLimit;
   },
@@ -95,6 +96,7 @@ export async function acceptInvitation(
     return startSession(tx, {
       userId: row.userId,
       clientAddress: input.clientAddress,
+      userAgent: input.userAgent,
       ttlHours: input.sessionTtlHours,
       origin: 'invitation',
     });

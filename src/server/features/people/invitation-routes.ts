@@ -63,6 +63,7 @@ export function registerInvitationRoutes(app: App, deps: { db: Db; config: Confi
           if (request.validationError) throw request.validationError;
         },
         clientAddress: request.ip,
+        userAgent: request.headers['user-agent'] ?? null,
         sessionTtlHours: config.sessionTtlHours,
         limit: config.signInRateLimit,
       });

@@ -59,6 +59,7 @@ export function registerSetupRoutes(app: App, deps: { db: Db; config: Config }):
         token: request.params.token,
         body: request.body,
         clientAddress: request.ip,
+        userAgent: request.headers['user-agent'] ?? null,
         sessionTtlHours: config.sessionTtlHours,
       });
       setSessionCookie(reply, session);

@@ -58,7 +58,13 @@ export interface SetupOutcome {
  */
 export async function completeSetup(
   db: Db,
-  input: { token: string; body: SetupBody; clientAddress: string; sessionTtlHours: number },
+  input: {
+    token: string;
+    body: SetupBody;
+    clientAddress: string;
+    userAgent?: string | null;
+    sessionTtlHours: number;
+  },
 ): Promise<SetupOutcome> {
   await checkSetupToken(db, input.token);
   const { body } = input;
@@ -94,6 +100,7 @@ export async function completeSetup(
     const session = await startSession(tx, {
       userId: owner.id,
       clientAddress: input.clientAddress,
+      userAgent: input.userAgent,
       ttlHours: input.sessionTtlHours,
       origin: 'setup',
     });
