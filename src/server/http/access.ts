@@ -14,7 +14,7 @@ import { tokenIsOfUser, tokenIsOfWorkspaceMember } from '../features/account/que
 import { exceptionIsOfFinding, findingIsInTenant } from '../features/findings/queries.ts';
 import { findRunPlacement } from '../features/operation-runs/queries.ts';
 import { isWorkspaceMember } from '../features/people/queries.ts';
-import { hasSecondFactor } from '../features/second-factor/queries.ts';
+import { secondFactorSatisfied } from '../features/second-factor/queries.ts';
 import { supportRequestIsOfTenant } from '../features/support-requests/queries.ts';
 import { findTenantEntitlement, findWorkspaceMembership } from '../features/tenancy/access-queries.ts';
 import { findUserSession } from '../features/tenancy/sessions.ts';
@@ -275,7 +275,7 @@ async function resolve(db: Db, request: FastifyRequest, access: AccessDeclaratio
     if (id === undefined) throw notFound();
     request.resolvedRecordId = id;
   }
-  if (found.requiresSecondFactor && !(await hasSecondFactor(db, actor.userId))) {
+  if (found.requiresSecondFactor && !(await secondFactorSatisfied(db, actor))) {
     const workspace = 'workspace' in found.scope ? found.scope.workspace.name : 'This workspace';
     throw new AppError(
       'second_factor_enrolment_required',

@@ -1,5 +1,6 @@
 import { and, count, eq, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
+import { oidcSessions } from '../oidc/tables.ts';
 import { users, workspaceMemberships, workspaces } from '../tenancy/tables.ts';
 import { recoveryCodes, totpFactors } from './tables.ts';
 
@@ -14,6 +15,24 @@ export async function hasSecondFactor(db: Db, userId: number): Promise<boolean> 
     .select({ userId: totpFactors.userId })
     .from(totpFactors)
     .where(and(eq(totpFactors.userId, userId), isNotNull(totpFactors.confirmedAt)))
+    .limit(1);
+  return row !== undefined;
+}
+
+/**
+ * docs/rules.md "Second factor": what a workspace's requirement accepts — an enrolled authenticator, or a
+ * browser session started through the identity provider (the provider's own MFA and policies stand in).
+ */
+export async function secondFactorSatisfied(
+  db: Db,
+  actor: { userId: number; sessionId: string | null },
+): Promise<boolean> {
+  if (await hasSecondFactor(db, actor.userId)) return true;
+  if (actor.sessionId === null) return false;
+  const [row] = await db
+    .select({ sessionId: oidcSessions.sessionId })
+    .from(oidcSessions)
+    .where(eq(oidcSessions.sessionId, actor.sessionId))
     .limit(1);
   return row !== undefined;
 }

@@ -11,6 +11,8 @@ import {
 import * as make from '../../../../test/helpers/factories.ts';
 import { enrolTotp, totpCode } from '../../../../test/helpers/second-factor.ts';
 import { auditEvents } from '../audit/tables.ts';
+import { oidcIdentities, oidcSessions } from '../oidc/tables.ts';
+import { digestSecret } from '../tenancy/credentials.ts';
 import { workspaces } from '../tenancy/tables.ts';
 
 /**
@@ -204,5 +206,40 @@ describe('requiring a second factor', () => {
     });
     assert.equal(off.statusCode, 204);
     assert.equal((await get(w.memberToken, `/admin/t/${w.tenant.externalId}`)).statusCode, 403);
+  });
+
+  test("a session started through the identity provider satisfies it (the provider's MFA stands in); a password session does not", async () => {
+    const w = await world();
+    await enrolTotp(t.db, w.owner.id);
+    await setRequirement(w.ownerToken, w.workspace.slug, true);
+    const viaProvider = await signIn(t.app, w.member.email);
+    const viaPassword = await signIn(t.app, w.member.email);
+    const [identity] = await t.db
+      .insert(oidcIdentities)
+      .values({
+        issuer: 'https://idp.example.test',
+        subject: `sub-${w.member.id}`,
+        userId: w.member.id,
+        linkedVia: 'verified_email',
+      })
+      .returning();
+    const cookie = viaProvider.cookie.split('; ').find((pair) => pair.startsWith('tp_session=')) ?? '';
+    await t.db.insert(oidcSessions).values({
+      sessionId: digestSecret(cookie.slice('tp_session='.length)),
+      identityId: identity?.id ?? 0,
+      checkedAt: new Date(),
+      recheckDueAt: new Date(Date.now() + 3_600_000),
+    });
+    const url = `/admin/t/${w.tenant.externalId}`;
+    assert.equal((await request(t.app, { session: viaProvider }, { method: 'GET', url })).statusCode, 200);
+    assert.equal((await request(t.app, { session: viaPassword }, { method: 'GET', url })).statusCode, 403);
+    assert.equal(
+      (await get(w.memberToken, url)).statusCode,
+      403,
+      'an API token is judged by the enrolment alone',
+    );
+    const session = await request(t.app, { session: viaProvider }, { method: 'GET', url: '/api/session' });
+    assert.equal(session.json().second_factor_satisfied, true);
+    assert.equal(session.json().second_factor_enrolled, false);
   });
 });

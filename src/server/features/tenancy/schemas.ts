@@ -79,6 +79,11 @@ export const SessionView = Type.Object({
   workspaces: Type.Array(SessionWorkspace),
   /** Whether the person has an enrolled authenticator (TOTP). */
   second_factor_enrolled: Type.Boolean(),
+  /**
+   * Whether a workspace's second-factor requirement lets this request in: an enrolled authenticator, or
+   * this browser session was started through the identity provider.
+   */
+  second_factor_satisfied: Type.Boolean(),
 });
 export type SessionView = Static<typeof SessionView>;
 

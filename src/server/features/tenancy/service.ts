@@ -1,7 +1,7 @@
 import { tenantCapabilitiesOf, workspaceCapabilitiesOf } from '../../core/capabilities.ts';
 import type { Actor } from '../../core/scopes.ts';
 import type { Db } from '../../db/client.ts';
-import { hasSecondFactor } from '../second-factor/queries.ts';
+import { hasSecondFactor, secondFactorSatisfied } from '../second-factor/queries.ts';
 import { listMemberships } from './queries.ts';
 import type { SessionView } from './schemas.ts';
 
@@ -32,5 +32,6 @@ export async function describeSession(db: Db, actor: Actor): Promise<Omit<Sessio
         })),
     })),
     second_factor_enrolled: await hasSecondFactor(db, actor.userId),
+    second_factor_satisfied: await secondFactorSatisfied(db, actor),
   };
 }

@@ -65,7 +65,7 @@ export function WorkspacePage({ capability, children }: WorkspacePageProps) {
   if (!session.data) return <Loading label="Loading your session" />;
   if (!workspace) return <NotFoundState />;
   // docs/rules.md "Second factor": the server answers every request here 403 until they enrol.
-  if (workspace.require_second_factor && !session.data.second_factor_enrolled) {
+  if (workspace.require_second_factor && !session.data.second_factor_satisfied) {
     return <SecondFactorRequiredState workspaceName={workspace.name} />;
   }
   if (!can(workspace, capability)) return <WorkspaceForbidden slug={slug} />;
