@@ -9,6 +9,7 @@ import { ErrorState } from '../../ui/error-state.tsx';
 import { formatDateTime } from '../../ui/format.ts';
 import { Loading } from '../../ui/loading.tsx';
 import { PageHeader } from '../../ui/page-header.tsx';
+import { ToolReport } from '../imports/tool-report.tsx';
 import { type FindingDetailSurface, type Member, useFinding, useTenantMembers } from './api.ts';
 import { AssignModal } from './assign-modal.tsx';
 import { GapMarker, ResponsibilityBadge, SeverityBadge, WorkflowBadge } from './badges.tsx';
@@ -135,6 +136,7 @@ export function FindingDetailPage() {
           </Alert>
         ) : null}
         <Summary finding={finding} />
+        <ToolReport finding={finding} />
         <ExceptionPanel finding={finding} tenant={tenant} />
         <HistoryTimeline
           tenant={tenant}
