@@ -8,6 +8,7 @@ import { ErrorState } from '../../ui/error-state.tsx';
 import { humanize } from '../../ui/format.ts';
 import { Loading } from '../../ui/loading.tsx';
 import { PageHeader } from '../../ui/page-header.tsx';
+import { ImportResultsButton } from '../imports/import-modal.tsx';
 import { recentRunColumns } from '../operation-runs/columns.tsx';
 import { SupportRequestsSection } from '../support-requests/support-requests-section.tsx';
 import { useTenantDashboard } from './api.ts';
@@ -28,9 +29,14 @@ export function TenantDashboardPage() {
         title={data.tenant.name}
         description={`Workspace: ${data.workspace.name}`}
         actions={
-          <Badge variant="outline" color="gray" c="gray.8" size="lg" radius="sm" tt="none">
-            Your role: {humanize(data.role)}
-          </Badge>
+          <Group gap="sm">
+            <Badge variant="outline" color="gray" c="gray.8" size="lg" radius="sm" tt="none">
+              Your role: {humanize(data.role)}
+            </Badge>
+            {data.capabilities.includes('findings.import') ? (
+              <ImportResultsButton target={{ tenant: data.tenant.external_id }} />
+            ) : null}
+          </Group>
         }
       />
       <SupportRequestsSection

@@ -9,6 +9,7 @@ import { Loading } from '../../ui/loading.tsx';
 import { parseKey } from '../../ui/options.ts';
 import { PageHeader } from '../../ui/page-header.tsx';
 import { can, type SessionWorkspace, useAdminWorkspace } from '../administration/workspace.ts';
+import { ImportResultsButton } from '../imports/import-modal.tsx';
 import { type OverviewSort, type SortDirection, useFindingsOverview } from './api.ts';
 import { overviewSortLabels } from './labels.ts';
 import { overviewColumns } from './overview-columns.tsx';
@@ -65,6 +66,12 @@ export function FindingsOverviewPage() {
     <PageHeader
       title="Overview"
       description={`Every tenant of ${workspace?.name ?? 'the workspace'} you can see: open findings, who is accountable, exceptions waiting for a decision and failed runs. Each figure opens the list it counts.`}
+      actions={
+        // docs/rules.md "Imports": a merged Maester file goes to each tenant by directory id, where the role allows.
+        workspace?.tenants.some((t) => !t.archived && t.capabilities.includes('findings.import')) ? (
+          <ImportResultsButton target={{ workspace: slug }} />
+        ) : undefined
+      }
     />
   );
   if (overview.isError && overview.data === undefined) {
