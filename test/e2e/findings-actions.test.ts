@@ -67,7 +67,7 @@ test('a manager assigns owner and assignee, then clears them, and sees the state
   await assign('No owner', null, 'Owner cleared', '07-owner-cleared');
   await waitForSummary(/Responsibility Orphaned accountability\s?⚠?Accountability gap.* Owner No owner/);
 
-  const history = page().getByRole('region', { name: 'Responsibility history' });
+  const history = page().getByRole('region', { name: 'History' });
   await history.getByText('changed owner from Owen Owner to nobody').waitFor();
   const events = await history.locator('.mantine-Timeline-item').allInnerTexts();
   assert.equal(events.length, 3);
@@ -164,7 +164,7 @@ test('an owner approves the exception and the finding reads risk accepted', asyn
   await page().getByText('Exception approved').first().waitFor();
   await page().getByRole('button', { name: 'Revoke', exact: true }).waitFor();
   await page()
-    .getByRole('region', { name: 'Responsibility history' })
+    .getByRole('region', { name: 'History' })
     .getByText('Owen Owner approved the exception')
     .waitFor();
   await assertAccessible(page(), 'finding with approved exception');
@@ -172,6 +172,8 @@ test('an owner approves the exception and the finding reads risk accepted', asyn
 
   await page().getByRole('button', { name: 'Revoke', exact: true }).click();
   const revoke = dialog('Revoke exception');
+  // docs/rules.md "Finding lifecycle": a revoke says why.
+  await revoke.getByRole('textbox', { name: 'Why' }).fill('The press kit went out early.');
   await revoke.getByRole('button', { name: 'Revoke exception' }).click();
   await revoke.getByText('Exception revoked').waitFor();
   await revoke.getByRole('button', { name: 'Close', exact: true }).click();

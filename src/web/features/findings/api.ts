@@ -1,17 +1,23 @@
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type {
+  BulkChangeBody,
+  BulkChangeResult,
   DecisionResult,
   ExceptionDecision,
   ExceptionRequestBody,
   ExceptionRequestResult,
+  FindingCount,
   FindingDetailSurface,
   FindingListQuery,
   FindingListSurface,
+  FindingPeople,
   HistoryPage,
   MyWorkPage,
   MyWorkRole,
   ResponsibilityResult,
   ResponsibilityUpdate,
+  StatusChange,
+  StatusChangeResult,
 } from '../../../server/features/findings/schemas.ts';
 import type { MemberPage } from '../../../server/features/tenancy/schemas.ts';
 
@@ -21,6 +27,8 @@ import { request } from '../../app/http.ts';
 
 // The contract's shapes are the server's schema types: a change the UI does not follow fails tsc.
 export type {
+  BulkChangeBody,
+  BulkChangeResult,
   ChangeClassification,
   ExceptionDecision,
   ExceptionRequestResult,
@@ -28,6 +36,7 @@ export type {
   ExceptionView,
   FindingDetailSurface,
   FindingItem,
+  FindingPerson,
   FindingSort,
   HistoryEvent,
   MyWorkItem,
@@ -38,10 +47,11 @@ export type {
   Severity,
   UserRef,
   WorkflowStatus,
+  WorkflowStatusFilter,
 } from '../../../server/features/findings/schemas.ts';
 
 /** The list's filters as the API names them; `owner`/`assignee` are a user id, `me` or `none`. */
-export type FindingFilters = Omit<FindingListQuery, 'limit' | 'cursor'>;
+export type FindingFilters = Omit<FindingListQuery, 'limit' | 'cursor' | 'format'>;
 
 export const FINDINGS_PAGE_SIZE = 25;
 
@@ -56,7 +66,33 @@ export const findingKeys = {
   history: (tenant: string, finding: string) => ['findings', 'history', tenant, finding] as const,
   myWork: (role: MyWorkRole | undefined) => ['findings', 'my-work', role ?? 'any'] as const,
   members: (tenant: string) => ['tenant-members', tenant] as const,
+  people: (tenant: string) => ['findings', 'people', tenant] as const,
 };
+
+/** The list's CSV download: the same filters and sort, every matching finding (the server streams it). */
+export function findingsCsvUrl(tenant: string, filters: FindingFilters): string {
+  const params = new URLSearchParams({ format: 'csv' });
+  for (const [key, value] of Object.entries(filters)) if (value) params.set(key, String(value));
+  return `${tenantBase(tenant)}/findings?${params}`;
+}
+
+/** How many findings the filters match (up to the 10,000 a bulk change takes): "select all N matching". */
+export function useFindingCount(tenant: string, filters: FindingFilters, enabled: boolean) {
+  return useQuery({
+    queryKey: ['findings', 'count', tenant, filters] as const,
+    queryFn: ({ signal }) =>
+      request<FindingCount>(`${tenantBase(tenant)}/findings/count`, { query: { ...filters }, signal }),
+    enabled,
+  });
+}
+
+/** Everyone who owns or is assigned a finding of the tenant, former members too: the list's person filters. */
+export function useFindingPeople(tenant: string) {
+  return useQuery({
+    queryKey: findingKeys.people(tenant),
+    queryFn: ({ signal }) => request<FindingPeople>(`${tenantBase(tenant)}/findings/people`, { signal }),
+  });
+}
 
 export function useFindings(tenant: string, filters: FindingFilters) {
   return useInfiniteQuery({
@@ -147,11 +183,37 @@ export function useRequestException(tenant: string, finding: string) {
 export function useDecideException(tenant: string, finding: string) {
   const invalidate = useInvalidateFindings();
   return useMutation({
-    mutationFn: ({ exception, decision }: { exception: number; decision: ExceptionDecision }) =>
+    mutationFn: ({
+      exception,
+      decision,
+      note,
+    }: {
+      exception: number;
+      decision: ExceptionDecision;
+      note: string;
+    }) =>
       request<DecisionResult>(`${findingBase(tenant, finding)}/exceptions/${exception}/actions/${decision}`, {
         method: 'POST',
-        body: {},
+        body: note.trim() === '' ? {} : { note },
       }),
+    onSuccess: invalidate,
+  });
+}
+
+export function useChangeStatus(tenant: string, finding: string) {
+  const invalidate = useInvalidateFindings();
+  return useMutation({
+    mutationFn: (change: StatusChange) =>
+      request<StatusChangeResult>(`${findingBase(tenant, finding)}/status`, { method: 'POST', body: change }),
+    onSuccess: invalidate,
+  });
+}
+
+export function useBulkChange(tenant: string) {
+  const invalidate = useInvalidateFindings();
+  return useMutation({
+    mutationFn: (body: BulkChangeBody) =>
+      request<BulkChangeResult>(`${tenantBase(tenant)}/findings/actions/bulk`, { method: 'POST', body }),
     onSuccess: invalidate,
   });
 }

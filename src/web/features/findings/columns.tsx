@@ -1,4 +1,4 @@
-import { Anchor, Badge, Group, Stack, Text } from '@mantine/core';
+import { Anchor, Badge, Checkbox, Group, Stack, Text } from '@mantine/core';
 import { Link } from 'react-router';
 import { paths } from '../../app/paths.ts';
 import type { Column } from '../../ui/data-table.tsx';
@@ -33,15 +33,30 @@ function titleColumn<Row extends FindingItem>(tenantOf: (row: Row) => string): C
           {finding.title}
         </Anchor>
         <Text size="xs" c="dimmed">
-          #{finding.finding_id} · detected <DateTime value={finding.detected_at} />
+          #{finding.finding_id}
         </Text>
       </Stack>
     ),
   };
 }
 
+/** When the finding was detected: a column of its own, so the list can be sorted by clicking it. */
+function detectedColumn<Row extends FindingItem>(): Column<Row> {
+  return {
+    key: 'detected',
+    header: 'Detected',
+    nowrap: true,
+    sortable: true,
+    render: (finding) => (
+      <Text size="sm" component="span">
+        <DateTime value={finding.detected_at} />
+      </Text>
+    ),
+  };
+}
+
 function sharedColumns<Row extends FindingItem>(): Column<Row>[] {
-  return [...stateColumns<Row>(), ...peopleColumns<Row>()];
+  return [...stateColumns<Row>(), ...peopleColumns<Row>(), detectedColumn<Row>()];
 }
 
 function stateColumns<Row extends FindingItem>(): Column<Row>[] {
@@ -50,6 +65,7 @@ function stateColumns<Row extends FindingItem>(): Column<Row>[] {
       key: 'severity',
       header: 'Severity',
       nowrap: true,
+      sortable: true,
       render: (finding) => <SeverityBadge severity={finding.severity} compact />,
     },
     {
@@ -92,9 +108,30 @@ function peopleColumns<Row extends FindingItem>(): Column<Row>[] {
   ];
 }
 
-/** The tenant's findings list. */
-export function findingColumns(tenant: string): Column<FindingItem>[] {
-  return [titleColumn(() => tenant), ...sharedColumns()];
+/** Row selection for bulk changes: a checkbox per row, named by the finding it selects. */
+export interface RowSelection {
+  isSelected: (findingId: number) => boolean;
+  toggle: (findingId: number) => void;
+}
+
+function selectColumn(selection: RowSelection): Column<FindingItem> {
+  return {
+    key: 'select',
+    header: 'Select',
+    width: 56,
+    render: (finding) => (
+      <Checkbox
+        aria-label={`Select finding #${finding.finding_id}: ${finding.title}`}
+        checked={selection.isSelected(finding.finding_id)}
+        onChange={() => selection.toggle(finding.finding_id)}
+      />
+    ),
+  };
+}
+
+/** The tenant's findings list; with a selection, a checkbox column first. */
+export function findingColumns(tenant: string, selection?: RowSelection): Column<FindingItem>[] {
+  return [...(selection ? [selectColumn(selection)] : []), titleColumn(() => tenant), ...sharedColumns()];
 }
 
 /** A finding of a list across tenants (the workspace findings list): the tenant's columns, plus the tenant. */
@@ -147,4 +184,5 @@ export const myWorkColumns: Column<MyWorkItem>[] = [
   },
   ...stateColumns<MyWorkItem>(),
   ...peopleColumns<MyWorkItem>().filter((column) => column.key === 'owner' || column.key === 'assignee'),
+  detectedColumn<MyWorkItem>(),
 ];

@@ -1,6 +1,7 @@
-import { Alert, Button, Group, Text } from '@mantine/core';
+import { Alert, Button, Group, Stack, Text, Textarea } from '@mantine/core';
+import { useState } from 'react';
 import { isApiError } from '../../app/http.ts';
-import { ActionModal } from '../../ui/action-modal.tsx';
+import { ActionModal, fieldError } from '../../ui/action-modal.tsx';
 import { formatDateTime } from '../../ui/format.ts';
 import { useResetOnOpen } from '../../ui/use-reset-on-open.ts';
 import { type ExceptionDecision, type ExceptionView, useDecideException } from './api.ts';
@@ -39,11 +40,29 @@ export function DecisionModal({
   onClose,
 }: DecisionModalProps) {
   const decide = useDecideException(tenant, String(findingId));
-  useResetOnOpen(opened, () => decide.reset());
+  const [note, setNote] = useState('');
+  const [localError, setLocalError] = useState<string | undefined>(undefined);
+  useResetOnOpen(opened, () => {
+    decide.reset();
+    setNote('');
+    setLocalError(undefined);
+  });
   const copy = decisionCopy[decision];
+  // docs/rules.md "Finding lifecycle": rejecting or revoking says why; approving may.
+  const noteRequired = decision !== 'approve';
+  const submit = () => {
+    if (noteRequired && note.trim() === '') {
+      setLocalError(`Say why you ${decision} this exception.`);
+      return;
+    }
+    setLocalError(undefined);
+    decide.mutate({ exception: exception.id, decision, note });
+  };
   const error = isApiError(decide.error, 409)
     ? new Error(
-        'This exception has already been decided or has expired. Close and look at its current state.',
+        decision === 'approve'
+          ? 'This exception can no longer be approved: it has been decided, has expired, or its finding is no longer open. Nothing was saved.'
+          : 'This exception has already been decided or has expired. Close and look at its current state.',
       )
     : decide.error;
   return (
@@ -51,8 +70,9 @@ export function DecisionModal({
       title={copy.title}
       opened={opened}
       onClose={onClose}
-      onSubmit={() => decide.mutate({ exception: exception.id, decision })}
+      onSubmit={submit}
       submitLabel={`${copy.button} exception`}
+      tone={decision === 'approve' ? 'default' : 'danger'}
       submitting={decide.isPending}
       error={error}
       result={
@@ -66,6 +86,17 @@ export function DecisionModal({
     >
       <Text size="sm">Reason given: “{exception.request_reason}”</Text>
       <Text size="sm">{consequence(decision, exception)}</Text>
+      <Textarea
+        label={noteRequired ? 'Why' : 'Note (optional)'}
+        description="Shown with the decision in the exception panel and the history (up to 2,000 characters)."
+        value={note}
+        onChange={(event) => setNote(event.currentTarget.value)}
+        error={localError ?? fieldError(decide.error, 'note')}
+        maxLength={2000}
+        autosize
+        minRows={2}
+        required={noteRequired}
+      />
     </ActionModal>
   );
 }
@@ -77,6 +108,8 @@ export interface PendingDecision {
 
 interface ExceptionDecisionsProps {
   exception: ExceptionView;
+  /** The signed-in person: who requested an exception never approves it (four eyes). */
+  userId: number | undefined;
   onDecide: (pending: PendingDecision) => void;
 }
 
@@ -84,26 +117,37 @@ interface ExceptionDecisionsProps {
  * Approve or reject a pending exception, revoke an approved one. The confirmation modal lives with
  * the caller: a revoked or rejected exception disappears from here, and its result must stay visible.
  */
-export function ExceptionDecisions({ exception, onDecide }: ExceptionDecisionsProps) {
+export function ExceptionDecisions({ exception, userId, onDecide }: ExceptionDecisionsProps) {
+  const ownRequest = exception.status === 'pending' && exception.requested_by.id === userId;
   const available: ExceptionDecision[] =
     exception.status === 'pending'
-      ? ['approve', 'reject']
+      ? ownRequest
+        ? ['reject']
+        : ['approve', 'reject']
       : exception.status === 'approved'
         ? ['revoke']
         : [];
   if (available.length === 0) return null;
   return (
-    <Group gap="sm">
-      {available.map((decision) => (
-        <Button
-          key={decision}
-          size="sm"
-          variant={decision === 'approve' ? 'filled' : 'default'}
-          onClick={() => onDecide({ exception, decision })}
-        >
-          {decisionCopy[decision].button}
-        </Button>
-      ))}
-    </Group>
+    <Stack gap="xs">
+      {ownRequest ? (
+        <Alert color="gray" variant="light" title="Another owner must decide" role="note">
+          You requested this exception, so you cannot approve it yourself. You can still withdraw it by
+          rejecting it.
+        </Alert>
+      ) : null}
+      <Group gap="sm">
+        {available.map((decision) => (
+          <Button
+            key={decision}
+            size="sm"
+            variant={decision === 'approve' ? 'filled' : 'default'}
+            onClick={() => onDecide({ exception, decision })}
+          >
+            {decisionCopy[decision].button}
+          </Button>
+        ))}
+      </Group>
+    </Stack>
   );
 }

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { type Column, DataTable } from '../../ui/data-table.tsx';
 import { DateTime } from '../../ui/date-time.tsx';
 import { Field, Prose } from '../../ui/detail-list.tsx';
+import { useSession } from '../tenancy/api.ts';
 import type { ExceptionView, FindingDetailSurface } from './api.ts';
 import { ExceptionStatusBadge, ReviewOverdueBadge } from './badges.tsx';
 import { DecisionModal, ExceptionDecisions, type PendingDecision } from './exception-decisions.tsx';
@@ -18,10 +19,11 @@ function ReviewDue({ exception }: { exception: ExceptionView }) {
 
 interface CurrentExceptionProps {
   finding: FindingDetailSurface;
+  userId: number | undefined;
   onDecide: (pending: PendingDecision) => void;
 }
 
-function CurrentException({ finding, onDecide }: CurrentExceptionProps) {
+function CurrentException({ finding, userId, onDecide }: CurrentExceptionProps) {
   const exception = finding.exception;
   if (!exception) {
     return (
@@ -55,9 +57,14 @@ function CurrentException({ finding, onDecide }: CurrentExceptionProps) {
             {exception.decided_by.display_name}, <DateTime value={exception.decided_at} />
           </Field>
         ) : null}
+        {exception.decision_note ? (
+          <Field label="Decision note">
+            <Prose value={exception.decision_note} />
+          </Field>
+        ) : null}
       </DataList>
       {finding.capabilities.includes('finding_exceptions.decide') ? (
-        <ExceptionDecisions exception={exception} onDecide={onDecide} />
+        <ExceptionDecisions exception={exception} userId={userId} onDecide={onDecide} />
       ) : null}
     </Stack>
   );
@@ -100,11 +107,25 @@ const exceptionColumns: Column<ExceptionView>[] = [
     header: 'Expires',
     render: (e) => (e.expires_at ? <DateTime value={e.expires_at} /> : 'No expiry'),
   },
-  { key: 'decided', header: 'Decided', render: (e) => <Who user={e.decided_by} at={e.decided_at} /> },
+  {
+    key: 'decided',
+    header: 'Decided',
+    render: (e) => (
+      <Stack gap={2}>
+        <Who user={e.decided_by} at={e.decided_at} />
+        {e.decision_note ? (
+          <Text size="xs" style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>
+            “{e.decision_note}”
+          </Text>
+        ) : null}
+      </Stack>
+    ),
+  },
 ];
 
 /** The current exception with its decisions, then every exception the finding has had. */
 export function ExceptionPanel({ finding, tenant }: { finding: FindingDetailSurface; tenant: string }) {
+  const session = useSession();
   // The last decision asked for stays after closing, so the modal can close (and return focus) in place.
   const [pending, setPending] = useState<PendingDecision | null>(null);
   const [opened, setOpened] = useState(false);
@@ -118,7 +139,7 @@ export function ExceptionPanel({ finding, tenant }: { finding: FindingDetailSurf
         Current exception
       </Title>
       <Paper withBorder radius="md" p="lg">
-        <CurrentException finding={finding} onDecide={decide} />
+        <CurrentException finding={finding} userId={session.data?.user.id} onDecide={decide} />
       </Paper>
       {finding.exceptions.length > 0 ? (
         <>

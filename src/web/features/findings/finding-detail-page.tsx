@@ -17,6 +17,7 @@ import { PersonName } from './columns.tsx';
 import { ExceptionPanel } from './exception-panel.tsx';
 import { ExceptionRequestModal } from './exception-request-modal.tsx';
 import { HistoryTimeline, type NameBook } from './history-timeline.tsx';
+import { StatusButtons, StatusModal, type StatusMove } from './status-actions.tsx';
 
 function nameBook(finding: FindingDetailSurface, members: Member[]): NameBook {
   const book: NameBook = new Map(members.map((member) => [member.id, member.display_name]));
@@ -85,17 +86,19 @@ function Summary({ finding }: { finding: FindingDetailSurface }) {
   );
 }
 
-type OpenModal = 'assign' | 'exception' | null;
+type OpenModal = 'assign' | 'exception' | StatusMove | null;
 
 function Actions({ finding, onOpen }: { finding: FindingDetailSurface; onOpen: (modal: OpenModal) => void }) {
   const canAssign = finding.capabilities.includes('findings.assign');
   const canRequest = finding.capabilities.includes('finding_exceptions.request');
   const pending = finding.exception?.status === 'pending';
-  if (!canAssign && !canRequest) return null;
+  // docs/rules.md "Finding lifecycle": exceptions are requested on open findings only.
+  const open = ['new', 'triaged', 'in_progress', 'reopened'].includes(finding.workflow_status);
   return (
     <>
+      <StatusButtons finding={finding} onMove={onOpen} />
       {canAssign ? <Button onClick={() => onOpen('assign')}>Assign</Button> : null}
-      {canRequest && !pending ? (
+      {canRequest && !pending && open ? (
         <Button variant="default" onClick={() => onOpen('exception')}>
           Request exception
         </Button>
@@ -109,6 +112,12 @@ export function FindingDetailPage() {
   const query = useFinding(tenant, findingId);
   const members = useTenantMembers(tenant, query.isSuccess);
   const [modal, setModal] = useState<OpenModal>(null);
+  // The last move asked for stays after closing, so its modal can close (and return focus) in place.
+  const [lastMove, setLastMove] = useState<StatusMove | null>(null);
+  const openModal = (next: OpenModal) => {
+    if (next !== null && next !== 'assign' && next !== 'exception') setLastMove(next);
+    setModal(next);
+  };
 
   const finding = query.data;
   useDocumentTitle(finding ? `${finding.title} · Findings · TenantPilot` : 'Finding · TenantPilot');
@@ -127,7 +136,7 @@ export function FindingDetailPage() {
           { label: 'Findings', to: paths.tenantFindings(tenant) },
           { label: `Finding #${finding.finding_id}` },
         ]}
-        actions={<Actions finding={finding} onOpen={setModal} />}
+        actions={<Actions finding={finding} onOpen={openModal} />}
       />
       <Stack gap="xl">
         {pending && finding.capabilities.includes('finding_exceptions.request') ? (
@@ -156,6 +165,15 @@ export function FindingDetailPage() {
         opened={modal === 'exception'}
         onClose={() => setModal(null)}
       />
+      {lastMove ? (
+        <StatusModal
+          tenant={tenant}
+          finding={finding}
+          move={lastMove}
+          opened={modal === lastMove}
+          onClose={() => setModal(null)}
+        />
+      ) : null}
     </>
   );
 }

@@ -1,7 +1,13 @@
 import { Button, Group, Select, Stack } from '@mantine/core';
 import { optionsOf, parseKey } from '../../ui/options.ts';
-import type { FindingFilters, Member } from './api.ts';
-import { responsibilityLabels, severityLabels, sortLabels, workflowStatusLabels } from './labels.ts';
+import type { FindingFilters, FindingPerson, Member } from './api.ts';
+import {
+  responsibilityLabels,
+  severityLabels,
+  sortChoices,
+  sortLabels,
+  statusFilterLabels,
+} from './labels.ts';
 
 /** Saved filters: each replaces the current filters with its own (the sort stays). */
 export const quickFilters: { label: string; filters: FindingFilters }[] = [
@@ -13,8 +19,8 @@ export const quickFilters: { label: string; filters: FindingFilters }[] = [
 
 const stateOptions = optionsOf(responsibilityLabels);
 const severityOptions = optionsOf(severityLabels);
-const statusOptions = optionsOf(workflowStatusLabels);
-const sortOptions = optionsOf(sortLabels);
+const statusOptions = optionsOf(statusFilterLabels);
+const sortOptions = sortChoices.map((sort) => ({ value: sort, label: sortLabels[sort] }));
 const gapOptions = [
   { value: 'true', label: 'With a gap' },
   { value: 'false', label: 'Without a gap' },
@@ -33,15 +39,32 @@ export function isQuickFilterActive(filters: FindingFilters, quick: FindingFilte
   return withoutSort(filters) === withoutSort(quick);
 }
 
-function personOptions(members: Member[], selected: string | undefined, none: string) {
+/**
+ * Me, nobody, then everyone who holds the role on a finding of the tenant (former members and inactive users
+ * too, marked so) and the active members who hold none yet: every option has a name.
+ */
+function personOptions(
+  members: Member[],
+  holders: FindingPerson[],
+  selected: string | undefined,
+  none: string,
+) {
   const options = [
     { value: 'me', label: 'Me' },
     { value: 'none', label: none },
-    ...members.map((member) => ({ value: String(member.id), label: member.display_name })),
+    ...holders.map((person) => ({
+      value: String(person.id),
+      label: person.active_member ? person.display_name : `${person.display_name} (former member)`,
+    })),
   ];
-  // A user id from a shared link who is no longer listed still needs a label.
+  for (const member of members) {
+    if (!options.some((option) => option.value === String(member.id))) {
+      options.push({ value: String(member.id), label: member.display_name });
+    }
+  }
+  // A user id from a shared link who holds nothing and is no member: still a choice, said plainly.
   if (selected && !options.some((option) => option.value === selected)) {
-    options.push({ value: selected, label: `User #${selected}` });
+    options.push({ value: selected, label: 'Someone who holds no finding here' });
   }
   return options;
 }
@@ -49,10 +72,11 @@ function personOptions(members: Member[], selected: string | undefined, none: st
 interface FindingFiltersProps {
   filters: FindingFilters;
   members: Member[];
+  people?: { owners: FindingPerson[]; assignees: FindingPerson[] } | undefined;
   onChange: (filters: FindingFilters) => void;
 }
 
-export function FindingFiltersBar({ filters, members, onChange }: FindingFiltersProps) {
+export function FindingFiltersBar({ filters, members, people, onChange }: FindingFiltersProps) {
   const set = (patch: Partial<FindingFilters>) => onChange({ ...filters, ...patch });
   const filtered = withoutSort(filters) !== '[]';
   return (
@@ -100,7 +124,7 @@ export function FindingFiltersBar({ filters, members, onChange }: FindingFilters
         <Select
           label="Owner"
           placeholder="Anyone"
-          data={personOptions(members, filters.owner, 'No owner')}
+          data={personOptions(members, people?.owners ?? [], filters.owner, 'No owner')}
           value={filters.owner ?? null}
           onChange={(value) => set({ owner: value ?? undefined })}
           searchable
@@ -110,7 +134,7 @@ export function FindingFiltersBar({ filters, members, onChange }: FindingFilters
         <Select
           label="Assignee"
           placeholder="Anyone"
-          data={personOptions(members, filters.assignee, 'Unassigned')}
+          data={personOptions(members, people?.assignees ?? [], filters.assignee, 'Unassigned')}
           value={filters.assignee ?? null}
           onChange={(value) => set({ assignee: value ?? undefined })}
           searchable
@@ -128,20 +152,23 @@ export function FindingFiltersBar({ filters, members, onChange }: FindingFilters
         />
         <Select
           label="Status"
-          placeholder="Any status"
           data={statusOptions}
-          value={filters.workflow_status ?? null}
-          onChange={(value) => set({ workflow_status: parseKey(workflowStatusLabels, value) })}
-          clearable
+          value={filters.workflow_status ?? 'open'}
+          onChange={(value) => {
+            const status = parseKey(statusFilterLabels, value);
+            set({ workflow_status: status === 'open' ? undefined : status });
+          }}
+          allowDeselect={false}
+          comboboxProps={{ width: 300, position: 'bottom-start' }}
           w={160}
         />
         <Select
           label="Sort"
           data={sortOptions}
-          value={filters.sort ?? 'newest'}
+          value={filters.sort === 'detected' ? 'newest' : (filters.sort ?? 'newest')}
           onChange={(value) => {
             const sort = parseKey(sortLabels, value);
-            set({ sort: sort === 'newest' ? undefined : sort });
+            set({ sort: sort === 'newest' || sort === 'detected' ? undefined : sort });
           }}
           allowDeselect={false}
           w={210}

@@ -15,8 +15,28 @@ function nameOf(book: NameBook, value: unknown): string {
   if (typeof value === 'object' && value !== null && 'display_name' in value) {
     return String((value as UserRef).display_name);
   }
-  const id = Number(value);
-  return book.get(id) ?? `user #${id}`;
+  // The history names everyone its events mention (former members too); this is for a deleted account.
+  return book.get(Number(value)) ?? 'a deleted user';
+}
+
+const statusWords: Record<string, string> = {
+  new: 'new',
+  triaged: 'triaged',
+  in_progress: 'in progress',
+  reopened: 'reopened',
+  resolved: 'resolved',
+  closed: 'closed',
+  risk_accepted: 'risk accepted',
+};
+
+function field(state: unknown, name: string): unknown {
+  return typeof state === 'object' && state !== null ? (state as Record<string, unknown>)[name] : undefined;
+}
+
+function describeStatus(event: HistoryEvent): string {
+  const from = String(field(event.before, 'workflow_status') ?? '');
+  const to = String(field(event.after, 'workflow_status') ?? '');
+  return `moved it from ${statusWords[from] ?? from} to ${statusWords[to] ?? to}`;
 }
 
 /** An event's person field, stored either as `<role>_user_id` or as a `<role>` reference. */
@@ -36,13 +56,17 @@ function describeChange(event: HistoryEvent, book: NameBook): string {
       parts.push(`${role} from ${nameOf(book, before)} to ${nameOf(book, after)}`);
     }
   }
-  return parts.length > 0 ? `changed ${parts.join(' and ')}` : 'changed responsibility';
+  return parts.length > 0 ? `changed ${parts.join(' and ')}` : '';
 }
 
 function describe(event: HistoryEvent, book: NameBook): string {
   switch (event.action) {
     case 'finding.responsibility_changed':
-      return describeChange(event, book);
+      return describeChange(event, book) || 'changed responsibility';
+    case 'finding.status_changed':
+      return describeStatus(event);
+    case 'finding.changed':
+      return [describeChange(event, book), describeStatus(event)].filter(Boolean).join(', and ');
     case 'finding_exception.requested': {
       const owner = personField(event.after, 'owner');
       return owner === undefined
@@ -70,10 +94,14 @@ interface HistoryTimelineProps {
 export function HistoryTimeline({ tenant, findingId, book }: HistoryTimelineProps) {
   const history = useFindingHistory(tenant, findingId);
   const events = history.data?.pages.flatMap((page) => page.items) ?? [];
+  const names: NameBook = new Map(book);
+  for (const page of history.data?.pages ?? []) {
+    for (const person of page.people) names.set(person.id, person.display_name);
+  }
   return (
     <Stack gap="sm" component="section" aria-labelledby="history-heading">
       <Title order={2} fz="h4" id="history-heading">
-        Responsibility history
+        History
       </Title>
       <Paper withBorder radius="md" p="lg">
         {history.isPending ? (
@@ -83,7 +111,7 @@ export function HistoryTimeline({ tenant, findingId, book }: HistoryTimelineProp
         ) : events.length === 0 ? (
           <EmptyState
             title="No changes yet"
-            description="Owner and assignee changes and exception decisions will be listed here."
+            description="Status, owner and assignee changes and exception decisions will be listed here."
           />
         ) : (
           <Timeline bulletSize={14} lineWidth={2} active={events.length}>
@@ -93,8 +121,14 @@ export function HistoryTimeline({ tenant, findingId, book }: HistoryTimelineProp
                   <Text span fw={600}>
                     {event.actor?.display_name ?? 'System'}
                   </Text>{' '}
-                  {describe(event, book)}
+                  {describe(event, names)}
+                  {field(event.after, 'bulk') === true ? ' (bulk change)' : ''}
                 </Text>
+                {typeof field(event.after, 'note') === 'string' ? (
+                  <Text size="sm" c="dimmed" style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>
+                    “{String(field(event.after, 'note'))}”
+                  </Text>
+                ) : null}
                 <Text size="xs" c="dimmed" mt={2}>
                   <DateTime value={event.at} />
                 </Text>

@@ -1,4 +1,11 @@
-import type { FindingSort, MyWorkRole, ResponsibilityState, Severity, WorkflowStatus } from './api.ts';
+import type {
+  FindingSort,
+  MyWorkRole,
+  ResponsibilityState,
+  Severity,
+  WorkflowStatus,
+  WorkflowStatusFilter,
+} from './api.ts';
 
 // Each map is typed by the server's enum, so it names every value, and its order is the filters' order.
 
@@ -27,11 +34,24 @@ export const workflowStatusLabels: Record<WorkflowStatus, string> = {
   risk_accepted: 'Risk accepted',
 };
 
+/**
+ * docs/rules.md "Finding lifecycle", sorting: `newest` is the same order as `detected` (one label, one choice);
+ * the choices are the sorts that differ.
+ */
 export const sortLabels: Record<FindingSort, string> = {
-  newest: 'Newest first',
-  oldest: 'Oldest first',
-  severity: 'Severity, critical first',
-  detected: 'Detected, latest first',
+  newest: 'Detected, newest first',
+  detected: 'Detected, newest first',
+  oldest: 'Detected, oldest first',
+  severity: 'Most severe first',
+};
+/** The sorts offered: one per order. */
+export const sortChoices: FindingSort[] = ['newest', 'oldest', 'severity'];
+
+/** The status filter: open findings by default, any status, or one (effective) status. */
+export const statusFilterLabels: Record<WorkflowStatusFilter, string> = {
+  open: 'Open (new, triaged, in progress, reopened)',
+  any: 'Any status',
+  ...workflowStatusLabels,
 };
 
 export const myWorkRoleLabels: Record<MyWorkRole, string> = { owner: 'Owner', assignee: 'Assignee' };

@@ -5,7 +5,7 @@ import {
   responsibilityLabels,
   severityLabels,
   sortLabels,
-  workflowStatusLabels,
+  statusFilterLabels,
 } from './labels.ts';
 
 /** `me`, `none` or a positive user id; anything else is dropped rather than sent to earn a 422. */
@@ -23,7 +23,7 @@ export function parseFindingFilters(params: URLSearchParams): FindingFilters {
     owner: parsePerson(params.get('owner')),
     assignee: parsePerson(params.get('assignee')),
     severity: parseKey(severityLabels, params.get('severity')),
-    workflow_status: parseKey(workflowStatusLabels, params.get('workflow_status')),
+    workflow_status: parseKey(statusFilterLabels, params.get('workflow_status')),
     sort: parseKey(sortLabels, params.get('sort')),
   };
 }
