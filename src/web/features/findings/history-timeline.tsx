@@ -5,6 +5,7 @@ import { ErrorState } from '../../ui/error-state.tsx';
 import { humanize } from '../../ui/format.ts';
 import { LoadMore } from '../../ui/load-more.tsx';
 import { Loading } from '../../ui/loading.tsx';
+import { importCause } from '../imports/import-cause.ts';
 import { type HistoryEvent, type UserRef, useFindingHistory } from './api.ts';
 
 /** Names for the user ids an event mentions: the people the page already knows about. */
@@ -122,6 +123,7 @@ export function HistoryTimeline({ tenant, findingId, book }: HistoryTimelineProp
                     {event.actor?.display_name ?? 'System'}
                   </Text>{' '}
                   {describe(event, names)}
+                  {importCause(event.after)}
                   {field(event.after, 'bulk') === true ? ' (bulk change)' : ''}
                 </Text>
                 {typeof field(event.after, 'note') === 'string' ? (
