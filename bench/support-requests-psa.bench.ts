@@ -1,7 +1,9 @@
 // create_external_ticket through each PSA adapter at 100 in flight against its local fake answering every
 // API call after 200 ms, beside the webhook desk answering after 200 ms in the same run (issue 11): a PSA's
 // tickets/s should be within 10 % of the webhook's, since its token or priority read is made once and
-// cached, not once per ticket. Run: npm run bench -- support-requests-psa.
+// cached, not once per ticket. Measured twice: at the desk port (the adapter alone), and through the app
+// (POST …/support-requests/actions/submit with handoff_mode create_external_ticket, embedded database, the
+// server in its own worker thread). Run: npm run bench -- support-requests-psa.
 import type { DeskConfig } from '../src/server/config.ts';
 import { autotaskPicklists } from '../src/server/desks/autotask.ts';
 import { connectwisePriorities } from '../src/server/desks/connectwise.ts';
@@ -12,7 +14,8 @@ import { deskConfig, ticketRequest } from '../test/helpers/desk-kit.ts';
 import { autotaskSettings, startFakeAutotask } from '../test/helpers/fake-autotask.ts';
 import { connectwiseSettings, startFakeConnectWise } from '../test/helpers/fake-connectwise.ts';
 import { answer, startFakeDesk } from '../test/helpers/fake-desk.ts';
-import { startFakeHaloPsa } from '../test/helpers/fake-halopsa.ts';
+import { haloEnv, startFakeHaloPsa } from '../test/helpers/fake-halopsa.ts';
+import { startBenchServer } from './support-requests-worker.ts';
 
 const LATENCY_MS = 200;
 const IN_FLIGHT = 100;
@@ -156,6 +159,107 @@ try {
   const slowest = Math.min(...rows.slice(1).map((r) => r.perSecond / reference));
   console.log(
     `slowest PSA at ${(slowest * 100).toFixed(1)} % of the webhook's tickets/s (goal: at least 90 %)`,
+  );
+
+  // Through the app: each desk behind its own server; the same 1000 submits at 100 in flight.
+  const envs: Array<[string, Record<string, string>, string | null, () => number]> = [
+    ['webhook', { SUPPORT_DESK_PROVIDER: 'webhook', SUPPORT_DESK_URL: webhook.url }, null, () => 0],
+    ['HaloPSA', haloEnv(halo), '314', () => halo.tokenRequests],
+    [
+      'ConnectWise PSA',
+      {
+        SUPPORT_DESK_PROVIDER: 'connectwise_psa',
+        SUPPORT_DESK_URL: cw.url,
+        SUPPORT_DESK_COMPANY_ID: cw.companyId,
+        SUPPORT_DESK_PUBLIC_KEY: cw.publicKey,
+        SUPPORT_DESK_PRIVATE_KEY: cw.privateKey,
+        SUPPORT_DESK_CLIENT_ID: cw.clientId,
+        SUPPORT_DESK_BOARD_ID: cw.boardId,
+      },
+      '250',
+      () => cw.priorityReads,
+    ],
+    [
+      'Autotask',
+      {
+        SUPPORT_DESK_PROVIDER: 'autotask',
+        SUPPORT_DESK_URL: at.url,
+        SUPPORT_DESK_API_INTEGRATION_CODE: at.apiIntegrationCode,
+        SUPPORT_DESK_USERNAME: at.username,
+        SUPPORT_DESK_SECRET: at.secret,
+        SUPPORT_DESK_QUEUE_ID: at.queueId,
+      },
+      '174',
+      () => at.picklistReads,
+    ],
+  ];
+  const http: Row[] = [];
+  for (const [name, env, deskCustomerId, setupCount] of envs) {
+    const server = await startBenchServer({
+      serverUrl: null,
+      deskUrl: webhook.url,
+      deskEnv: env,
+      deskCustomerId,
+    });
+    try {
+      const url = `${server.base}/admin/t/${server.tenant}/support-requests/actions/submit`;
+      const headers = { authorization: `Bearer ${server.token}`, 'content-type': 'application/json' };
+      const before = setupCount();
+      const submitter: SupportDesk = {
+        provider: 'webhook',
+        displayName: name,
+        requiresCustomer: false,
+        check: async () => ({ ok: true, detail: '' }),
+        async createTicket() {
+          const response = await fetch(url, {
+            method: 'POST',
+            headers,
+            body: JSON.stringify({
+              severity: 'normal',
+              summary: 'Bench request',
+              handoff_mode: 'create_external_ticket',
+            }),
+          });
+          const body = (await response.json()) as { handoff_outcome?: string; failure_summary?: string };
+          return body.handoff_outcome === 'external_ticket_created'
+            ? { kind: 'created', reference: 'x', url: null }
+            : { kind: 'failed', summary: body.failure_summary ?? `HTTP ${response.status}` };
+        },
+      };
+      await Promise.all(Array.from({ length: 20 }, () => submitter.createTicket(ticketRequest())));
+      http.push(
+        await run(
+          name,
+          submitter,
+          () => `${setupCount() - before} token/priority read(s) for all 1020 submits`,
+        ),
+      );
+    } finally {
+      await server.stop();
+    }
+  }
+  const httpReference = http[0]?.perSecond ?? Number.NaN;
+  const httpLines = [
+    ['through the app', 'created', 'failed', 'tickets/s', 'vs webhook', 'p50 ms', 'p99 ms', 'setup calls'],
+    ...http.map((r) => [
+      r.desk,
+      String(r.created),
+      String(r.failed),
+      r.perSecond.toFixed(0),
+      `${((r.perSecond / httpReference) * 100).toFixed(1)} %`,
+      r.p50.toFixed(1),
+      r.p99.toFixed(1),
+      r.setupCalls,
+    ]),
+  ];
+  const httpWidths =
+    httpLines[0]?.map((_, i) => Math.max(...httpLines.map((line) => line[i]?.length ?? 0))) ?? [];
+  console.log(`\nThrough the app: ${TICKETS} submits per desk, ${IN_FLIGHT} in flight, embedded database`);
+  for (const line of httpLines)
+    console.log(line.map((cell, i) => cell.padEnd(httpWidths[i] ?? 0)).join('  '));
+  const slowestHttp = Math.min(...http.slice(1).map((r) => r.perSecond / httpReference));
+  console.log(
+    `slowest PSA at ${(slowestHttp * 100).toFixed(1)} % of the webhook's tickets/s (goal: at least 90 %)`,
   );
 } finally {
   await Promise.all([webhook.close(), halo.close(), cw.close(), at.close()]);

@@ -13,21 +13,29 @@ export interface BenchServer {
   tenant: string;
 }
 
-const { serverUrl, deskUrl } = workerData as { serverUrl: string | null; deskUrl: string };
+/** The webhook at `deskUrl`, or any desk by its environment (`deskEnv`), and the tenant's desk customer. */
+const { serverUrl, deskUrl, deskEnv, deskCustomerId } = workerData as {
+  serverUrl: string | null;
+  deskUrl: string;
+  deskEnv?: Record<string, string>;
+  deskCustomerId?: string | null;
+};
 if (serverUrl) process.env.TEST_DATABASE_URL = serverUrl;
 else delete process.env.TEST_DATABASE_URL;
 
 const database = await createTestDatabase();
 const config = loadConfig({
   LOG_LEVEL: 'silent',
-  SUPPORT_DESK_PROVIDER: 'webhook',
-  SUPPORT_DESK_URL: deskUrl,
+  ...(deskEnv ?? { SUPPORT_DESK_PROVIDER: 'webhook', SUPPORT_DESK_URL: deskUrl }),
 });
 const app = await buildApp({ config, database });
 await app.listen({ host: '127.0.0.1', port: 0 });
 
 const workspace = await make.createWorkspace(database.db);
-const tenant = await make.createTenant(database.db, { workspaceId: workspace.id });
+const tenant = await make.createTenant(database.db, {
+  workspaceId: workspace.id,
+  deskCustomerId: deskCustomerId ?? null,
+});
 const user = await make.createUser(database.db);
 await make.addTenantMember(database.db, { tenant, userId: user.id, role: 'operator' });
 const ready: BenchServer = {

@@ -1,9 +1,8 @@
 // Support-request throughput and the handoff's effect on other requests, against the real app over HTTP.
 // Run: npm run bench -- support-requests. On the embedded database, and also on PostgreSQL when
 // BENCH_DATABASE_URL or TEST_DATABASE_URL names a server (a fresh database is created there and dropped).
-import { Worker } from 'node:worker_threads';
 import { answer, type FakeDesk, startFakeDesk } from '../test/helpers/fake-desk.ts';
-import type { BenchServer } from './support-requests-server.ts';
+import { startBenchServer } from './support-requests-worker.ts';
 
 interface Row {
   database: string;
@@ -50,30 +49,8 @@ async function load(
   };
 }
 
-/** Starts the app in its own worker thread on a fresh database, with one operator and their token. */
-async function startServer(serverUrl: string | undefined, desk: FakeDesk) {
-  const entry = new URL('./support-requests-server.ts', import.meta.url).href;
-  // Module hooks are per thread on Node 20: the worker registers tsx itself before loading TypeScript.
-  const bootstrap = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(entry)}); })`;
-  const worker = new Worker(bootstrap, {
-    eval: true,
-    workerData: { serverUrl: serverUrl ?? null, deskUrl: desk.url },
-  });
-  const server = await new Promise<BenchServer>((resolve, reject) => {
-    worker.once('message', resolve);
-    worker.once('error', reject);
-  });
-  const stop = async () => {
-    const closed = new Promise((resolve) => worker.once('message', resolve));
-    worker.postMessage('close');
-    await closed;
-    await worker.terminate();
-  };
-  return { ...server, stop };
-}
-
 async function benchOn(label: string, serverUrl: string | undefined, desk: FakeDesk): Promise<Row[]> {
-  const server = await startServer(serverUrl, desk);
+  const server = await startBenchServer({ serverUrl: serverUrl ?? null, deskUrl: desk.url });
   const base = server.base;
   try {
     const headers = { authorization: `Bearer ${server.token}`, 'content-type': 'application/json' };

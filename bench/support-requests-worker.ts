@@ -1,0 +1,33 @@
+// Starts the app of support-requests-server.ts in its own worker thread on a fresh database, with one
+// operator and their token, for the support-request benches.
+import { Worker } from 'node:worker_threads';
+import type { BenchServer } from './support-requests-server.ts';
+
+export interface BenchServerOptions {
+  /** PostgreSQL to create the fresh database on; null: the embedded database. */
+  serverUrl: string | null;
+  /** The webhook desk's URL (used when `deskEnv` is not given). */
+  deskUrl: string;
+  /** The desk's SUPPORT_DESK_* environment, for any provider. */
+  deskEnv?: Record<string, string>;
+  /** The tenant's desk customer (the PSAs refuse a tenant without one). */
+  deskCustomerId?: string | null;
+}
+
+export async function startBenchServer(options: BenchServerOptions) {
+  const entry = new URL('./support-requests-server.ts', import.meta.url).href;
+  // Module hooks are per thread on Node 20: the worker registers tsx itself before loading TypeScript.
+  const bootstrap = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(entry)}); })`;
+  const worker = new Worker(bootstrap, { eval: true, workerData: options });
+  const server = await new Promise<BenchServer>((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+  });
+  const stop = async () => {
+    const closed = new Promise((resolve) => worker.once('message', resolve));
+    worker.postMessage('close');
+    await closed;
+    await worker.terminate();
+  };
+  return { ...server, stop };
+}
