@@ -186,6 +186,19 @@ describe('sign-in with a second factor', () => {
     assert.equal(factor?.lastUsedStep, Math.floor(Date.now() / 30_000) + 1);
   });
 
+  test('one code sent twice at once signs in once; so does one recovery code', async () => {
+    const { user } = await person();
+    const { secret, recoveryCodes: codes } = await enrolTotp(t.db, user.id);
+    const code = totpCode(secret);
+    const racing = await Promise.all([1, 2, 3].map(() => signInWith(user.email, { totp_code: code })));
+    assert.deepEqual(racing.map((answer) => answer.statusCode).sort(), [200, 401, 401]);
+    const recovery = await Promise.all(
+      [1, 2, 3].map(() => signInWith(user.email, { recovery_code: codes[1] ?? '' })),
+    );
+    assert.deepEqual(recovery.map((answer) => answer.statusCode).sort(), [200, 401, 401]);
+    assert.equal(await sessionCount(user.id), 2);
+  });
+
   test('a recovery code works once, whatever its case, spaces or dash', async () => {
     const { user } = await person();
     await enrolTotp(t.db, user.id);
