@@ -21,6 +21,15 @@ const stateOptions = optionsOf(responsibilityLabels);
 const severityOptions = optionsOf(severityLabels);
 const statusOptions = optionsOf(statusFilterLabels);
 const sortOptions = sortChoices.map((sort) => ({ value: sort, label: sortLabels[sort] }));
+/** The tools TenantPilot imports (docs/rules.md "Imports"); a v1 file's own tool comes from the URL. */
+const knownSources = [
+  { value: 'maester', label: 'Maester' },
+  { value: 'scubagear', label: 'ScubaGear' },
+];
+const sourceOptions = (selected: string | undefined) =>
+  selected && !knownSources.some((source) => source.value === selected)
+    ? [...knownSources, { value: selected, label: selected }]
+    : knownSources;
 const gapOptions = [
   { value: 'true', label: 'With a gap' },
   { value: 'false', label: 'Without a gap' },
@@ -149,6 +158,15 @@ export function FindingFiltersBar({ filters, members, people, onChange }: Findin
           onChange={(value) => set({ severity: parseKey(severityLabels, value) })}
           clearable
           w={150}
+        />
+        <Select
+          label="Source"
+          placeholder="Any source"
+          data={sourceOptions(filters.source)}
+          value={filters.source ?? null}
+          onChange={(value) => set({ source: value ?? undefined })}
+          clearable
+          w={160}
         />
         <Select
           label="Status"

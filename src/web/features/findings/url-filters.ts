@@ -14,6 +14,11 @@ function parsePerson(value: string | null): string | undefined {
   return value && /^[1-9][0-9]{0,9}$/.test(value) ? value : undefined;
 }
 
+/** A tool name as imports store it (docs/rules.md "Imports"); anything else is dropped. */
+function parseSource(value: string | null): string | undefined {
+  return value && /^[a-z0-9][a-z0-9._-]{0,62}$/.test(value) ? value : undefined;
+}
+
 /** Filters come from the URL, so they are linkable: values the API would refuse are dropped here. */
 export function parseFindingFilters(params: URLSearchParams): FindingFilters {
   const gap = params.get('accountability_gap');
@@ -24,6 +29,7 @@ export function parseFindingFilters(params: URLSearchParams): FindingFilters {
     assignee: parsePerson(params.get('assignee')),
     severity: parseKey(severityLabels, params.get('severity')),
     workflow_status: parseKey(statusFilterLabels, params.get('workflow_status')),
+    source: parseSource(params.get('source')),
     sort: parseKey(sortLabels, params.get('sort')),
   };
 }
