@@ -4,7 +4,6 @@ import {
   describeDeskFaults,
   deskConfig,
   expectFailure,
-  FAST_BUDGET_MS,
   lastRequest,
   SLACK_MS,
   ticketRequest,
@@ -19,6 +18,9 @@ import {
 import { answer } from '../../../test/helpers/fake-desk.ts';
 import { connectwisePriorities } from './connectwise.ts';
 import { createSupportDesk } from './index.ts';
+
+/** Ample for a loaded machine: half of it for the hanging read, the other half for the create. */
+const HALF_BUDGET_TEST_MS = 1600;
 
 describe('connectwise_psa desk', () => {
   let cw: FakeConnectWise;
@@ -112,10 +114,11 @@ describe('connectwise_psa desk', () => {
       r.path.includes('/service/priorities') ? answer.hang() : answer.json(201, { id: 78 }),
     );
     const { value, ms } = await timed(() =>
-      desk({ timeoutMs: FAST_BUDGET_MS }).createTicket(ticketRequest(customer)),
+      desk({ timeoutMs: HALF_BUDGET_TEST_MS }).createTicket(ticketRequest(customer)),
     );
     assert.equal(value.kind, 'created');
-    assert.ok(ms < FAST_BUDGET_MS + SLACK_MS, `took ${ms} ms`);
+    // The read gives up at half the budget; the create, answered at once, fits well in the rest.
+    assert.ok(ms >= HALF_BUDGET_TEST_MS / 2 - 20 && ms < HALF_BUDGET_TEST_MS + SLACK_MS, `took ${ms} ms`);
   });
 
   test('no desk customer: fails without a call', async () => {

@@ -190,16 +190,18 @@ describe('halopsa desk', () => {
   });
 
   test('a slow token and a slow create share one budget', async () => {
+    // Separate budgets would end at 1000 + 1500 ms; one shared budget ends at 1500 ms.
+    const budgetMs = 1500;
     halo.desk.respondWith((r) =>
       r.path.startsWith('/auth')
-        ? answer.delayed(200, answer.json(200, { access_token: 'slow-token-123456', expires_in: 3600 }))
-        : answer.delayed(200, answer.json(201, { id: 5 })),
+        ? answer.delayed(1000, answer.json(200, { access_token: 'slow-token-123456', expires_in: 3600 }))
+        : answer.hang(),
     );
-    const { value: summary, ms } = await timed(() => expectFailure(desk({ timeoutMs: FAST_BUDGET_MS })));
-    assert.ok(ms < FAST_BUDGET_MS + SLACK_MS, `took ${ms} ms`);
+    const { value: summary, ms } = await timed(() => expectFailure(desk({ timeoutMs: budgetMs })));
+    assert.ok(ms >= budgetMs - 20 && ms < budgetMs + SLACK_MS, `took ${ms} ms`);
     assert.match(
       summary,
-      /^Not confirmed within 0\.3 s — the desk may still have created it; search it for SR-20261123-ABC123/,
+      /^Not confirmed within 1\.5 s — the desk may still have created it; search it for SR-20261123-ABC123/,
     );
   });
 

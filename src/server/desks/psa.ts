@@ -70,12 +70,15 @@ export class SharedCache<T> {
     let pending = this.#inFlight.get(key);
     if (!pending) {
       this.fetches += 1;
-      pending = fetch(deadline.remaining()).then((outcome) => {
-        if (outcome.ok && outcome.ttlMs > 0) {
-          this.#entries.set(key, { value: outcome.value, expiresAt: Date.now() + outcome.ttlMs });
-        }
-        return outcome;
-      });
+      pending = fetch(deadline.remaining())
+        // A fetch never throws (requestDesk answers every failure); should one, it is a failure, not a hang.
+        .catch((): FetchOutcome<T> => ({ ok: false, summary: 'the desk call failed unexpectedly' }))
+        .then((outcome) => {
+          if (outcome.ok && outcome.ttlMs > 0) {
+            this.#entries.set(key, { value: outcome.value, expiresAt: Date.now() + outcome.ttlMs });
+          }
+          return outcome;
+        });
       const settled = pending.finally(() => this.#inFlight.delete(key));
       this.#inFlight.set(key, settled);
       pending = settled;
