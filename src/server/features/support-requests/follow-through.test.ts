@@ -165,7 +165,7 @@ describe('link a ticket', () => {
         ['link', 'linked'],
       ],
     );
-    assert.ok(linked.attempts[0].summary.length > 0);
+    assert.ok(linked.attempts[0].summary.length > 0, 'linked.attempts[0].summary.length > 0');
     const latest = (await request(t.app, operator, { method: 'GET', url: `${base()}/latest` })).json();
     assert.equal(latest.support_request_id, submitted.support_request_id);
     assert.equal(latest.has_external_link, true);
@@ -227,7 +227,7 @@ describe('hand off again', () => {
       ],
     );
     assert.equal(again.attempts[1].external_ticket_reference, 'HOOK-77');
-    assert.ok(again.attempts[1].finished_at >= again.attempts[1].started_at);
+    assert.ok(again.attempts[1].finished_at >= again.attempts[1].started_at, 'finished after it started');
 
     assert.equal(desk.requests.length, 2, 'exactly one more call');
     const second = must(desk.requests[1], 'the second attempt');
@@ -265,7 +265,7 @@ describe('hand off again', () => {
       const again = response.json();
       assert.equal(again.handoff_outcome, 'external_handoff_failed');
       assert.equal(again.external_ticket_reference, null);
-      assert.ok(again.failure_summary.length > 0);
+      assert.ok(again.failure_summary.length > 0, 'again.failure_summary.length > 0');
       assert.ok(!response.body.includes(SECRET), response.body);
       assert.ok(elapsed < BUDGET_MS + SLACK_MS, `took ${elapsed} ms`);
       if (endsByBudget) assert.ok(elapsed >= BUDGET_MS * 0.9, `ended early: ${elapsed} ms`);
@@ -391,7 +391,7 @@ describe('hand off again', () => {
       .where(eq(supportRequestAttempts.supportRequestId, id))
       .orderBy(supportRequestAttempts.id);
     assert.equal(closed?.outcome, 'failed', 'the dead attempt is closed when the next one starts');
-    assert.ok(closed?.finishedAt);
+    assert.ok(closed?.finishedAt, 'closed?.finishedAt');
   });
 
   test('a submit still waiting for its desk cannot be followed through (409)', async () => {

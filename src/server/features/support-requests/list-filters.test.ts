@@ -139,7 +139,7 @@ describe('GET /admin/t/{tenant}/support-requests filters', () => {
     const all = expected((r) => r.run === runA.id);
     const first = await list(`run=${runA.id}&limit=2`);
     assert.deepEqual(idsOf(first), all.slice(0, 2));
-    assert.ok(first.next_cursor);
+    assert.ok(first.next_cursor, 'first.next_cursor');
     const second = await list(`run=${runA.id}&limit=2&cursor=${first.next_cursor}`);
     assert.deepEqual(idsOf(second), all.slice(2));
     assert.equal(second.next_cursor, null);
@@ -152,18 +152,24 @@ describe('GET /admin/t/{tenant}/support-requests filters', () => {
 
   test('an interrupted handoff is listed as failed', async () => {
     const target = made.find((r) => r.outcome === 'external_handoff_failed');
-    assert.ok(target);
+    assert.ok(target, 'target');
     await t.db
       .update(supportRequests)
       .set({ handoffOutcome: null, failureSummary: null, handoffDeadlineAt: new Date(Date.now() - 1000) })
       .where(eq(supportRequests.id, target.id));
-    assert.ok(idsOf(await list('outcome=external_handoff_failed')).includes(target.id));
+    assert.ok(
+      idsOf(await list('outcome=external_handoff_failed')).includes(target.id),
+      'interrupted is listed as failed',
+    );
     // Still waiting (deadline ahead): not failed yet.
     await t.db
       .update(supportRequests)
       .set({ handoffDeadlineAt: new Date(Date.now() + 60_000) })
       .where(eq(supportRequests.id, target.id));
-    assert.ok(!idsOf(await list('outcome=external_handoff_failed')).includes(target.id));
+    assert.ok(
+      !idsOf(await list('outcome=external_handoff_failed')).includes(target.id),
+      'still waiting is not failed',
+    );
   });
 
   test('bad filter values are 422 naming the filter', async () => {
