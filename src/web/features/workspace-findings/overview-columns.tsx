@@ -95,6 +95,7 @@ export function overviewColumns(workspace: string): Column<OverviewRow>[] {
       key: 'name',
       header: 'Tenant',
       sortable: true,
+      nowrap: true,
       render: (row) => (
         <Anchor component={Link} to={paths.tenantDashboard(row.tenant.external_id)} fw={500} size="sm">
           {row.tenant.name}

@@ -38,7 +38,7 @@ function DecisionCell({
   if (item.exception.status !== 'pending') return null;
   return (
     <Stack gap={4} align="flex-start">
-      <Group gap="xs" wrap="nowrap">
+      <Group gap="xs">
         {item.can_approve ? (
           <Button size="xs" onClick={() => onDecide({ item, decision: 'approve' })}>
             Approve
