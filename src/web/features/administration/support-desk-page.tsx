@@ -86,9 +86,9 @@ function Settings({ settings, slug }: { settings: DeskSettingsView; slug: string
   if (!settings.provider) {
     return (
       <Notice color="gray" title="No support desk is set up">
-        Support requests are recorded in TenantPilot only. To hand them to Zendesk, Freshdesk, Jira Service
-        Management or a webhook, set <code>SUPPORT_DESK_PROVIDER</code>, <code>SUPPORT_DESK_URL</code> and the
-        desk’s credentials in the server’s environment, then restart it.
+        Support requests are recorded in TenantPilot only. To hand them to HaloPSA, ConnectWise PSA, Autotask,
+        Zendesk, Freshdesk, Jira Service Management or a webhook, set <code>SUPPORT_DESK_PROVIDER</code>,{' '}
+        <code>SUPPORT_DESK_URL</code> and the desk’s credentials in the server’s environment, then restart it.
       </Notice>
     );
   }
