@@ -41,7 +41,9 @@ export const paramsOf = (url: string) => [...url.matchAll(/:(\w+)/g)].map((match
 export const ERROR_CODES = [
   'bad_request',
   'unauthenticated',
+  'second_factor_required',
   'forbidden',
+  'second_factor_enrolment_required',
   'not_found',
   'conflict',
   'gone',
