@@ -20,12 +20,11 @@ export interface VisibleTenant {
   role: Role;
 }
 
-/** docs/rules.md "Workspace views": the workspace's tenants where the user has a role, by name. */
-export async function listVisibleTenants(
-  db: Db,
-  workspaceId: number,
-  userId: number,
-): Promise<VisibleTenant[]> {
+/**
+ * The workspace's tenants by name, each with the user's tenant role (null without one): docs/rules.md
+ * "Workspace views" shows rows of the tenants with a role; the rest tell whether the user sees them all.
+ */
+export async function listTenantsWithRole(db: Db, workspaceId: number, userId: number) {
   const rows = await db
     .select({
       id: tenants.id,
@@ -35,22 +34,13 @@ export async function listVisibleTenants(
       role: tenantMemberships.role,
     })
     .from(tenants)
-    .innerJoin(
+    .leftJoin(
       tenantMemberships,
       and(eq(tenantMemberships.tenantId, tenants.id), eq(tenantMemberships.userId, userId)),
     )
     .where(eq(tenants.workspaceId, workspaceId))
     .orderBy(sql`lower(${tenants.name}) collate "C"`, tenants.id);
   return rows.map(({ archivedAt, ...row }) => ({ ...row, archived: archivedAt !== null }));
-}
-
-/** How many tenants the workspace has, archived ones included: whether a user sees all of them. */
-export async function countAllTenants(db: Db, workspaceId: number): Promise<number> {
-  const [row] = await db
-    .select({ n: sql<number>`count(*)`.mapWith(Number) })
-    .from(tenants)
-    .where(eq(tenants.workspaceId, workspaceId));
-  return row?.n ?? 0;
 }
 
 const activeMemberOf = (tenantId: SQL | typeof c.tenantId, userId: SQL | typeof c.ownerKey) =>

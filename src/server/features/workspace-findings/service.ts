@@ -10,14 +10,13 @@ import { tenantRef, toFindingItem } from '../findings/views.ts';
 import {
   type CounterSum,
   countAcceptedOpenFindings,
-  countAllTenants,
   countExceptions,
   countFailedRuns,
   FOLD_AFTER_ROWS,
   foldFindingCounters,
   gapOwnersCondition,
   listLatestRuns,
-  listVisibleTenants,
+  listTenantsWithRole,
   sumFindingCounters,
   type VisibleTenant,
   workspacePlace,
@@ -28,10 +27,18 @@ import type { OverviewQuery, OverviewRow, WorkspaceFindingListQuery } from './sc
 const FAILED_RUNS_DAYS = 7;
 const DAY_MS = 86_400_000;
 
-/** docs/rules.md "Workspace views": the tenants whose rows the views show — a role on them, not archived. */
+/**
+ * docs/rules.md "Workspace views": the tenants whose rows the views show — a role on them, not archived — and
+ * whether they are all of the workspace's tenants (then a list need not name them).
+ */
+async function tenantsInView(scope: WorkspaceScope) {
+  const all = await listTenantsWithRole(scope.db, scope.workspace.id, scope.actor.userId);
+  const viewable = all.filter((tenant): tenant is VisibleTenant => tenant.role !== null && !tenant.archived);
+  return { viewable, all: viewable.length === all.length };
+}
+
 export async function viewableTenants(scope: WorkspaceScope): Promise<VisibleTenant[]> {
-  const visible = await listVisibleTenants(scope.db, scope.workspace.id, scope.actor.userId);
-  return visible.filter((tenant) => !tenant.archived);
+  return (await tenantsInView(scope)).viewable;
 }
 
 const ref = (tenant: VisibleTenant) => ({ external_id: tenant.externalId, name: tenant.name });
@@ -130,7 +137,7 @@ export async function getFindingsOverview(scope: WorkspaceScope, query: Overview
  * does not view all of the workspace's tenants.
  */
 async function placeOf(scope: WorkspaceScope, tenant: string | undefined) {
-  const visible = await viewableTenants(scope);
+  const { viewable: visible, all } = await tenantsInView(scope);
   if (tenant !== undefined) {
     const named = visible.filter((candidate) => candidate.externalId === tenant);
     return {
@@ -139,7 +146,6 @@ async function placeOf(scope: WorkspaceScope, tenant: string | undefined) {
     };
   }
   const tenantIds = visible.map((one) => one.id);
-  const all = tenantIds.length === (await countAllTenants(scope.db, scope.workspace.id));
   return {
     tenantIds,
     place: tenantIds.length === 0 ? null : workspacePlace(scope.workspace.id, all ? null : tenantIds),
