@@ -1,0 +1,1 @@
+CREATE INDEX "findings_tenant_accepted_counts_idx" ON "findings" USING btree ("tenant_id","risk_accepted_until","workflow_status","severity","owner_user_id","assignee_user_id") WHERE "findings"."risk_accepted_until" is not null;
