@@ -30,6 +30,8 @@ before(async () => {
     people: [
       { sub: 'dana', email: 'dana@contoso-msp.test', name: 'Dana Dispatcher', email_verified: true },
       { sub: 'stranger', email: 'stranger@elsewhere.test', name: 'Sam Stranger', email_verified: true },
+      // Lee's provider account has another e-mail than the invitation: the invitation names Lee.
+      { sub: 'lee', email: 'lee.personal@elsewhere.test', name: 'Lee Liaison', email_verified: true },
     ],
   });
   server = await startServer(join(import.meta.dirname, 'oidc.fixture.json'), {
@@ -99,4 +101,24 @@ test('an unknown person is refused on a clear page, and nobody is signed in', as
   assert.equal(session.status(), 401);
   await page().getByRole('link', { name: 'Go to sign-in' }).click();
   await page().waitForURL((url) => url.pathname === '/sign-in');
+});
+
+test('an invited colleague accepts with the company provider and is signed in to the workspace', async () => {
+  await browser?.context.clearCookies();
+  const invited = await page().request.post('/admin/w/contoso/people', {
+    headers: { authorization: 'Bearer tp_dana_fixture_token_0123456789abcdef', accept: 'application/json' },
+    data: { email: 'lee@contoso-msp.test', display_name: 'Lee Liaison', workspace_role: 'readonly' },
+  });
+  assert.equal(invited.status(), 201, await invited.text());
+  await page().goto(new URL((await invited.json()).invitation_url).pathname);
+  const accept = page().getByRole('link', { name: 'Accept with Contoso Entra ID' });
+  await accept.waitFor();
+  await assertAccessible(page(), 'invitation with a provider');
+  await screenshot(page(), 'oidc-invitation');
+  await checkAtPhoneWidth(page(), 'oidc-invitation');
+  await accept.click();
+  await logInAtProvider('lee');
+  await page().waitForURL((url) => url.pathname.startsWith('/admin'));
+  const session = await page().request.get('/api/session', { headers: { accept: 'application/json' } });
+  assert.equal((await session.json()).user.email, 'lee@contoso-msp.test');
 });
