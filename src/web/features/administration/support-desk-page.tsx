@@ -1,4 +1,4 @@
-import { Anchor, Badge, Button, DataList, Group, List, Paper, Stack, Text, Title } from '@mantine/core';
+import { Anchor, Button, DataList, Group, List, Paper, Stack, Text, Title } from '@mantine/core';
 import { useDocumentTitle } from '@mantine/hooks';
 import { Link } from 'react-router';
 import { paths } from '../../app/paths.ts';
@@ -6,6 +6,7 @@ import { Field } from '../../ui/detail-list.tsx';
 import { describeSaveError } from '../../ui/form-errors.ts';
 import { Loading } from '../../ui/loading.tsx';
 import { PageHeader } from '../../ui/page-header.tsx';
+import { DotBadge } from '../../ui/status-badge.tsx';
 import { type DeskSettingsView, useCheckDesk, useDeskSettings } from './api.ts';
 import { Notice } from './notice.tsx';
 import type { SessionWorkspace } from './workspace.ts';
@@ -23,16 +24,7 @@ function Credentials({ configured }: { configured: DeskSettingsView['configured'
             <Text size="sm" ff="monospace" style={{ overflowWrap: 'anywhere' }}>
               {name}
             </Text>
-            <Badge
-              variant="outline"
-              color={set ? 'green.9' : 'gray.7'}
-              c={set ? 'green.9' : 'gray.8'}
-              radius="sm"
-              tt="none"
-              size="sm"
-            >
-              {set ? 'Set' : 'Not set'}
-            </Badge>
+            <DotBadge color={set ? 'green' : 'gray'} label={set ? 'Set' : 'Not set'} compact />
           </Group>
         </List.Item>
       ))}
