@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { type Credential, request, startTestApp, type TestApp } from '../../../../test/helpers/app.ts';
 import * as make from '../../../../test/helpers/factories.ts';
 import { FINDINGS_CSV_HEADER, findingsCsvLines } from './csv-export.ts';
-import type { FindingRow } from './item-queries.ts';
+import type { ExportRow } from './export-queries.ts';
 import { findings, severities, workflowStatuses } from './tables.ts';
 
 /** docs/rules.md "Finding lifecycle", export: the list's filters and sort as CSV, streamed batch by batch. */
@@ -148,24 +148,23 @@ describe('GET /admin/t/{tenant}/findings?format=csv', () => {
 describe('findingsCsvLines', () => {
   test('reads the next batch only when the consumer asks for more, and stops after a short batch', async () => {
     const asked: (number | null)[] = [];
-    const fake = (id: number) =>
-      ({
-        id,
-        tenant_external_id: 'acme',
-        title: `F${id}`,
-        severity: 'low',
-        severity_rank: 1,
-        workflow_status: 'new',
-        detected_at: '2026-01-01T00:00:00.000Z',
-        detected_key: '2026-01-01T00:00:00.000000Z',
-        risk_accepted_until_ms: null,
-        owner_id: null,
-        owner_name: null,
-        owner_active_member: false,
-        assignee_id: null,
-        assignee_name: null,
-        x: null,
-      }) as unknown as FindingRow;
+    const fake = (id: number): ExportRow => ({
+      id,
+      tenant_external_id: 'acme',
+      title: `F${id}`,
+      severity: 'low',
+      severity_rank: 1,
+      workflow_status: 'new',
+      owner_id: null,
+      owner_name: null,
+      owner_active_member: false,
+      assignee_id: null,
+      assignee_name: null,
+      exception_owner_name: null,
+      exception_status: null,
+      detected_at: '2026-01-01T00:00:00.000Z',
+      detected_key: `2026-01-01T00:00:00.0000${id}Z`,
+    });
     const batches = [[fake(9), fake(8)], [fake(7), fake(6)], [fake(5)]];
     const lines = findingsCsvLines(
       async (afterKey) => {
@@ -173,7 +172,6 @@ describe('findingsCsvLines', () => {
         return batches[asked.length - 1] ?? [];
       },
       'newest',
-      new Date(),
       2,
     );
     assert.match(String((await lines.next()).value), /^finding_id,/);

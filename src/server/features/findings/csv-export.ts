@@ -1,10 +1,10 @@
 import type { TenantScope } from '../../core/scopes.ts';
 import { csvRow } from '../audit/csv.ts';
-import { type FindingRow, hydrateFindings } from './item-queries.ts';
+import { type ExportRow, listExportRows } from './export-queries.ts';
 import { orderOf, type SortKey, tenantFindingsPage } from './list-queries.ts';
+import { accountabilityGap, responsibilityState } from './rules.ts';
 import type { FindingListFilters, FindingSort } from './schemas.ts';
 import { resolveListQuery } from './service.ts';
-import { toFindingItem } from './views.ts';
 
 /** Rows fetched per statement while streaming: large enough to amortise a round trip, small enough to hold. */
 export const EXPORT_BATCH_SIZE = 1000;
@@ -26,32 +26,35 @@ export const FINDINGS_CSV_HEADER = [
   'detected_at',
 ] as const;
 
-/** The next batch after `after` (null: the first), hydrated, in the sort's order: where and how to look is the caller's. */
-export type FindingBatch = (after: SortKey | null, limit: number) => Promise<FindingRow[]>;
+/**
+ * The next batch after `after` (null: the first), in the sort's order: where to look is the caller's. The
+ * workspace list passes `(after, limit) => listExportRows(db, placedFindingsPage({…, after, limit}), orderOf(sort, 'p'), now)`.
+ */
+export type FindingBatch = (after: SortKey | null, limit: number) => Promise<ExportRow[]>;
 
 /** Where a row ends in the sort's own key: the keyset the next batch starts after. */
-export function sortKeyOfRow(sort: FindingSort, row: FindingRow): SortKey {
+export function sortKeyOfRow(sort: FindingSort, row: ExportRow): SortKey {
   if (sort === 'severity') return { id: row.id, rank: row.severity_rank };
   return { id: row.id, detected: row.detected_key };
 }
 
-function csvLine(row: FindingRow, now: Date): string {
-  const item = toFindingItem(row, now);
+function csvLine(row: ExportRow): string {
+  const responsibility = { ownerUserId: row.owner_id, assigneeUserId: row.assignee_id };
   return csvRow([
-    item.finding_id,
+    row.id,
     row.tenant_external_id,
-    item.title,
-    item.severity,
-    item.workflow_status,
-    item.responsibility_state,
-    item.accountability_gap ? 'true' : 'false',
-    item.owner?.display_name ?? null,
-    item.owner?.id ?? null,
-    item.assignee?.display_name ?? null,
-    item.assignee?.id ?? null,
-    item.exception_owner?.display_name ?? null,
-    item.exception?.status ?? null,
-    item.detected_at,
+    row.title,
+    row.severity,
+    row.workflow_status,
+    responsibilityState(responsibility),
+    accountabilityGap(row.owner_id, row.owner_active_member) ? 'true' : 'false',
+    row.owner_name,
+    row.owner_id,
+    row.assignee_name,
+    row.assignee_id,
+    row.exception_owner_name,
+    row.exception_status,
+    row.detected_at,
   ]);
 }
 
@@ -64,14 +67,13 @@ function csvLine(row: FindingRow, now: Date): string {
 export async function* findingsCsvLines(
   batch: FindingBatch,
   sort: FindingSort,
-  now: Date,
   batchSize = EXPORT_BATCH_SIZE,
 ): AsyncGenerator<string> {
   yield csvRow(FINDINGS_CSV_HEADER);
   let after: SortKey | null = null;
   for (;;) {
     const rows = await batch(after, batchSize);
-    if (rows.length > 0) yield rows.map((row) => csvLine(row, now)).join('');
+    if (rows.length > 0) yield rows.map(csvLine).join('');
     const last = rows.at(-1);
     if (rows.length < batchSize || !last) return;
     after = sortKeyOfRow(sort, last);
@@ -86,13 +88,13 @@ export async function exportFindingsCsv(
 ): Promise<AsyncGenerator<string>> {
   const { filter, sort, now, gapOwnerIds } = await resolveListQuery(scope, query);
   const batch: FindingBatch = (after, limit) =>
-    hydrateFindings(
+    listExportRows(
       scope.db,
       tenantFindingsPage({ tenantId: scope.tenant.id, filter, sort, after, limit, now, gapOwnerIds }),
       orderOf(sort, 'p'),
       now,
     );
-  return findingsCsvLines(batch, sort, now, batchSize);
+  return findingsCsvLines(batch, sort, batchSize);
 }
 
 /** `tenantpilot-findings-<label>-<date>.csv`, the label reduced to characters every file system takes. */

@@ -176,6 +176,9 @@ export function assertSettableStatus(requested: WorkflowStatus): void {
   }
 }
 
+/** A status as people say it in a reason: in_progress → "in progress". */
+const words = (status: WorkflowStatus) => status.replace('_', ' ');
+
 export type StatusVerdict = { outcome: 'changed' } | { outcome: 'unchanged' | 'refused'; reason: string };
 
 /** Judges one move without throwing: the bulk change reports each finding's verdict, the single change throws it. */
@@ -185,7 +188,7 @@ export function judgeTransition(effective: WorkflowStatus, requested: WorkflowSt
     return { outcome: 'refused', reason: 'risk accepted: an approved exception holds its status' };
   }
   if (!reachable[effective].includes(requested)) {
-    return { outcome: 'refused', reason: `cannot move from ${effective} to ${requested}` };
+    return { outcome: 'refused', reason: `cannot move from ${words(effective)} to ${words(requested)}` };
   }
   return { outcome: 'changed' };
 }

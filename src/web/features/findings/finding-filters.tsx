@@ -177,7 +177,6 @@ export function FindingFiltersBar({ filters, members, people, onChange }: Findin
             set({ workflow_status: status === 'open' ? undefined : status });
           }}
           allowDeselect={false}
-          comboboxProps={{ width: 300, position: 'bottom-start' }}
           w={160}
         />
         <Select

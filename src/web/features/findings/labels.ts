@@ -49,7 +49,7 @@ export const sortChoices: FindingSort[] = ['newest', 'oldest', 'severity'];
 
 /** The status filter: open findings by default, any status, or one (effective) status. */
 export const statusFilterLabels: Record<WorkflowStatusFilter, string> = {
-  open: 'Open (new, triaged, in progress, reopened)',
+  open: 'Open',
   any: 'Any status',
   ...workflowStatusLabels,
 };

@@ -50,7 +50,7 @@ export function StatusButtons({
   return (
     <>
       {movesFrom(finding.workflow_status).map((move) => (
-        <Button key={move} variant={move === 'resolved' ? 'filled' : 'default'} onClick={() => onMove(move)}>
+        <Button key={move} variant={move === 'resolved' ? 'light' : 'default'} onClick={() => onMove(move)}>
           {verbs[move]}
         </Button>
       ))}
