@@ -1,4 +1,4 @@
-import { type AnyColumn, and, type Column, eq, exists, type SQL, sql } from 'drizzle-orm';
+import { type AnyColumn, and, type Column, eq, exists, inArray, type SQL, sql } from 'drizzle-orm';
 import { alias, QueryBuilder } from 'drizzle-orm/pg-core';
 import type { Db } from '../../db/client.ts';
 import { newestFirst } from '../../db/order.ts';
@@ -140,6 +140,11 @@ export function listExceptionRows(db: Db, findingId: number, limit: number) {
 }
 
 export type ExceptionRow = Awaited<ReturnType<typeof listExceptionRows>>[number];
+
+/** Exceptions by id, with their people, in one statement (a page of the workspace approval queue). */
+export function listExceptionRowsByIds(db: Db, exceptionIds: number[]) {
+  return selectExceptions(db).where(inArray(e.id, exceptionIds));
+}
 
 export async function getExceptionRow(db: Db, exceptionId: number) {
   const [row] = await selectExceptions(db).where(eq(e.id, exceptionId));

@@ -1,7 +1,7 @@
 import { AppError } from '../../core/errors.ts';
 import { DEFAULT_PAGE_SIZE, decodeCursor, encodeCursor, toPage } from '../../core/pagination.ts';
 import type { WorkspaceScope } from '../../core/scopes.ts';
-import { getExceptionRow } from '../findings/item-queries.ts';
+import { listExceptionRowsByIds } from '../findings/item-queries.ts';
 import { toExceptionView } from '../findings/views.ts';
 import { listQueueRows } from './queue-queries.ts';
 import { approvalRefusal } from './rules.ts';
@@ -35,21 +35,30 @@ export async function listApprovalQueue(scope: WorkspaceScope, query: ApprovalQu
     now,
   });
   const page = toPage(rows, limit, (last) => encodeCursor({ due: last.due_key, id: last.id }));
-  // A page is at most 200 exceptions; each is read as the finding page reads it (names, decision).
-  const items = [];
-  for (const row of page.items) {
-    const exception = toExceptionView(await getExceptionRow(scope.db, row.id), now);
+  const exceptions = new Map(
+    (
+      await listExceptionRowsByIds(
+        scope.db,
+        page.items.map((row) => row.id),
+      )
+    ).map((row) => [row.id, toExceptionView(row, now)]),
+  );
+  const items = page.items.flatMap((row) => {
+    const exception = exceptions.get(row.id);
+    if (!exception) return [];
     const refusal = approvalRefusal(
       { status: exception.status, requestedById: exception.requested_by.id },
       scope.actor.userId,
     );
-    items.push({
-      exception,
-      finding: { finding_id: row.finding_id, title: row.title, severity: row.severity },
-      tenant: { external_id: row.tenant_external_id, name: row.tenant_name },
-      can_approve: refusal === null,
-      cannot_approve_reason: exception.status === 'pending' ? refusal : null,
-    });
-  }
+    return [
+      {
+        exception,
+        finding: { finding_id: row.finding_id, title: row.title, severity: row.severity },
+        tenant: { external_id: row.tenant_external_id, name: row.tenant_name },
+        can_approve: refusal === null,
+        cannot_approve_reason: exception.status === 'pending' ? refusal : null,
+      },
+    ];
+  });
   return { items, next_cursor: page.next_cursor };
 }
