@@ -1,18 +1,7 @@
-import {
-  Alert,
-  Anchor,
-  Badge,
-  Group,
-  List,
-  Paper,
-  Stack,
-  Table,
-  Text,
-  Title,
-  VisuallyHidden,
-} from '@mantine/core';
+import { Anchor, Badge, Group, List, Paper, Stack, Table, Text, Title, VisuallyHidden } from '@mantine/core';
 import { Link } from 'react-router';
 import { paths } from '../../app/paths.ts';
+import { Notice } from '../administration/notice.tsx';
 import type { ImportResult } from './api.ts';
 
 const COUNTS = [
@@ -95,13 +84,13 @@ function ImportedPart({ part, format }: { part: Part; format: ImportResult['form
 export function ImportResultView({ result }: { result: ImportResult }) {
   return (
     <Stack gap="md" aria-live="polite">
-      <Alert color={result.refused.length > 0 ? 'yellow' : 'green'} variant="light" title="Imported">
+      <Notice color={result.refused.length > 0 ? 'yellow' : 'green'} title="Imported">
         {result.already_imported
           ? 'This assessment was imported before: nothing changed.'
           : `${result.imports.length} assessment${result.imports.length === 1 ? '' : 's'} imported from a ${
               result.format === 'tenantpilot.results.v1' ? 'tenantpilot.results.v1' : toolName(result.format)
             } file.`}
-      </Alert>
+      </Notice>
       {result.imports.map((part) => (
         <ImportedPart key={part.path} part={part} format={result.format} />
       ))}

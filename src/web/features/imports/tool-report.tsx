@@ -1,6 +1,7 @@
 import { Anchor, DataList, Paper, Stack, Text, Title, Typography } from '@mantine/core';
 import Markdown from 'react-markdown';
 import rehypeSanitize from 'rehype-sanitize';
+import remarkGfm from 'remark-gfm';
 import { DateTime } from '../../ui/date-time.tsx';
 import { Field } from '../../ui/detail-list.tsx';
 
@@ -17,13 +18,14 @@ export interface ToolReportFinding {
 
 /**
  * A tool's markdown, rendered safely: it is untrusted text from a file. Raw HTML is not rendered (react-markdown
- * leaves it out), rehype-sanitize keeps only GitHub's safe subset (no scripts, no event handlers, no
+ * leaves it out), GFM tables and lists are drawn (remark-gfm), rehype-sanitize keeps only GitHub's safe subset (no scripts, no event handlers, no
  * javascript: links), and links open in a new tab without an opener.
  */
 function ToolMarkdown({ text }: { text: string }) {
   return (
     <Typography fz="sm" style={{ overflowWrap: 'anywhere' }}>
       <Markdown
+        remarkPlugins={[remarkGfm]}
         rehypePlugins={[rehypeSanitize]}
         components={{
           a: ({ node: _node, ...props }) => <a {...props} target="_blank" rel="noopener noreferrer" />,
