@@ -22,7 +22,7 @@ function signInFailure(error: unknown): { title: string; message: string } {
   return { title: 'Sign-in failed', message: 'The server failed to sign you in. Try again in a moment.' };
 }
 
-/** "Sign in with <provider>": a plain link, the browser goes to the provider and comes back signed in. */
+/** "Sign in with <provider>": a plain link, the browser goes to the provider and comes back signed in (to `next`, already made safe: the server refuses any other). */
 function ProviderButton({ name, next }: { name: string; next: string | null }) {
   return (
     <Button component="a" href={providerSignInUrl(next)} fullWidth size="md">
@@ -95,7 +95,7 @@ export function SignInPage() {
       }
     >
       <Stack gap="md">
-        {provider ? <ProviderButton name={provider.provider_name} next={next} /> : null}
+        {provider ? <ProviderButton name={provider.provider_name} next={safeNextPath(next)} /> : null}
         {provider && passwordFormShown ? <Divider label="or with a password" labelPosition="center" /> : null}
         {passwordsForOwnerOnly && !showPassword ? (
           <Stack gap={4} align="center">
