@@ -43,6 +43,7 @@ const profile: DeskProfile = {
   deduplicates: false,
   notFoundHint: 'check SUPPORT_DESK_URL (https://<domain>.freshdesk.com)',
   credentialsHint: 'SUPPORT_DESK_API_TOKEN',
+  permissionHint: 'the Freshdesk agent whose API key this is',
   errorText: freshdeskErrorText,
 };
 

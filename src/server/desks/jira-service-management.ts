@@ -49,6 +49,7 @@ const profile: DeskProfile = {
   notFoundHint:
     'check SUPPORT_DESK_URL, SUPPORT_DESK_SERVICE_DESK_ID and SUPPORT_DESK_REQUEST_TYPE_ID (or the account cannot see that service desk)',
   credentialsHint: 'SUPPORT_DESK_EMAIL and SUPPORT_DESK_API_TOKEN',
+  permissionHint: 'the Jira account of SUPPORT_DESK_EMAIL (it must be an agent of that service desk)',
   errorText: jiraErrorText,
 };
 

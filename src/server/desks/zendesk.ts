@@ -42,6 +42,7 @@ const profile: DeskProfile = {
   deduplicates: true,
   notFoundHint: 'check SUPPORT_DESK_URL (https://<subdomain>.zendesk.com)',
   credentialsHint: 'SUPPORT_DESK_EMAIL and SUPPORT_DESK_API_TOKEN',
+  permissionHint: 'the Zendesk user of SUPPORT_DESK_EMAIL (it must be an agent)',
   errorText: zendeskErrorText,
 };
 
