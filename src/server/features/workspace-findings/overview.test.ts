@@ -231,3 +231,43 @@ describe('counter rows', () => {
     assert.deepEqual(first.open_findings, { critical: 0, high: 20, medium: 0, low: 0, total: 20 });
   });
 });
+
+describe('concurrent writers (PostgreSQL: many connections)', () => {
+  test('changes in opposite orders in parallel transactions neither deadlock nor make the figures drift', async () => {
+    const tenant = await tenantWithRole('Parallel tenant');
+    const [a, b] = [await make.createUser(t.db), await make.createUser(t.db)];
+    for (const user of [a, b])
+      await make.addTenantMember(t.db, { tenant, userId: user.id, role: 'operator' });
+    const made = [];
+    for (let i = 0; i < 12; i++) {
+      made.push(await make.createFinding(t.db, { tenantId: tenant.id, ownerUserId: i % 2 ? a.id : b.id }));
+    }
+    // Each transaction moves findings between the two owners (and in and out of open), in its own order.
+    await Promise.all(
+      Array.from({ length: 16 }, (_, round) =>
+        t.db.transaction(async (tx) => {
+          const order = round % 2 ? made : [...made].reverse();
+          for (const finding of order.slice(0, 6)) {
+            await tx
+              .update(findings)
+              .set({
+                ownerUserId: round % 3 ? a.id : b.id,
+                workflowStatus: round % 4 === 0 ? 'closed' : 'new',
+              })
+              .where(eq(findings.id, finding.id));
+          }
+        }),
+      ),
+    );
+    const counted = await t.db
+      .select({
+        open: sql<number>`count(*) filter (where ${findings.workflowStatus} = 'new')`.mapWith(Number),
+      })
+      .from(findings)
+      .where(eq(findings.tenantId, tenant.id));
+    const row = rowOf(await overview(), tenant);
+    assert.equal(row.open_findings.total, counted[0]?.open);
+    assert.equal(row.open_findings.high, counted[0]?.open);
+    assert.equal(row.accountability_gap, 0);
+  });
+});
