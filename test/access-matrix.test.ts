@@ -231,6 +231,32 @@ describe('access is decided before input is judged: 401, 404 and 403 come before
       payload: {},
       capability: 'act',
     },
+    {
+      name: 'workflow status, risk_accepted',
+      method: 'POST',
+      url: () => `${findingPath()}/status`,
+      payload: { workflow_status: 'risk_accepted' },
+      capability: 'act',
+    },
+    {
+      name: 'bulk change, no findings named',
+      method: 'POST',
+      url: () => `${tenantPath()}/findings/actions/bulk`,
+      payload: { change: { owner_user_id: null, workflow_status: 'triaged' } },
+      capability: 'act',
+    },
+    {
+      name: 'findings count, bad sort',
+      method: 'GET',
+      url: () => `${tenantPath()}/findings/count?sort=sideways`,
+      capability: 'view',
+    },
+    {
+      name: 'findings export, bad severity',
+      method: 'GET',
+      url: () => `${tenantPath()}/findings?format=csv&severity=urgent`,
+      capability: 'view',
+    },
   ] as const;
   const kinds: ActorKind[] = [
     'anonymous',
