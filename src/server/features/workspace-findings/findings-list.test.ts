@@ -151,3 +151,52 @@ describe('across the tenants the actor may view', () => {
     );
   });
 });
+
+describe('?format=csv', () => {
+  async function csv(query: string) {
+    return request(t.app, bearer, {
+      method: 'GET',
+      url: `/admin/w/${workspace.slug}/findings?format=csv&${query}`,
+    });
+  }
+
+  test('streams every matching finding of the tenants in reach, in the sort, naming the tenant', async () => {
+    const response = await csv('sort=severity');
+    assert.equal(response.statusCode, 200, response.body);
+    assert.match(String(response.headers['content-type']), /^text\/csv/);
+    assert.match(
+      String(response.headers['content-disposition']),
+      /attachment; filename="tenantpilot-findings-/,
+    );
+    const lines = response.body.trimEnd().split('\r\n');
+    assert.match(lines[0] ?? '', /^finding_id,tenant,title,severity/);
+    const rows = lines.slice(1).map((line) => line.split(','));
+    assert.deepEqual(
+      rows.map((cells) => cells[2]?.replace(/^"/, '').slice(0, 2)),
+      ['F2', 'C1', 'F3', 'C3', 'F1', 'C2'],
+    );
+    assert.deepEqual(
+      [...new Set(rows.map((cells) => cells[1]))].sort(),
+      [contoso.externalId, fabrikam.externalId].sort(),
+    );
+    assert.ok(!response.body.includes('O1 not for me'));
+  });
+
+  test('with the filters and the tenant, as the list', async () => {
+    const response = await csv(`accountability_gap=true&tenant=${contoso.externalId}`);
+    const titlesIn = response.body
+      .trimEnd()
+      .split('\r\n')
+      .slice(1)
+      .map((line) => line.split(',')[2]?.replace(/^"/, '').slice(0, 2));
+    assert.deepEqual(titlesIn, ['C2', 'C1']);
+    const none = await csv('tenant=no-such-tenant');
+    assert.equal(none.body.trimEnd().split('\r\n').length, 1, 'the header row only');
+  });
+
+  test('a bad filter is still a 422, before any line', async () => {
+    const response = await csv('severity=huge');
+    assert.equal(response.statusCode, 422);
+    assert.ok('severity' in response.json().error.fields);
+  });
+});

@@ -212,7 +212,7 @@ describe('sorting', () => {
 describe('counter rows', () => {
   test('are folded once many changes have piled up, and the figures stay the same', async () => {
     const tenant = await tenantWithRole('Busy tenant');
-    const made = [];
+    const made: make.Finding[] = [];
     for (let i = 0; i < 20; i++) made.push(await make.createFinding(t.db, { tenantId: tenant.id }));
     // Each round moves ten findings out of open or back (an even number of rounds: they end open).
     const rounds = 2 * Math.ceil(FOLD_AFTER_ROWS / 20) + 2;
@@ -238,7 +238,7 @@ describe('concurrent writers (PostgreSQL: many connections)', () => {
     const [a, b] = [await make.createUser(t.db), await make.createUser(t.db)];
     for (const user of [a, b])
       await make.addTenantMember(t.db, { tenant, userId: user.id, role: 'operator' });
-    const made = [];
+    const made: make.Finding[] = [];
     for (let i = 0; i < 12; i++) {
       made.push(await make.createFinding(t.db, { tenantId: tenant.id, ownerUserId: i % 2 ? a.id : b.id }));
     }

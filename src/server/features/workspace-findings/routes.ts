@@ -1,5 +1,9 @@
+import { Readable } from 'node:stream';
+import { Type } from 'typebox';
 import { type App, scopeOf } from '../../routing.ts';
+import { findingsExportFileName } from '../findings/csv-export.ts';
 import { WorkspaceParams } from '../tenancy/schemas.ts';
+import { exportWorkspaceFindingsCsv } from './export.ts';
 import { listApprovalQueue } from './queue.ts';
 import {
   ApprovalQueuePage,
@@ -45,13 +49,36 @@ export function registerWorkspaceFindingRoutes(app: App): void {
         operationId: 'listWorkspaceFindings',
         tags,
         summary: "Findings across the caller's tenants: the tenant list's filters and sorts, plus tenant",
+        description:
+          'Open findings unless `workflow_status` says otherwise. With `format=csv` every matching finding is ' +
+          'streamed as a `text/csv` attachment in the same sort (`limit` and `cursor` do not apply).',
         params: WorkspaceParams,
         querystring: WorkspaceFindingListQuery,
-        response: { 200: WorkspaceFindingPage },
+        response: {
+          200: {
+            description: 'One page of findings, or with `format=csv` every matching finding as CSV',
+            content: {
+              'application/json': { schema: WorkspaceFindingPage },
+              'text/csv': { schema: Type.String({ description: 'A header row, then one row per finding' }) },
+            },
+          },
+        },
       },
       config: { access: { scope: 'workspace', capability: 'workspace.view' } },
     },
-    async (request) => listWorkspaceFindings(scopeOf(request, 'workspace'), request.query),
+    async (request, reply) => {
+      const scope = scopeOf(request, 'workspace');
+      if (request.query.format !== 'csv') return listWorkspaceFindings(scope, request.query);
+      const lines = await exportWorkspaceFindingsCsv(scope, request.query);
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header(
+          'content-disposition',
+          `attachment; filename="${findingsExportFileName(scope.workspace.slug)}"`,
+        )
+        .header('cache-control', 'no-store')
+        .send(Readable.from(lines) as unknown as string); // piped as it comes; the types know serialized bodies only
+    },
   );
 
   app.get(

@@ -80,12 +80,7 @@ const TenantFilter = Type.String({
 
 export const WorkspaceFindingListQuery = Type.Intersect([
   FindingListQuery,
-  Type.Object({
-    tenant: Type.Optional(TenantFilter),
-    format: Type.Optional(
-      Type.Enum(['json', 'csv'], { description: '`csv` streams every matching finding' }),
-    ),
-  }),
+  Type.Object({ tenant: Type.Optional(TenantFilter) }),
 ]);
 export type WorkspaceFindingListQuery = Static<typeof WorkspaceFindingListQuery>;
 

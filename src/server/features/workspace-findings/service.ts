@@ -152,14 +152,27 @@ async function placeOf(scope: WorkspaceScope, tenant: string | undefined) {
   };
 }
 
+/**
+ * A workspace findings list query, read as the tenant list reads its own (readFindingListQuery) plus where it
+ * looks and which owners are gaps there; `place` null: nothing to look at.
+ */
+export async function resolveWorkspaceList(scope: WorkspaceScope, query: WorkspaceFindingListQuery) {
+  const read = readFindingListQuery(query, scope.actor);
+  const { tenantIds, place } = await placeOf(scope, query.tenant);
+  const gapOwners =
+    place === null || read.gap === undefined
+      ? undefined
+      : gapOwnersCondition(await listGapOwnerPairs(scope, tenantIds));
+  return { ...read, place, gapOwners, now: new Date() };
+}
+
 /** One page of the workspace findings list: the tenant list's filters and sorts, plus `tenant`. */
 export async function listWorkspaceFindings(scope: WorkspaceScope, query: WorkspaceFindingListQuery) {
-  const { sort, limit, after, filter, gap, cursorOf } = readFindingListQuery(query, scope.actor);
-  const { tenantIds, place } = await placeOf(scope, query.tenant);
+  const { sort, limit, after, filter, cursorOf, place, gapOwners, now } = await resolveWorkspaceList(
+    scope,
+    query,
+  );
   if (place === null) return { items: [], next_cursor: null };
-  const now = new Date();
-  const gapOwners =
-    gap === undefined ? undefined : gapOwnersCondition(await listGapOwnerPairs(scope, tenantIds));
   const page = placedFindingsPage({ place, gapOwners, filter, sort, after, limit: limit + 1, now });
   const rows = await hydrateFindings(scope.db, page, orderOf(sort, 'p'), now);
   const { items, next_cursor } = toPage(rows, limit, cursorOf);
