@@ -135,6 +135,44 @@ describe('GET /admin/t/{tenant}/findings?format=csv', () => {
     assert.equal(third?.[column('tenant')], tenant.externalId);
   });
 
+  test('the effective status and the current exception, as the list reads them', async () => {
+    const home = await make.createTenant(t.db, { workspaceId: tenant.workspaceId });
+    await make.addTenantMember(t.db, { tenant: home, userId: people.reader, role: 'readonly' });
+    const accepted = await make.createFinding(t.db, { tenantId: home.id, workflowStatus: 'triaged' });
+    await make.createException(t.db, {
+      findingId: accepted.id,
+      ownerUserId: people.reader,
+      requestedByUserId: people.former,
+      status: 'approved',
+    });
+    const bare = await make.createFinding(t.db, { tenantId: home.id, workflowStatus: 'risk_accepted' });
+    const pending = await make.createFinding(t.db, { tenantId: home.id, workflowStatus: 'new' });
+    await make.createException(t.db, { findingId: pending.id, ownerUserId: people.reader });
+    const response = await request(t.app, reader, {
+      method: 'GET',
+      url: `/admin/t/${home.externalId}/findings?format=csv&workflow_status=any&sort=oldest`,
+    });
+    const [header, ...rows] = parseCsv(response.body);
+    const cells = rows.map((row) =>
+      ['finding_id', 'workflow_status', 'exception_owner', 'exception_status'].map(
+        (name) => row[(header ?? []).indexOf(name)],
+      ),
+    );
+    assert.deepEqual(cells, [
+      [String(accepted.id), 'risk_accepted', 'Rita Reader', 'approved'],
+      [String(bare.id), 'reopened', '', ''],
+      [String(pending.id), 'new', 'Rita Reader', 'pending'],
+    ]);
+    const list = await request(t.app, reader, {
+      method: 'GET',
+      url: `/admin/t/${home.externalId}/findings?workflow_status=any&sort=oldest`,
+    });
+    assert.deepEqual(
+      list.json().items.map((item: { workflow_status: string }) => item.workflow_status),
+      ['risk_accepted', 'reopened', 'new'],
+    );
+  });
+
   test('a bad filter is 422 before any line; an outsider 404; nobody 401', async () => {
     const bad = await request(t.app, reader, { method: 'GET', url: url('format=csv&severity=urgent') });
     assert.equal(bad.statusCode, 422);
