@@ -5,8 +5,9 @@ import type { Assessment, Check } from './fields.ts';
 import {
   findImportedRunId,
   findKnownFindings,
+  type ImportAudit,
   type ImportTenant,
-  insertFindings,
+  insertFindingsAudited,
   insertImportedRun,
   lockTenantImports,
   type SeenFinding,
@@ -77,30 +78,10 @@ function auditOf(actor: ImportActor, tenant: ImportTenant) {
   };
 }
 
-function findingEvents(
-  actor: ImportActor,
-  tenant: ImportTenant,
-  runId: number,
-  source: string,
-  plan: Plan,
-  ids: Map<string, number>,
-) {
-  const cause = { type: 'import', run_id: runId, source };
+/** The status changes' events (a new finding's is written with it: insertFindingsAudited). */
+function statusEvents(actor: ImportActor, tenant: ImportTenant, cause: ImportAudit['cause'], plan: Plan) {
   const base = auditOf(actor, tenant);
-  const events: AuditEvent[] = plan.created.map((check) => ({
-    ...base,
-    action: 'finding.imported',
-    subjectType: 'finding',
-    subjectId: ids.get(check.checkId) ?? 0,
-    before: null,
-    after: {
-      workflow_status: 'new',
-      title: check.title,
-      severity: check.severity,
-      check_id: check.checkId,
-      cause,
-    },
-  }));
+  const events: AuditEvent[] = [];
   for (const seen of plan.seen) {
     if (seen.status === null) continue;
     events.push({
@@ -156,7 +137,8 @@ export async function applyAssessment(
       source: tool,
       seenAt: assessment.completedAt,
     };
-    const ids = await insertFindings(tx, target, plan.created);
+    const cause = { type: 'import' as const, run_id: runId, source: tool };
+    await insertFindingsAudited(tx, target, plan.created, { ...actor, actorUserId: actor.userId, cause });
     await updateSeenFindings(tx, tenant.id, assessment.completedAt, plan.seen);
     await recordAuditEvents(tx, [
       {
@@ -167,7 +149,7 @@ export async function applyAssessment(
         before: null,
         after: { type: assessment.runType, import_key: importKey, counts: plan.counts },
       },
-      ...findingEvents(actor, tenant, runId, tool, plan, ids),
+      ...statusEvents(actor, tenant, cause, plan),
     ]);
     return { runId, alreadyImported: false, counts: plan.counts };
   });

@@ -146,35 +146,53 @@ export interface FindingTarget {
   seenAt: Date;
 }
 
-/** New findings for failed checks, many rows a statement; their ids by check id. */
-export async function insertFindings(
+/** The audit part of an import's writes: who, from where, and the run as the cause (docs/rules.md "Imports"). */
+export interface ImportAudit {
+  actorUserId: number | null;
+  clientAddress: string | null;
+  cause: { type: 'import'; run_id: number; source: string };
+}
+
+/**
+ * New findings for failed checks and their `finding.imported` audit events, in one statement: the rows travel
+ * as one JSON parameter (jsonb_to_recordset), the findings are inserted, and the events are inserted from what
+ * the insert returned. The events have the shape recordAuditEvent writes; an import creates thousands at once,
+ * and one statement for both is what keeps it as fast per finding as `fixtures load` (bench/imports.bench.ts).
+ */
+export async function insertFindingsAudited(
   db: Db,
   target: FindingTarget,
   checks: Check[],
-): Promise<Map<string, number>> {
-  const ids = new Map<string, number>();
-  for (let start = 0; start < checks.length; start += CHUNK) {
-    const rows = checks.slice(start, start + CHUNK).map((check) => ({
-      tenantId: target.tenantId,
-      workspaceId: target.workspaceId,
+  audit: ImportAudit,
+) {
+  if (checks.length === 0) return;
+  const rows = JSON.stringify(
+    checks.map((check) => ({
       title: check.title,
       severity: check.severity,
-      workflowStatus: 'new' as const,
-      detectedAt: target.seenAt,
-      source: target.source,
-      checkId: check.checkId,
+      check_id: check.checkId,
       description: check.description,
       evidence: check.evidence,
-      helpUrl: check.helpUrl,
-      lastSeenAt: target.seenAt,
-    }));
-    const returned = await db
-      .insert(findings)
-      .values(rows)
-      .returning({ id: findings.id, checkId: findings.checkId });
-    for (const row of returned) ids.set(row.checkId ?? '', row.id);
-  }
-  return ids;
+      help_url: check.helpUrl,
+    })),
+  );
+  const seenAt = target.seenAt.toISOString();
+  await db.execute(sql`with inserted as (
+      insert into findings (tenant_id, workspace_id, title, severity, workflow_status, detected_at, source, check_id,
+        description, evidence, help_url, last_seen_at)
+      select ${target.tenantId}, ${target.workspaceId}, r.title, r.severity, 'new', ${seenAt}::timestamptz, ${target.source},
+        r.check_id, r.description, r.evidence, r.help_url, ${seenAt}::timestamptz
+      from jsonb_to_recordset(${rows}::jsonb)
+        as r(title text, severity text, check_id text, description text, evidence text, help_url text)
+      returning id, title, severity, check_id
+    )
+    insert into audit_events (actor_user_id, workspace_id, tenant_id, action, subject_type, subject_id, before, after,
+      client_address)
+    select ${audit.actorUserId}::integer, ${target.workspaceId}, ${target.tenantId}, 'finding.imported', 'finding', i.id::text,
+      null, jsonb_build_object('workflow_status', 'new', 'title', i.title, 'severity', i.severity,
+        'check_id', i.check_id, 'cause', ${JSON.stringify(audit.cause)}::jsonb),
+      ${audit.clientAddress}::text
+    from inserted i order by i.id`);
 }
 
 export interface SeenFinding {
@@ -186,26 +204,25 @@ export interface SeenFinding {
 
 /**
  * Findings the assessment reported on: the tool's latest text and the time it was seen, and for reopened and
- * resolved ones the new status. One UPDATE … FROM (VALUES …) a chunk. Owner, assignee, title, severity and
+ * resolved ones the new status. One UPDATE … FROM jsonb_to_recordset(…): the rows are one JSON parameter. Owner, assignee, title, severity and
  * exceptions are not touched.
  */
 export async function updateSeenFindings(db: Db, tenantId: number, seenAt: Date, seen: SeenFinding[]) {
-  for (let start = 0; start < seen.length; start += CHUNK) {
-    const values = sql.join(
-      seen
-        .slice(start, start + CHUNK)
-        .map(
-          ({ id, status, check }) =>
-            sql`(${id}::integer, ${status}::text, ${check.description}::text, ${check.evidence}::text, ${check.helpUrl}::text)`,
-        ),
-      sql`, `,
-    );
-    await db.execute(sql`update findings as f set
-        workflow_status = coalesce(v.status, f.workflow_status),
-        updated_at = case when v.status is null then f.updated_at else now() end,
-        description = v.description, evidence = v.evidence, help_url = v.help_url,
-        last_seen_at = ${seenAt.toISOString()}::timestamptz
-      from (values ${values}) as v(id, status, description, evidence, help_url)
-      where f.id = v.id and f.tenant_id = ${tenantId}`);
-  }
+  if (seen.length === 0) return;
+  const rows = JSON.stringify(
+    seen.map(({ id, status, check }) => ({
+      id,
+      status,
+      description: check.description,
+      evidence: check.evidence,
+      help_url: check.helpUrl,
+    })),
+  );
+  await db.execute(sql`update findings as f set
+      workflow_status = coalesce(v.status, f.workflow_status),
+      updated_at = case when v.status is null then f.updated_at else now() end,
+      description = v.description, evidence = v.evidence, help_url = v.help_url,
+      last_seen_at = ${seenAt.toISOString()}::timestamptz
+    from jsonb_to_recordset(${rows}::jsonb) as v(id integer, status text, description text, evidence text, help_url text)
+    where f.id = v.id and f.tenant_id = ${tenantId}`);
 }
