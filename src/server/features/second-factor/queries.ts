@@ -118,18 +118,40 @@ export async function listWorkspacesRequiring(db: Db, userId: number) {
     .orderBy(workspaces.name);
 }
 
-export async function findWorkspaceRequirement(db: Db, workspaceId: number) {
-  const [row] = await db
+/** The workspace's setting; `lock` holds the row until the transaction ends (a change, audited once). */
+export async function findWorkspaceRequirement(db: Db, workspaceId: number, lock = false) {
+  const query = db
     .select({ requireSecondFactor: workspaces.requireSecondFactor })
     .from(workspaces)
     .where(eq(workspaces.id, workspaceId))
-    .for('update')
     .limit(1);
+  const [row] = lock ? await query.for('update') : await query;
   return row;
 }
 
 export async function setWorkspaceRequirement(db: Db, workspaceId: number, required: boolean) {
   await db.update(workspaces).set({ requireSecondFactor: required }).where(eq(workspaces.id, workspaceId));
+}
+
+/** Active members (active users) of the workspace with no enrolled authenticator, by name, at most `limit`. */
+export async function listMembersWithoutSecondFactor(db: Db, workspaceId: number, limit: number) {
+  return db
+    .select({ user_id: users.id, display_name: users.displayName, email: users.email })
+    .from(workspaceMemberships)
+    .innerJoin(users, and(eq(users.id, workspaceMemberships.userId), eq(users.active, true)))
+    .leftJoin(
+      totpFactors,
+      and(eq(totpFactors.userId, workspaceMemberships.userId), isNotNull(totpFactors.confirmedAt)),
+    )
+    .where(
+      and(
+        eq(workspaceMemberships.workspaceId, workspaceId),
+        eq(workspaceMemberships.active, true),
+        isNull(totpFactors.userId),
+      ),
+    )
+    .orderBy(users.displayName, users.id)
+    .limit(limit);
 }
 
 /** Active members of the workspace (active users) and how many of them have no enrolled authenticator. */

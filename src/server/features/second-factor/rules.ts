@@ -10,6 +10,8 @@ export const TOTP_DIGITS = 6;
 /** Codes of the step before and after the current one are accepted too: phones' clocks drift. */
 export const TOTP_WINDOW = 1;
 export const RECOVERY_CODE_COUNT = 10;
+/** How many members without a second factor the security page names. */
+export const MEMBERS_LISTED = 100;
 
 /** Six digits; spaces people type or paste ("123 456") are allowed and dropped. */
 export const TOTP_CODE_PATTERN = '^\\s*[0-9]{3}\\s?[0-9]{3}\\s*$';

@@ -1,7 +1,7 @@
 import { type Static, Type } from 'typebox';
 import { MAX_PASSWORD_LENGTH } from '../../core/password-rules.ts';
 import { Nullable } from '../../core/schema-parts.ts';
-import { RECOVERY_CODE_COUNT, TOTP_CODE_PATTERN } from './rules.ts';
+import { MEMBERS_LISTED, RECOVERY_CODE_COUNT, TOTP_CODE_PATTERN } from './rules.ts';
 
 const DateTime = Type.String({ format: 'date-time' });
 
@@ -66,6 +66,11 @@ export const WorkspaceSecurity = Type.Object({
   members: Type.Integer(),
   /** Of those, how many have no enrolled authenticator: with the requirement on, they must enrol first. */
   members_without_second_factor: Type.Integer(),
+  /** Who they are, by name: the first 100, to remind before (or after) requiring it. */
+  people_without_second_factor: Type.Array(
+    Type.Object({ user_id: Type.Integer(), display_name: Type.String(), email: Type.String() }),
+    { maxItems: MEMBERS_LISTED },
+  ),
 });
 export type WorkspaceSecurity = Static<typeof WorkspaceSecurity>;
 

@@ -13,13 +13,14 @@ import {
   findTotpFactor,
   findWorkspaceRequirement,
   hasSecondFactor,
+  listMembersWithoutSecondFactor,
   listWorkspacesRequiring,
   replaceRecoveryCodes,
   savePendingFactor,
   setWorkspaceRequirement,
   takeStep,
 } from './queries.ts';
-import { newRecoveryCode, normalizeRecoveryCode, RECOVERY_CODE_COUNT } from './rules.ts';
+import { MEMBERS_LISTED, newRecoveryCode, normalizeRecoveryCode, RECOVERY_CODE_COUNT } from './rules.ts';
 import type {
   EnrolmentConfirm,
   EnrolmentStart,
@@ -176,14 +177,17 @@ const proofKind = (proof: SecondFactorProof) =>
   proof.password !== undefined ? 'password' : proof.recovery_code !== undefined ? 'recovery_code' : 'totp';
 
 export async function getWorkspaceSecurity(scope: WorkspaceScope): Promise<WorkspaceSecurity> {
-  const [requirement, counts] = [
-    await findWorkspaceRequirement(scope.db, scope.workspace.id),
-    await countMembersWithoutSecondFactor(scope.db, scope.workspace.id),
-  ];
+  const requirement = await findWorkspaceRequirement(scope.db, scope.workspace.id);
+  const counts = await countMembersWithoutSecondFactor(scope.db, scope.workspace.id);
   return {
     require_second_factor: requirement?.requireSecondFactor ?? false,
     members: counts.members,
     members_without_second_factor: counts.without,
+    people_without_second_factor: await listMembersWithoutSecondFactor(
+      scope.db,
+      scope.workspace.id,
+      MEMBERS_LISTED,
+    ),
   };
 }
 
@@ -200,7 +204,7 @@ export async function updateWorkspaceSecurity(
     throw conflict('Set up your own authenticator first: then you can require one of everyone');
   }
   await scope.db.transaction(async (tx) => {
-    const before = await findWorkspaceRequirement(tx, scope.workspace.id);
+    const before = await findWorkspaceRequirement(tx, scope.workspace.id, true);
     if (!before || before.requireSecondFactor === change.require_second_factor) return;
     await setWorkspaceRequirement(tx, scope.workspace.id, change.require_second_factor);
     await recordAuditEvent(tx, {

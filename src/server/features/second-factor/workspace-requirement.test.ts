@@ -82,6 +82,9 @@ describe('requiring a second factor', () => {
       require_second_factor: true,
       members: 2,
       members_without_second_factor: 1,
+      people_without_second_factor: [
+        { user_id: w.member.id, display_name: w.member.displayName, email: w.member.email },
+      ],
     });
     assert.deepEqual(
       (await get(w.ownerToken, `/admin/w/${w.workspace.slug}/security`)).json(),

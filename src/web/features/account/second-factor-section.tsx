@@ -1,5 +1,6 @@
 import { Button, Group, Paper, Stack, Text, Title } from '@mantine/core';
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
+import { useLocation } from 'react-router';
 import { DateTime } from '../../ui/date-time.tsx';
 import { ErrorState } from '../../ui/error-state.tsx';
 import { Loading } from '../../ui/loading.tsx';
@@ -62,9 +63,19 @@ export function SecondFactorSection() {
   const [modal, setModal] = useState<Modal>(null);
   const close = () => setModal(null);
   const required = status.data?.required_by ?? [];
+  // Sent here by a workspace that requires it (`/admin/me#second-factor`): the section comes into view
+  // and its heading takes focus, so a keyboard or screen-reader user lands where the way on is.
+  const { hash } = useLocation();
+  const heading = useRef<HTMLHeadingElement>(null);
+  const loaded = status.data !== undefined;
+  useEffect(() => {
+    if (hash !== '#second-factor' || !loaded) return;
+    heading.current?.scrollIntoView({ block: 'start' });
+    heading.current?.focus();
+  }, [hash, loaded]);
   return (
     <Stack gap="sm" component="section" aria-labelledby="second-factor-heading" id="second-factor">
-      <Title order={2} fz="h4" id="second-factor-heading">
+      <Title order={2} fz="h4" id="second-factor-heading" ref={heading} tabIndex={-1}>
         Two-step sign-in
       </Title>
       {status.data && !status.data.enrolled && required.length > 0 ? (

@@ -1,4 +1,4 @@
-import { Alert, Anchor, Paper, Stack, Switch, Text } from '@mantine/core';
+import { Alert, Anchor, List, Paper, Stack, Switch, Text } from '@mantine/core';
 import { useDocumentTitle } from '@mantine/hooks';
 import { Link } from 'react-router';
 import { paths } from '../../app/paths.ts';
@@ -62,6 +62,20 @@ function SecurityView({ workspace }: { workspace: SessionWorkspace }) {
             <Text size="sm" c="dimmed" aria-live="polite">
               {membersWithout(without, members)}
             </Text>
+            {security.data.people_without_second_factor.length > 0 ? (
+              <List size="sm" spacing={2} aria-label="Members without two-step sign-in">
+                {security.data.people_without_second_factor.map((person) => (
+                  <List.Item key={person.user_id}>
+                    <Anchor component={Link} to={paths.workspacePerson(workspace.slug, person.user_id)}>
+                      {person.display_name}
+                    </Anchor>{' '}
+                    <Text span size="sm" c="dimmed" style={{ overflowWrap: 'anywhere' }}>
+                      {person.email}
+                    </Text>
+                  </List.Item>
+                ))}
+              </List>
+            ) : null}
           </Stack>
         </Paper>
         {!ownFactor && !required ? (
