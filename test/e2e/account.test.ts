@@ -159,8 +159,10 @@ test('the empty console leads to Administration → Tenants, where the owner add
   await modal.getByText('Contoso Pharma added').waitFor();
   await modal.getByRole('button', { name: 'Close', exact: true }).click();
 
-  // Now /admin opens the tenant the owner just added.
+  // Now /admin opens the workspace overview, with a row for the tenant the owner just added.
   await page().goto('/admin');
+  await page().waitForURL(`**/admin/w/${workspace.slug}/overview`);
+  await page().getByRole('link', { name: 'Contoso Pharma', exact: true }).click();
   await page().waitForURL('**/admin/t/contoso-pharma');
   await heading('Contoso Pharma');
 });
@@ -336,6 +338,9 @@ test('an invitation link works once: the password sets, the console opens; used 
     await guest.getByRole('textbox', { name: 'Password', exact: true }).fill(grace.password);
     await guest.getByRole('textbox', { name: 'Repeat the password', exact: true }).fill(grace.password);
     await guest.getByRole('button', { name: 'Set password and sign in' }).click();
+    // Signed in, the invitee lands on the overview of the workspace, with the tenant they were given.
+    await guest.waitForURL(`**/admin/w/${workspace.slug}/overview`);
+    await guest.getByRole('link', { name: 'Contoso Pharma', exact: true }).click();
     await guest.waitForURL('**/admin/t/contoso-pharma');
     await guest.getByRole('heading', { name: 'Contoso Pharma', level: 1 }).waitFor();
     await guest.getByRole('button', { name: `Account menu: ${grace.name}` }).waitFor();

@@ -52,8 +52,11 @@ test('sign-in page explains a wrong password and passes axe', async () => {
   await screenshot(page(), '02-sign-in-error');
 });
 
-test('signing in lands on the first tenant dashboard', async () => {
+test('signing in lands on the workspace overview, whose tenant names open their dashboards', async () => {
   await signInAs(page(), operator.email, operator.password);
+  // docs/rules.md "Workspace views": /admin opens the overview of the person's first workspace with a tenant.
+  await page().waitForURL('**/admin/w/acme/overview');
+  await page().getByRole('link', { name: 'Contoso Ltd', exact: true }).click();
   await page().waitForURL('**/admin/t/contoso');
   await heading('Contoso Ltd');
   await page().getByText('Workspace: Acme Managed Services').waitFor();
