@@ -339,6 +339,9 @@ test('granted operator on one tenant, the colleague sees exactly that tenant', a
   ]);
 
   await cara().goto('/admin');
+  // The overview of the workspace lists the one tenant she now has a role on.
+  await cara().waitForURL('**/admin/w/acme/overview');
+  await cara().getByRole('link', { name: 'Contoso Ltd', exact: true }).click();
   await cara().waitForURL('**/admin/t/contoso');
   await heading(cara(), 'Contoso Ltd');
   const switcher = cara().getByRole('combobox', { name: 'Tenant', exact: true });

@@ -335,7 +335,8 @@ test('an archived tenant leaves the switcher’s main list for a group of its ow
   assert.equal(archived, 200);
   await page().context().clearCookies();
   await signInAs(page(), operator.email, operator.password);
-  await page().waitForURL('**/admin/t/contoso');
+  await page().waitForURL('**/admin/w/acme/overview');
+  await page().goto('/admin/t/contoso');
   const tenant = page().getByRole('combobox', { name: 'Tenant', exact: true });
   await tenant.click();
   const listbox = page().getByRole('listbox');
