@@ -81,6 +81,14 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
 export { schema };
 
 /** Raw SQL rows on either driver (both answer `{ rows }`; int8 and numeric come back as a string on pg). */
+/**
+ * Whether independent transactions can run side by side: PostgreSQL through a pool; PGlite is one connection
+ * and runs them one after the other.
+ */
+export function runsConcurrently(db: Db): boolean {
+  return (db as unknown as { $client: unknown }).$client instanceof pg.Pool;
+}
+
 export async function queryRows<T>(db: Db, query: SQL): Promise<T[]> {
   const result = (await db.execute(query)) as unknown as { rows: T[] };
   return result.rows;
