@@ -153,6 +153,13 @@ describe('connectwise_psa desk', () => {
     );
   });
 
+  test('a long contact name is cut to ConnectWise’s 62 characters by whole characters', async () => {
+    const contact = { name: '😀'.repeat(40), email: 'dana@example.com' };
+    await desk().createTicket(ticketRequest({ ...customer, contact }));
+    const { contactName } = lastRequest(cw.desk).json() as { contactName: string };
+    assert.ok(contactName.length <= 62 && contactName.endsWith('😀…'), contactName);
+  });
+
   test('missing settings: fails without a call, naming each', async () => {
     const before = cw.requests.length;
     const summary = await expectFailure(desk({ clientId: null, boardId: null }), ticketRequest(customer));

@@ -32,7 +32,7 @@ import {
   SharedCache,
   shareOf,
 } from './psa.ts';
-import { ticketBody, ticketSubject } from './ticket-text.ts';
+import { cutText, ticketBody, ticketSubject } from './ticket-text.ts';
 
 /** ConnectWise's ticket summary holds 100 characters. */
 export const CONNECTWISE_SUMMARY_MAX = 100;
@@ -149,7 +149,7 @@ export function connectwiseTicket(
     company: companyReference(deskCustomerId),
     externalXRef: request.internalReference,
     ...(priority ? { priority: { id: priority.id } } : {}),
-    ...(name ? { contactName: name.slice(0, 62) } : {}),
+    ...(name ? { contactName: cutText(name, 62) } : {}),
     ...(email ? { contactEmailAddress: email } : {}),
   };
 }
