@@ -106,6 +106,60 @@ const surfaces: Surface[] = [
       return { method: 'POST', url: path(finding.id, '/exception-request'), payload, findingId: finding.id };
     },
   },
+  {
+    name: 'POST workflow status',
+    allowed: ['operator', 'manager', 'owner'],
+    call: async () => {
+      const finding = await make.createFinding(t.db, { tenantId: world.tenant.id });
+      return {
+        method: 'POST',
+        url: path(finding.id, '/status'),
+        payload: { workflow_status: 'triaged' },
+        findingId: finding.id,
+      };
+    },
+  },
+  {
+    name: 'POST bulk status change',
+    allowed: ['operator', 'manager', 'owner'],
+    call: async () => {
+      const finding = await make.createFinding(t.db, { tenantId: world.tenant.id });
+      return {
+        method: 'POST',
+        url: `/admin/t/${world.tenant.externalId}/findings/actions/bulk`,
+        payload: { finding_ids: [finding.id], change: { workflow_status: 'triaged' } },
+        findingId: finding.id,
+      };
+    },
+  },
+  {
+    name: 'POST bulk owner change',
+    allowed: ['manager', 'owner'],
+    call: async () => {
+      const finding = await make.createFinding(t.db, { tenantId: world.tenant.id });
+      return {
+        method: 'POST',
+        url: `/admin/t/${world.tenant.externalId}/findings/actions/bulk`,
+        payload: { finding_ids: [finding.id], change: { owner_user_id: world.userIds.manager } },
+        findingId: finding.id,
+      };
+    },
+  },
+  {
+    name: 'GET findings count',
+    allowed: all,
+    call: async () => ({ method: 'GET', url: `/admin/t/${world.tenant.externalId}/findings/count` }),
+  },
+  {
+    name: 'GET findings people',
+    allowed: all,
+    call: async () => ({ method: 'GET', url: `/admin/t/${world.tenant.externalId}/findings/people` }),
+  },
+  {
+    name: 'GET findings CSV export',
+    allowed: all,
+    call: async () => ({ method: 'GET', url: `/admin/t/${world.tenant.externalId}/findings?format=csv` }),
+  },
   ...(['approve', 'reject', 'revoke'] as const).map((action) => ({
     name: `POST exception ${action}`,
     allowed: ['owner'] as Role[],
@@ -115,7 +169,8 @@ const surfaces: Surface[] = [
       return {
         method: 'POST' as const,
         url: path(finding.id, `/exceptions/${id}/actions/${action}`),
-        payload: {},
+        // Rejecting and revoking say why (docs/rules.md "Finding lifecycle").
+        payload: action === 'approve' ? {} : { note: 'Reviewed in the matrix' },
         findingId: finding.id,
       };
     },
@@ -130,6 +185,7 @@ async function unchanged(findingId: number) {
     .where(eq(findingExceptions.findingId, findingId));
   return (
     must(row, `finding ${findingId}`).ownerUserId === null &&
+    row?.workflowStatus === 'new' &&
     exceptions.every((e) => e.decidedAt === null && e.requestReason === 'matrix') &&
     exceptions.length <= 1
   );
