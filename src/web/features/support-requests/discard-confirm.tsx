@@ -9,7 +9,7 @@ interface DiscardConfirmProps {
 
 /**
  * Asked before a half-written request is closed: by Cancel, the close button, Escape or a click
- * outside. Stacked over the form's modal; Escape here only keeps editing.
+ * outside. It takes the form's place while it asks; Escape here keeps editing.
  */
 export function DiscardConfirm({ opened, onKeep, onDiscard }: DiscardConfirmProps) {
   return (
@@ -19,8 +19,7 @@ export function DiscardConfirm({ opened, onKeep, onDiscard }: DiscardConfirmProp
       title="Discard this request?"
       size="sm"
       centered
-      zIndex={300}
-      closeButtonProps={{ 'aria-label': 'Keep editing' }}
+      closeButtonProps={{ 'aria-label': 'Close and keep editing' }}
     >
       <Stack gap="md">
         <Text size="sm">What you have written is not saved anywhere yet. Discard it, or keep editing?</Text>

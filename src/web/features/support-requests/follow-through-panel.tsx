@@ -6,13 +6,22 @@ import { AttemptsTable } from './attempts-table.tsx';
 import { LinkTicketModal } from './link-ticket-modal.tsx';
 import { deskName } from './request-support-form.tsx';
 
+// The tint says the kind of news; titles stay dark: tinted text on a tint is below 4.5:1.
+const darkTitle = { title: { color: 'var(--mantine-color-text)' } };
+
 /** What the last hand-off again did, said once it has answered (the detail below already shows it too). */
 function HandOffAnswer({ request, desk }: { request: SupportRequestDetail; desk: string }) {
   const last = request.attempts.at(-1);
   if (last?.kind !== 'hand_off_again' || last.outcome === null) return null;
   if (last.outcome === 'failed') {
     return (
-      <Alert color="yellow" variant="light" title="The desk handoff failed again" role="status">
+      <Alert
+        color="yellow"
+        variant="light"
+        title="The desk handoff failed again"
+        role="status"
+        styles={darkTitle}
+      >
         {last.summary} The request is kept as it was; you can hand it off again later, or link a ticket.
       </Alert>
     );
@@ -21,7 +30,7 @@ function HandOffAnswer({ request, desk }: { request: SupportRequestDetail; desk:
     last.outcome === 'found'
       ? `${desk} already had ticket ${last.external_ticket_reference} for ${request.internal_reference}: linked, not made twice`
       : `Ticket ${last.external_ticket_reference} created in ${desk}`;
-  return <Alert color="green" variant="light" title={title} role="status" />;
+  return <Alert color="green" variant="light" title={title} role="status" styles={darkTitle} />;
 }
 
 /**
@@ -66,7 +75,7 @@ export function FollowThroughPanel({ tenant, request }: { tenant: string; reques
         </Alert>
       ) : null}
       {refusal ? (
-        <Alert color="red" variant="light" title="Not handed off" role="alert">
+        <Alert color="red" variant="light" title="Not handed off" role="alert" styles={darkTitle}>
           {refusal.message}
         </Alert>
       ) : null}

@@ -52,8 +52,10 @@ export function RequestSupportModal({ context, opened, onClose }: RequestSupport
   };
   // A half-written request is not thrown away without asking; a sent one (a result shows) closes at once.
   const close = () => {
-    if (!submit.data && isEdited(form, initial)) setConfirming(true);
-    else discard();
+    if (!submit.data && isEdited(form, initial)) {
+      // After this event: an Escape still on its way to the window would otherwise close the question at once.
+      window.setTimeout(() => setConfirming(true), 0);
+    } else discard();
   };
   const send = () => {
     setShowClientErrors(true);
@@ -69,7 +71,8 @@ export function RequestSupportModal({ context, opened, onClose }: RequestSupport
             ? 'Request support for this tenant'
             : `Request support for run #${context.run}`
         }
-        opened={opened}
+        // One dialog at a time: while the discard question is asked, the form waits behind it, kept.
+        opened={opened && !confirming}
         onClose={close}
         onSubmit={send}
         submitLabel="Submit request"
