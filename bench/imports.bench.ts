@@ -9,6 +9,7 @@
  * Targets: the import at least as fast per finding as the fixtures; memory growth < 2× the file.
  * Ratios within one run, not timed tests.
  */
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -31,7 +32,10 @@ const CHECKS = 300;
 const FINDINGS = TENANTS * CHECKS;
 v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc') as () => void;
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tp-bench-imports-'));
+const writeOnly = process.argv[2] === '--write-files';
+const dir = writeOnly
+  ? (process.argv[3] as string)
+  : fs.mkdtempSync(path.join(os.tmpdir(), 'tp-bench-imports-'));
 
 async function openPostgres(serverUrl: string) {
   const name = `tp_bench_imports_${randomBytes(4).toString('hex')}`;
@@ -61,7 +65,7 @@ async function openPglite() {
 const directoryOf = (tenant: number) => `00000000-0000-4000-8000-${String(tenant).padStart(12, '0')}`;
 
 /** The merged Maester file, written once: 50 tenants × 300 failed tests. */
-function writeMaesterFile(): string {
+function writeMaesterFile(): void {
   const file = path.join(dir, 'TestResults-merged.json');
   const results = Array.from({ length: TENANTS }, (_, t) =>
     maesterResult({
@@ -79,11 +83,10 @@ function writeMaesterFile(): string {
     }),
   );
   fs.writeFileSync(file, JSON.stringify(maesterMerged(results)));
-  return file;
 }
 
 /** A fixture file with the same number of findings, over 50 tenants of a workspace of its own. */
-function writeFixtureFile(): string {
+function writeFixtureFile(): void {
   const file = path.join(dir, 'fixture.json');
   const tenants = Array.from({ length: TENANTS }, (_, t) => ({
     key: `t${t}`,
@@ -103,7 +106,6 @@ function writeFixtureFile(): string {
     file,
     JSON.stringify({ workspaces: [{ key: 'fx', name: 'Fixtures', slug: 'fixtures' }], tenants, findings }),
   );
-  return file;
 }
 
 async function seed(database: Database) {
@@ -201,8 +203,19 @@ async function run(label: string, database: Database, maesterFile: string, fixtu
   await app.close();
 }
 
-const maesterFile = writeMaesterFile();
-const fixtureFile = writeFixtureFile();
+if (writeOnly) {
+  writeMaesterFile();
+  writeFixtureFile();
+  process.exit(0);
+}
+// The files are written by a child process: building 33 MB of JSON here would grow this process's heap
+// before the import is measured, and hide what the import itself needs.
+const written = spawnSync(process.execPath, ['--import', 'tsx', import.meta.filename, '--write-files', dir], {
+  stdio: 'inherit',
+});
+if (written.status !== 0) throw new Error('writing the bench files failed');
+const maesterFile = path.join(dir, 'TestResults-merged.json');
+const fixtureFile = path.join(dir, 'fixture.json');
 try {
   const only = process.env.BENCH_ONLY;
   const serverUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
