@@ -18,7 +18,7 @@ import { migrate } from './commands/migrate.ts';
 import { seed } from './commands/seed.ts';
 import { serve } from './commands/serve.ts';
 import { tokensCreate, tokensRevoke } from './commands/tokens.ts';
-import { usersCreate, usersDeactivate } from './commands/users.ts';
+import { usersCreate, usersDeactivate, usersResetSecondFactor } from './commands/users.ts';
 
 const commands: Command[] = [
   serve,
@@ -28,6 +28,7 @@ const commands: Command[] = [
   seed,
   usersCreate,
   usersDeactivate,
+  usersResetSecondFactor,
   tokensCreate,
   tokensRevoke,
   membersAdd,

@@ -1,3 +1,4 @@
+import { resetSecondFactor } from '../../features/second-factor/service.ts';
 import { createUser, deactivateUser, MIN_PASSWORD_LENGTH } from '../../features/tenancy/user-admin.ts';
 import { type Command, config, print, UsageError, withDatabase } from '../command.ts';
 
@@ -69,6 +70,26 @@ export const usersDeactivate: Command = {
       result.wasActive
         ? `Deactivated user ${result.id} ${result.email}.`
         : `User ${result.id} ${result.email} was already inactive.`,
+    );
+    return 0;
+  },
+};
+
+export const usersResetSecondFactor: Command = {
+  name: 'users reset-second-factor',
+  summary:
+    'Turn off the two-step sign-in of someone who lost their phone and recovery codes; their sessions end.',
+  inWebUi: 'people turn their own off on Your account → Two-step sign-in, with a recovery code',
+  options: {
+    email: { type: 'string', value: 'E', description: 'email address of the user', required: true },
+  },
+  details: ['They then sign in with their password alone and set up a new authenticator.'],
+  async run({ values }) {
+    const result = await withDatabase(config(), ({ db }) => resetSecondFactor(db, values.email as string));
+    print(
+      result.hadSecondFactor
+        ? `Turned off two-step sign-in of user ${result.id} ${result.email}; ${result.sessionsEnded} session(s) ended.`
+        : `User ${result.id} ${result.email} had no two-step sign-in; ${result.sessionsEnded} session(s) ended.`,
     );
     return 0;
   },

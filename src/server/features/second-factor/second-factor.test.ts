@@ -14,6 +14,7 @@ import { enrolTotp, totpCode } from '../../../../test/helpers/second-factor.ts';
 import { auditEvents } from '../audit/tables.ts';
 import { digestSecret } from '../tenancy/credentials.ts';
 import { sessions } from '../tenancy/tables.ts';
+import { resetSecondFactor } from './service.ts';
 import { recoveryCodes, totpFactors } from './tables.ts';
 
 /** docs/rules.md "Second factor": enrolment, the code at every password sign-in, recovery codes, turning off. */
@@ -323,5 +324,30 @@ describe('turning off and new recovery codes', () => {
     const session = await signIn(t.app, user.email);
     const started = await post('/admin/me/second-factor/enrolment', {}, { session });
     assert.equal(started.statusCode, 201);
+  });
+});
+
+describe('reset by the installation operator (tenantpilot users reset-second-factor)', () => {
+  test('turns the second factor off and ends the sessions; the password alone signs in again; audited', async () => {
+    const { user } = await person();
+    const { secret } = await enrolTotp(t.db, user.id);
+    assert.equal((await signInWith(user.email, { totp_code: totpCode(secret) })).statusCode, 200);
+    const result = await resetSecondFactor(t.db, ` ${user.email.toUpperCase()} `);
+    assert.deepEqual(result, { id: user.id, email: user.email, hadSecondFactor: true, sessionsEnded: 1 });
+    assert.equal(await sessionCount(user.id), 0);
+    assert.equal(
+      (await t.db.select().from(recoveryCodes).where(eq(recoveryCodes.userId, user.id))).length,
+      0,
+    );
+    assert.equal((await signInWith(user.email)).statusCode, 200);
+    const [event] = await t.db
+      .select()
+      .from(auditEvents)
+      .where(
+        sql`${auditEvents.action} = 'second_factor.reset' and ${auditEvents.subjectId} = ${String(user.id)}`,
+      );
+    assert.equal(event?.actorUserId, null);
+    assert.equal((await resetSecondFactor(t.db, user.email)).hadSecondFactor, false);
+    await assert.rejects(resetSecondFactor(t.db, 'nobody@example.test'), { code: 'not_found' });
   });
 });

@@ -1,11 +1,12 @@
-import { conflict, invalidFields, notFound } from '../../core/errors.ts';
+import { AppError, conflict, invalidFields, notFound } from '../../core/errors.ts';
 import type { ActorScope, WorkspaceScope } from '../../core/scopes.ts';
 import type { Db } from '../../db/client.ts';
 import { type AttemptLimit, releaseAttempt, reserveAttempt } from '../account/attempt-limit.ts';
-import { findAccount } from '../account/queries.ts';
+import { deleteSessionsExcept, findAccount } from '../account/queries.ts';
 import { checkPassword, LockedOut } from '../account/sign-in.ts';
 import { actedIn, recordAuditEvent } from '../audit/record.ts';
 import { digestSecret } from '../tenancy/credentials.ts';
+import { findUserByEmail } from '../tenancy/queries.ts';
 import {
   countMembersWithoutSecondFactor,
   countUnusedRecoveryCodes,
@@ -217,4 +218,30 @@ export async function updateWorkspaceSecurity(
     });
   });
   return getWorkspaceSecurity(scope);
+}
+
+/**
+ * docs/rules.md "Second factor": the installation's operator (`tenantpilot users reset-second-factor`)
+ * turns off the second factor of someone who lost both their phone and their recovery codes. Their
+ * sessions end too; they sign in with the password alone and set up a new one. Audited with no actor.
+ */
+export async function resetSecondFactor(db: Db, email: string) {
+  const user = await findUserByEmail(db, email.trim());
+  if (!user) throw new AppError('not_found', `No user with email ${JSON.stringify(email.trim())}`);
+  return db.transaction(async (tx) => {
+    const had = await hasSecondFactor(tx, user.id);
+    await deleteSecondFactor(tx, user.id);
+    const sessionsEnded = await deleteSessionsExcept(tx, user.id, null);
+    if (had) {
+      await recordAuditEvent(tx, {
+        actorUserId: null,
+        action: 'second_factor.reset',
+        subjectType: 'user',
+        subjectId: user.id,
+        after: { sessions_ended: sessionsEnded },
+        clientAddress: null,
+      });
+    }
+    return { id: user.id, email: user.email, hadSecondFactor: had, sessionsEnded };
+  });
 }
