@@ -225,6 +225,27 @@ export async function foldFindingCounters(db: Db, tenantIds: number[]): Promise<
   });
 }
 
+/**
+ * docs/rules.md "Finding responsibility", accountability gap, across tenants: the (tenant, owner) pairs whose
+ * owner has findings in the tenant and is not an active member of it, from the counters (one row per pair once
+ * folded) rather than from the findings. The membership test is in WHERE, so the planner anti-joins the
+ * tenants' active memberships once instead of probing them for every owner.
+ */
+export function listGapOwnerPairs(db: Db, tenantIds: number[]) {
+  return db
+    .select({ tenantId: c.tenantId, ownerId: c.ownerKey })
+    .from(c)
+    .where(
+      and(
+        inArray(c.tenantId, tenantIds),
+        sql`${c.ownerKey} <> 0`,
+        sql`not ${activeMemberOf(c.tenantId, c.ownerKey)}`,
+      ),
+    )
+    .groupBy(c.tenantId, c.ownerKey)
+    .having(sql`sum(${c.total}) > 0`);
+}
+
 /** `(tenant_id, owner_user_id) in (…)` for gapCondition, or undefined when there is no such pair. */
 export function gapOwnersCondition(pairs: { tenantId: number; ownerId: number }[]): SQL | undefined {
   if (pairs.length === 0) return undefined;

@@ -15,6 +15,7 @@ import {
   FOLD_AFTER_ROWS,
   foldFindingCounters,
   gapOwnersCondition,
+  listGapOwnerPairs,
   listLatestRuns,
   listTenantsWithRole,
   sumFindingCounters,
@@ -62,19 +63,6 @@ async function readCounters(scope: WorkspaceScope, tenantIds: number[]): Promise
     await foldFindingCounters(scope.db, tenantIds);
   }
   return counted;
-}
-
-/**
- * docs/rules.md "Finding responsibility", accountability gap, across tenants: the (tenant, owner) pairs whose
- * owner has findings in the tenant and is not an active member of it, from the counters (one row per pair once
- * folded) rather than from the findings.
- */
-async function listGapOwnerPairs(scope: WorkspaceScope, tenantIds: number[]) {
-  if (tenantIds.length === 0) return [];
-  const counted = await readCounters(scope, tenantIds);
-  return counted
-    .filter((row) => row.ownerKey !== 0 && row.total > 0 && !row.ownerActive)
-    .map((row) => ({ tenantId: row.tenantId, ownerId: row.ownerKey }));
 }
 
 /**
@@ -162,7 +150,7 @@ export async function resolveWorkspaceList(scope: WorkspaceScope, query: Workspa
   const gapOwners =
     place === null || read.gap === undefined
       ? undefined
-      : gapOwnersCondition(await listGapOwnerPairs(scope, tenantIds));
+      : gapOwnersCondition(tenantIds.length === 0 ? [] : await listGapOwnerPairs(scope.db, tenantIds));
   return { ...read, place, gapOwners, now: new Date() };
 }
 
