@@ -123,7 +123,11 @@ export const FindingListFilters = Type.Object({
   severity: Type.Optional(Severity),
   workflow_status: Type.Optional(WorkflowStatusFilter),
   source: Type.Optional(
-    Type.String({ minLength: 1, maxLength: 63, description: 'The tool that reported it (docs/rules.md "Imports")' }),
+    Type.String({
+      minLength: 1,
+      maxLength: 63,
+      description: 'The tool that reported it (docs/rules.md "Imports")',
+    }),
   ),
 });
 export type FindingListFilters = Static<typeof FindingListFilters>;
