@@ -56,10 +56,32 @@ export async function findIdentityOfUser(db: Db, issuer: string, userId: number)
   return row;
 }
 
-export async function insertIdentity(db: Db, identity: typeof oidcIdentities.$inferInsert): Promise<number> {
-  const [row] = await db.insert(oidcIdentities).values(identity).returning({ id: oidcIdentities.id });
-  if (!row) throw new Error('identity not inserted');
-  return row.id;
+/**
+ * Links issuer + subject to the user, or answers the link a concurrent first sign-in of the same person
+ * (two tabs) made a moment earlier: `linked` says whether this call made it. Null when the subject or the
+ * user is already linked otherwise.
+ */
+export async function linkIdentity(
+  db: Db,
+  identity: typeof oidcIdentities.$inferInsert,
+): Promise<{ id: number; linked: boolean } | null> {
+  const [row] = await db
+    .insert(oidcIdentities)
+    .values(identity)
+    .onConflictDoNothing()
+    .returning({ id: oidcIdentities.id });
+  if (row) return { id: row.id, linked: true };
+  const [existing] = await db
+    .select({ id: oidcIdentities.id })
+    .from(oidcIdentities)
+    .where(
+      and(
+        eq(oidcIdentities.issuer, identity.issuer),
+        eq(oidcIdentities.subject, identity.subject),
+        eq(oidcIdentities.userId, identity.userId),
+      ),
+    );
+  return existing ? { id: existing.id, linked: false } : null;
 }
 
 export async function markIdentityUsed(db: Db, identityId: number, at: Date): Promise<void> {

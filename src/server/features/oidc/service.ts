@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { OidcConfig } from '../../config-oidc.ts';
-import { AppError, invalidFields, notFound } from '../../core/errors.ts';
+import { AppError, conflict, invalidFields, notFound } from '../../core/errors.ts';
 import type { Db } from '../../db/client.ts';
 import { startSession } from '../account/sign-in.ts';
 import { recordAuditEvent } from '../audit/record.ts';
@@ -14,10 +14,10 @@ import {
   findIdentity,
   findIdentityOfUser,
   firstRunOwnerId,
-  insertIdentity,
   insertPendingLogin,
   insertProviderSession,
   invitationTokenHash,
+  linkIdentity,
   markIdentityUsed,
   takePendingLogin,
 } from './queries.ts';
@@ -174,16 +174,19 @@ export async function finishLogin(db: Db, oidc: Oidc, input: CallbackInput): Pro
   if (!person.active) return refuse(db, input, 'inactive', { subject: claims.sub, user_id: person.userId });
   const session = await db.transaction(async (tx) => {
     const now = new Date();
-    const identityId =
-      person.identityId ??
-      (await insertIdentity(tx, {
-        issuer: claims.iss,
-        subject: claims.sub,
-        userId: person.userId,
-        email: typeof claims.email === 'string' ? claims.email : null,
-        linkedVia: person.via,
-      }));
-    if (person.identityId === null) {
+    const link =
+      person.identityId === null
+        ? await linkIdentity(tx, {
+            issuer: claims.iss,
+            subject: claims.sub,
+            userId: person.userId,
+            email: typeof claims.email === 'string' ? claims.email : null,
+            linkedVia: person.via,
+          })
+        : { id: person.identityId, linked: false };
+    if (link === null) throw conflict('This sign-in is already linked to another account.');
+    const identityId = link.id;
+    if (link.linked) {
       await recordAuditEvent(tx, {
         actorUserId: person.userId,
         action: 'user.identity_linked',

@@ -36,6 +36,7 @@ before(async () => {
       person('ivan-sub', 'ivan@example.test'),
       person('skew-sub', 'sky@example.test'),
       person('kim-sub', 'kim@example.test'),
+      person('tess-sub', 'tess@example.test'),
     ],
     { LOG_LEVEL: 'trace' },
     { logStream: stream },
@@ -46,6 +47,7 @@ before(async () => {
   await make.createUser(world.t.db, { email: 'ivan@example.test', active: false });
   await make.createUser(world.t.db, { email: 'sky@example.test' });
   await make.createUser(world.t.db, { email: 'kim@example.test' });
+  await make.createUser(world.t.db, { email: 'tess@example.test' });
 });
 after(() => world.close());
 
@@ -102,6 +104,30 @@ describe('a person the provider vouches for', () => {
     assert.deepEqual(
       signedIn.map((event) => (event.after as { via?: string } | null)?.via),
       ['oidc'],
+    );
+  });
+
+  test('a first sign-in in two tabs at once signs in twice and links once', async () => {
+    const [first, second] = await Promise.all([
+      signInThroughProvider(world, 'tess-sub'),
+      signInThroughProvider(world, 'tess-sub'),
+    ]);
+    for (const done of [first, second]) {
+      assert.equal(done.url, `${world.baseUrl}/admin`);
+      assert.equal((await whoAmI(done.browser)).body.user?.email, 'tess@example.test');
+    }
+    const identities = await world.t.db
+      .select()
+      .from(oidcIdentities)
+      .where(eq(oidcIdentities.subject, 'tess-sub'));
+    assert.equal(identities.length, 1);
+    const linked = await world.t.db
+      .select()
+      .from(auditEvents)
+      .where(eq(auditEvents.action, 'user.identity_linked'));
+    assert.equal(
+      linked.filter((event) => (event.after as { subject?: string }).subject === 'tess-sub').length,
+      1,
     );
   });
 
