@@ -46,6 +46,12 @@ test('the modal works from the keyboard: opens on Enter, starts at the summary, 
   assert.equal(await summary.evaluate((element) => element === document.activeElement), true);
   await page.keyboard.type('Typed without a mouse');
   await page.keyboard.press('Escape');
-  await page.getByRole('dialog').waitFor({ state: 'hidden' });
+  // Half-written: asked first, by keyboard too (focus on "Keep editing"; Tab to "Discard").
+  const confirm = page.getByRole('dialog', { name: 'Discard this request?' });
+  await page.waitForFunction(() => document.activeElement?.textContent === 'Keep editing');
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Enter');
+  await confirm.waitFor({ state: 'hidden' });
+  await page.waitForFunction(() => document.querySelectorAll('[role="dialog"]').length === 0);
   await page.waitForFunction(() => document.activeElement?.textContent === 'Request support');
 });

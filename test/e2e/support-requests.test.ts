@@ -170,7 +170,12 @@ test('an operator files a request from the tenant dashboard with each handoff ch
   await assertAccessible(page(), 'request-support modal with errors');
   await screenshot(page(), 'sr-tenant-01-modal-errors');
   await dialog.getByRole('button', { name: 'Cancel' }).click();
-  await dialog.waitFor({ state: 'hidden' });
+  // Half-written: it asks before the request is thrown away (docs/rules.md "Support requests").
+  await page()
+    .getByRole('dialog', { name: 'Discard this request?' })
+    .getByRole('button', { name: 'Discard', exact: true })
+    .click();
+  await page().waitForFunction(() => document.querySelectorAll('[role="dialog"]').length === 0);
 
   filed.push(...(await fileEachHandoffChoice('sr-tenant', 'DESK-1')));
   const payload = fakeDesk().requests.at(-1)?.json() as { context: { type: string } };

@@ -19,6 +19,8 @@ export function DiscardConfirm({ opened, onKeep, onDiscard }: DiscardConfirmProp
       title="Discard this request?"
       size="sm"
       centered
+      // The form it asked about is gone on Discard: its opener takes focus (request-support-modal.tsx).
+      returnFocus={false}
       closeButtonProps={{ 'aria-label': 'Close and keep editing' }}
     >
       <Stack gap="md">

@@ -1,5 +1,5 @@
 import { Alert } from '@mantine/core';
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { ActionModal } from '../../ui/action-modal.tsx';
 import { useSession } from '../tenancy/api.ts';
 import { type SupportContext, useSubmitSupportRequest, useSupportDesk } from './api.ts';
@@ -38,11 +38,18 @@ export function RequestSupportModal({ context, opened, onClose }: RequestSupport
   const form = edited ?? initial;
   const [showClientErrors, setShowClientErrors] = useState(false);
   const [confirming, setConfirming] = useState(false);
+  // Who opened the form: focus goes back there after a discard (the form's own return went to the question).
+  const opener = useRef<HTMLElement | null>(null);
+  useEffect(() => {
+    if (opened)
+      opener.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+  }, [opened]);
   const clientErrors = showClientErrors ? validateForm(form) : {};
   const name = deskName(desk.data);
   const handingOff = submit.isPending && form.handoff_mode === 'create_external_ticket';
 
   const discard = () => {
+    if (confirming) window.setTimeout(() => opener.current?.focus(), 0);
     setConfirming(false);
     onClose();
     // Next time the modal opens on a fresh form, not on the last one or its result.
