@@ -11,6 +11,7 @@
  * `GET /Tickets/query?search={"filter":[{"op":"beginsWith","field":"title","value":"[SR-…]"}]}`.
  */
 import type { DeskConfig } from '../config.ts';
+import { withinBudget } from './budget.ts';
 import {
   type DeskCheckResult,
   type FindTicketResult,
@@ -275,7 +276,7 @@ export function createAutotaskDesk(config: DeskConfig): SupportDesk {
     provider: 'autotask',
     displayName: 'Autotask',
     requiresCustomer: true,
-    createTicket: (request) => createTicket(config, request),
+    createTicket: (request, budgetMs) => createTicket(withinBudget(config, budgetMs), request),
     findTicket: (reference) => findTicket(config, reference),
     check: () => check(config),
   };

@@ -10,6 +10,7 @@
  * agent's ticket page `…/services/system_io/Service/fv_sr100_request.rails?service_recid={id}`.
  */
 import type { DeskConfig } from '../config.ts';
+import { withinBudget } from './budget.ts';
 import {
   type DeskCheckResult,
   type FindTicketResult,
@@ -256,7 +257,7 @@ export function createConnectWiseDesk(config: DeskConfig): SupportDesk {
     provider: 'connectwise_psa',
     displayName: 'ConnectWise PSA',
     requiresCustomer: true,
-    createTicket: (request) => createTicket(config, request),
+    createTicket: (request, budgetMs) => createTicket(withinBudget(config, budgetMs), request),
     findTicket: (reference) => findTicket(config, reference),
     check: () => check(config),
   };

@@ -64,9 +64,10 @@ export interface SupportDesk {
   requiresCustomer: boolean;
   /**
    * One call, no retry, no redirect followed. The whole exchange (connect, TLS, headers, body) ends
-   * within the configured budget (SUPPORT_DESK_TIMEOUT_MS, at most 5 s). Never throws.
+   * within the configured budget (SUPPORT_DESK_TIMEOUT_MS, at most 5 s), or within `budgetMs` when the
+   * caller has already spent part of it (a hand-off again that searched first). Never throws.
    */
-  createTicket(request: TicketRequest): Promise<TicketResult>;
+  createTicket(request: TicketRequest, budgetMs?: number): Promise<TicketResult>;
   /**
    * Present only where the desk can be searched by the SR reference. Read-only, the same budget as a
    * create (a token request included), never throws.

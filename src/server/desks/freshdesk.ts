@@ -5,6 +5,7 @@
  * `{url}/a/tickets/{id}`.
  */
 import type { DeskConfig } from '../config.ts';
+import { withinBudget } from './budget.ts';
 import type { DeskCheckResult, FindTicketResult, SupportDesk, TicketRequest, TicketResult } from './desk.ts';
 import {
   basicAuth,
@@ -146,7 +147,7 @@ export function createFreshdeskDesk(config: DeskConfig): SupportDesk {
     provider: 'freshdesk',
     displayName: 'Freshdesk',
     requiresCustomer: false,
-    createTicket: (request) => createTicket(config, request),
+    createTicket: (request, budgetMs) => createTicket(withinBudget(config, budgetMs), request),
     findTicket: (reference) => findTicket(config, reference),
     check: () => check(config),
   };

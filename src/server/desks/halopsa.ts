@@ -9,6 +9,7 @@
  * stored is `#<id>`; the URL is the agent view `{url}/ticket?id={id}`.
  */
 import type { DeskConfig } from '../config.ts';
+import { withinBudget } from './budget.ts';
 import {
   type DeskCheckResult,
   type FindTicketResult,
@@ -289,7 +290,7 @@ export function createHaloPsaDesk(config: DeskConfig): SupportDesk {
     provider: 'halopsa',
     displayName: 'HaloPSA',
     requiresCustomer: true,
-    createTicket: (request) => createTicket(config, request),
+    createTicket: (request, budgetMs) => createTicket(withinBudget(config, budgetMs), request),
     findTicket: (reference) => findTicket(config, reference),
     check: () => check(config),
   };

@@ -7,6 +7,7 @@
  * `check()` reads the same fields and refuses a request type that needs more than TenantPilot fills.
  */
 import type { DeskConfig } from '../config.ts';
+import { withinBudget } from './budget.ts';
 import type { DeskCheckResult, SupportDesk, TicketRequest, TicketResult } from './desk.ts';
 import {
   basicAuth,
@@ -282,7 +283,7 @@ export function createJiraServiceManagementDesk(config: DeskConfig): SupportDesk
     provider: 'jira_service_management',
     displayName: 'Jira Service Management',
     requiresCustomer: false,
-    createTicket: (request) => createTicket(config, request),
+    createTicket: (request, budgetMs) => createTicket(withinBudget(config, budgetMs), request),
     check: () => check(config),
   };
 }

@@ -6,6 +6,7 @@
  */
 import { createHmac } from 'node:crypto';
 import type { DeskConfig } from '../config.ts';
+import { withinBudget } from './budget.ts';
 import type { DeskCheckResult, SupportDesk, TicketRequest, TicketResult } from './desk.ts';
 import { deskCall } from './desk-http.ts';
 import {
@@ -118,7 +119,7 @@ export function createWebhookDesk(config: DeskConfig): SupportDesk {
     provider: 'webhook',
     displayName: 'Support desk (webhook)',
     requiresCustomer: false,
-    createTicket: (request) => createTicket(config, request),
+    createTicket: (request, budgetMs) => createTicket(withinBudget(config, budgetMs), request),
     check: () => check(config),
   };
 }

@@ -5,6 +5,7 @@
  * view `{url}/agent/tickets/{id}`.
  */
 import type { DeskConfig } from '../config.ts';
+import { withinBudget } from './budget.ts';
 import type { DeskCheckResult, FindTicketResult, SupportDesk, TicketRequest, TicketResult } from './desk.ts';
 import {
   basicAuth,
@@ -163,7 +164,7 @@ export function createZendeskDesk(config: DeskConfig): SupportDesk {
     provider: 'zendesk',
     displayName: 'Zendesk',
     requiresCustomer: false,
-    createTicket: (request) => createTicket(config, request),
+    createTicket: (request, budgetMs) => createTicket(withinBudget(config, budgetMs), request),
     findTicket: (reference) => findTicket(config, reference),
     check: () => check(config),
   };

@@ -194,6 +194,22 @@ describe('hand off again searches the PSA for the SR reference first', () => {
     );
   });
 
+  test('search and create share one budget: a slow search leaves the create only what is left', async () => {
+    halo.failNextCreate();
+    const result = await submitCreate(tenantSubmitUrl(mapped.externalId));
+    // Each call alone fits the budget; the two together do not.
+    halo.setLatency(Math.round(BUDGET_MS * 0.65));
+    try {
+      const started = performance.now();
+      const view = (await again(mapped, result.support_request_id)).json();
+      const elapsed = performance.now() - started;
+      assert.equal(view.handoff_outcome, 'external_handoff_failed', 'the create ran out of what was left');
+      assert.ok(elapsed < BUDGET_MS + 1000, `took ${elapsed} ms`);
+    } finally {
+      halo.setLatency(0);
+    }
+  });
+
   test('a desk that hangs on the search: failed within the budget, nothing created', async () => {
     halo.failNextCreate();
     const result = await submitCreate(tenantSubmitUrl(mapped.externalId));

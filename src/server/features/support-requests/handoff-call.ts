@@ -46,7 +46,7 @@ export async function attemptHandoff(
       budgetMs + BACKSTOP_MS,
     );
   });
-  const call = callDesk(desk, ticket, options.search).catch(
+  const call = callDesk(desk, ticket, options.search, budgetMs).catch(
     (): AttemptResult => ({ kind: 'failed', summary: ADAPTER_FAILED_SUMMARY }),
   );
   try {
@@ -56,7 +56,16 @@ export async function attemptHandoff(
   }
 }
 
-async function callDesk(desk: SupportDesk, ticket: TicketRequest, search: boolean): Promise<AttemptResult> {
+/** Below this, a create after a search could not even connect: nothing is sent. */
+const SMALLEST_CREATE_BUDGET_MS = 100;
+
+async function callDesk(
+  desk: SupportDesk,
+  ticket: TicketRequest,
+  search: boolean,
+  budgetMs: number,
+): Promise<AttemptResult> {
+  const started = performance.now();
   if (search && desk.findTicket) {
     const found = await desk.findTicket(ticket.internalReference);
     if (found.kind === 'found') return found;
@@ -69,7 +78,17 @@ async function callDesk(desk: SupportDesk, ticket: TicketRequest, search: boolea
       };
     }
   }
-  return fromTicketResult(await desk.createTicket(ticket));
+  // One attempt, one budget: the create gets what the search left of it, never a fresh one.
+  const left = budgetMs - (performance.now() - started);
+  if (left < SMALLEST_CREATE_BUDGET_MS) {
+    return {
+      kind: 'failed',
+      summary:
+        `Searching ${desk.displayName} for ${ticket.internalReference} used the ${budgetMs / 1000} s budget; ` +
+        'nothing was created. Hand off again later, or link the ticket',
+    };
+  }
+  return fromTicketResult(await desk.createTicket(ticket, left));
 }
 
 function fromTicketResult(result: TicketResult): AttemptResult {
