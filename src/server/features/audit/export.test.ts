@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { and, eq, inArray } from 'drizzle-orm';
 import { request, startTestApp, type TestApp } from '../../../../test/helpers/app.ts';
+import { parseCsv } from '../../../../test/helpers/csv.ts';
 import * as make from '../../../../test/helpers/factories.ts';
 import { workspaceCapabilitiesOf } from '../../core/capabilities.ts';
 import type { WorkspaceScope } from '../../core/scopes.ts';
@@ -29,36 +30,6 @@ before(async () => {
   bearer = { bearer: await make.createApiToken(t.db, { userId: owner.id }) };
 });
 after(() => t.close());
-
-/** RFC 4180 rows, as a spreadsheet reads them. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(cell);
-      cell = '';
-    } else if (c === '\r' && text[i + 1] === '\n') {
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = '';
-      i++;
-    } else cell += c;
-  }
-  assert.equal(cell, '', 'the export ends with a line break');
-  return rows;
-}
 
 const csvUrl = (query = '') => `/admin/w/${workspace.slug}/audit?format=csv${query}`;
 

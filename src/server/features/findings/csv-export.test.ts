@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { type Credential, request, startTestApp, type TestApp } from '../../../../test/helpers/app.ts';
+import { parseCsv } from '../../../../test/helpers/csv.ts';
 import * as make from '../../../../test/helpers/factories.ts';
 import { FINDINGS_CSV_HEADER, findingsCsvLines } from './csv-export.ts';
 import type { ExportRow } from './export-queries.ts';
@@ -47,35 +48,6 @@ before(async () => {
 after(() => t.close());
 
 const url = (query: string) => `/admin/t/${tenant.externalId}/findings?${query}`;
-
-/** RFC 4180 rows (quoted cells may hold commas, quotes and line breaks). */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(cell);
-      cell = '';
-    } else if (c === '\r' && text[i + 1] === '\n') {
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = '';
-      i++;
-    } else cell += c;
-  }
-  return rows;
-}
 
 async function listedIds(query: string): Promise<number[]> {
   const ids: number[] = [];
