@@ -6,52 +6,16 @@
  *   its cursors (200 a page), in rows per second, and the server process's memory growth while it streams.
  * Targets: bulk ≥ 5× faster; CSV ≥ 5× the rows/s; memory growth < 50 MB. Ratios within one run, not timed tests.
  */
-import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
-import pg from 'pg';
 import { buildApp } from '../src/server/app.ts';
 import { loadConfig } from '../src/server/config.ts';
-import { type Database, queryRows, wrapPglite, wrapPostgres } from '../src/server/db/client.ts';
+import { type Database, queryRows } from '../src/server/db/client.ts';
 import { createApiToken } from '../test/helpers/factories.ts';
+import { openBenchPglite, openBenchPostgres } from './bench-databases.ts';
 
 const FINDINGS = 100_000;
 const BULK = 1_000;
 const PAGE = 200;
-
-async function openPostgres(serverUrl: string) {
-  const name = `tp_bench_lifecycle_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`create database "${name}"`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  const database = wrapPostgres(new pg.Pool({ connectionString: url.toString(), max: 10 }));
-  const drop = async () => {
-    await database.close();
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    await admin.query(`drop database if exists "${name}" with (force)`);
-    await admin.end();
-  };
-  return { database, drop };
-}
-
-async function openPglite() {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tp-bench-lifecycle-'));
-  const client = new PGlite(dir);
-  await client.waitReady;
-  const database = wrapPglite(client);
-  return {
-    database,
-    drop: async () => {
-      await database.close();
-      fs.rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
 
 /** One workspace, one tenant with a manager and two members to assign, 100,000 open findings (one statement each). */
 async function seed(database: Database) {
@@ -176,7 +140,7 @@ const serverUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_UR
 if (only !== 'pglite') {
   if (!serverUrl) console.log('PostgreSQL: skipped (set BENCH_DATABASE_URL or TEST_DATABASE_URL)');
   else {
-    const { database, drop } = await openPostgres(serverUrl);
+    const { database, drop } = await openBenchPostgres(serverUrl, 'lifecycle');
     try {
       await run('PostgreSQL', database);
     } finally {
@@ -185,7 +149,7 @@ if (only !== 'pglite') {
   }
 }
 if (only !== 'postgres') {
-  const { database, drop } = await openPglite();
+  const { database, drop } = await openBenchPglite('lifecycle');
   try {
     await run('PGlite', database);
   } finally {

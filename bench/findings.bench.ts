@@ -6,16 +6,11 @@
  * BENCH_PGLITE_TOTAL (default 1,000,000) and BENCH_SEED_BUDGET_S (default 180) bound PGlite's seeding; BENCH_ONLY
  * = postgres | pglite runs one of the two.
  */
-import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
-import pg from 'pg';
 import { buildApp } from '../src/server/app.ts';
 import { loadConfig } from '../src/server/config.ts';
-import { type Database, wrapPglite, wrapPostgres } from '../src/server/db/client.ts';
+import type { Database } from '../src/server/db/client.ts';
 import { createApiToken } from '../test/helpers/factories.ts';
+import { openBenchPglite, openBenchPostgres } from './bench-databases.ts';
 import { deepCursor, explainFindings, measure, recordingDb } from './findings-measure.ts';
 import { seedAll } from './findings-seed.ts';
 
@@ -34,31 +29,6 @@ const scenarios: [string, string][] = [
   ['workflow_status=risk_accepted', 'workflow_status=risk_accepted'],
   ['gap=true & sort=severity', 'accountability_gap=true&sort=severity'],
 ];
-
-async function openPostgres(serverUrl: string) {
-  const name = `tp_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`create database "${name}"`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  const database = wrapPostgres(new pg.Pool({ connectionString: url.toString(), max: 10 }));
-  const drop = async () => {
-    await database.close();
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    await admin.query(`drop database if exists "${name}" with (force)`);
-    await admin.end();
-  };
-  return { database, drop };
-}
-
-async function openPglite() {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tp-bench-'));
-  const client = new PGlite(dir);
-  await client.waitReady;
-  const database = wrapPglite(client);
-  return { database, drop: async () => fs.rmSync(dir, { recursive: true, force: true }) };
-}
 
 const ms = (value: number) => value.toFixed(2).padStart(7);
 
@@ -125,7 +95,7 @@ const serverUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_UR
 if (only !== 'pglite') {
   if (!serverUrl) console.log('PostgreSQL: skipped (set BENCH_DATABASE_URL or TEST_DATABASE_URL)');
   else {
-    const { database, drop } = await openPostgres(serverUrl);
+    const { database, drop } = await openBenchPostgres(serverUrl, 'findings');
     try {
       await run('PostgreSQL', database, TOTAL, Number.POSITIVE_INFINITY);
     } finally {
@@ -134,7 +104,7 @@ if (only !== 'pglite') {
   }
 }
 if (only !== 'postgres') {
-  const { database, drop } = await openPglite();
+  const { database, drop } = await openBenchPglite('findings');
   try {
     const total = Number(process.env.BENCH_PGLITE_TOTAL ?? TOTAL);
     await run('PGlite', database, total, Number(process.env.BENCH_SEED_BUDGET_S ?? 180) * 1000);

@@ -10,22 +10,20 @@
  * Ratios within one run, not timed tests.
  */
 import { spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import v8 from 'node:v8';
 import vm from 'node:vm';
-import { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
-import pg from 'pg';
 import { buildApp } from '../src/server/app.ts';
 import { loadConfig } from '../src/server/config.ts';
-import { type Database, queryRows, wrapPglite, wrapPostgres } from '../src/server/db/client.ts';
+import { type Database, queryRows } from '../src/server/db/client.ts';
 import { loadFixtures, readFixtureFile } from '../src/server/features/tenancy/fixtures.ts';
 import { createApiToken } from '../test/helpers/factories.ts';
 import { maesterMerged, maesterResult } from '../test/helpers/result-files.ts';
+import { openBenchPglite, openBenchPostgres } from './bench-databases.ts';
 
 const TENANTS = 50;
 const CHECKS = 300;
@@ -36,31 +34,6 @@ const writeOnly = process.argv[2] === '--write-files';
 const dir = writeOnly
   ? (process.argv[3] as string)
   : fs.mkdtempSync(path.join(os.tmpdir(), 'tp-bench-imports-'));
-
-async function openPostgres(serverUrl: string) {
-  const name = `tp_bench_imports_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`create database "${name}"`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  const database = wrapPostgres(new pg.Pool({ connectionString: url.toString(), max: 10 }));
-  const drop = async () => {
-    await database.close();
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    await admin.query(`drop database if exists "${name}" with (force)`);
-    await admin.end();
-  };
-  return { database, drop };
-}
-
-async function openPglite() {
-  const data = fs.mkdtempSync(path.join(dir, 'pglite-'));
-  const client = new PGlite(data);
-  await client.waitReady;
-  const database = wrapPglite(client);
-  return { database, drop: () => database.close() };
-}
 
 const directoryOf = (tenant: number) => `00000000-0000-4000-8000-${String(tenant).padStart(12, '0')}`;
 
@@ -222,7 +195,7 @@ try {
   if (only !== 'pglite') {
     if (!serverUrl) console.log('PostgreSQL: skipped (set BENCH_DATABASE_URL or TEST_DATABASE_URL)');
     else {
-      const { database, drop } = await openPostgres(serverUrl);
+      const { database, drop } = await openBenchPostgres(serverUrl, 'imports');
       try {
         await run('PostgreSQL', database, maesterFile, fixtureFile);
       } finally {
@@ -231,7 +204,7 @@ try {
     }
   }
   if (only !== 'postgres') {
-    const { database, drop } = await openPglite();
+    const { database, drop } = await openBenchPglite('imports');
     try {
       await run('PGlite', database, maesterFile, fixtureFile);
     } finally {
