@@ -187,16 +187,25 @@ describe('sign-in with a second factor', () => {
     assert.equal(factor?.lastUsedStep, Math.floor(Date.now() / 30_000) + 1);
   });
 
+  function assertOneSignedIn(statuses: number[]) {
+    assert.equal(statuses.filter((status) => status === 200).length, 1, `one signed in: ${statuses}`);
+    for (const status of statuses.filter((status) => status !== 200)) {
+      assert.ok(status === 401 || status === 429, `refused: ${statuses}`);
+    }
+  }
+
   test('one code sent twice at once signs in once; so does one recovery code', async () => {
     const { user } = await person();
     const { secret, recoveryCodes: codes } = await enrolTotp(t.db, user.id);
     const code = totpCode(secret);
+    // This file's limit is four guesses a person: a loser may find the places all taken (429) before the
+    // winner gives its place back. Either way exactly one of each three signs in.
     const racing = await Promise.all([1, 2, 3].map(() => signInWith(user.email, { totp_code: code })));
-    assert.deepEqual(racing.map((answer) => answer.statusCode).sort(), [200, 401, 401]);
+    assertOneSignedIn(racing.map((answer) => answer.statusCode));
     const recovery = await Promise.all(
       [1, 2, 3].map(() => signInWith(user.email, { recovery_code: codes[1] ?? '' })),
     );
-    assert.deepEqual(recovery.map((answer) => answer.statusCode).sort(), [200, 401, 401]);
+    assertOneSignedIn(recovery.map((answer) => answer.statusCode));
     assert.equal(await sessionCount(user.id), 2);
   });
 
