@@ -66,6 +66,7 @@ test('workspaces carry their capabilities, tenants their archived flag; existing
       name: first.name,
       role: 'owner',
       capabilities: ['workspace.view', 'workspace.grant_access', 'workspace.administer'],
+      require_second_factor: false,
       tenants: [
         {
           id: active.id,
