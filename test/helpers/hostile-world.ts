@@ -4,10 +4,10 @@ import { and, eq } from 'drizzle-orm';
 import type { HTTPMethods, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { findings } from '../../src/server/features/findings/tables.ts';
 import { operationRuns } from '../../src/server/features/operation-runs/tables.ts';
-import { workspaceMemberships } from '../../src/server/features/tenancy/tables.ts';
+import { users, workspaceMemberships } from '../../src/server/features/tenancy/tables.ts';
 import type { App } from '../../src/server/routing.ts';
 import { type ActorWorld, createActorWorld } from './actors.ts';
-import { type Credential, request, startTestApp } from './app.ts';
+import { type Credential, request, signIn, startTestApp } from './app.ts';
 
 /**
  * The world both hostile-input test files sweep (docs/rules.md "Interfaces" and "Precise rules"): the app
@@ -101,6 +101,18 @@ export const actors: [string, () => Credential][] = [
   ['owner (token)', () => world.token('owner')],
   ['owner (session)', () => world.credentialsOf('owner')[1]?.[1] ?? null],
 ];
+
+/**
+ * Signs the owner in again, in place: a sweep that reaches a route ending sessions (the owner's token on
+ * …/sessions/actions/end-others has no current session to spare) signs the owner's browser out.
+ */
+export async function renewOwnerSession(): Promise<void> {
+  const credential = world.credentialsOf('owner')[1]?.[1];
+  if (!credential || !('session' in credential)) return;
+  const [owner] = await t.db.select().from(users).where(eq(users.id, world.userIds.owner));
+  assert.ok(owner, 'the owner');
+  credential.session = await signIn(t.app, owner.email);
+}
 
 before(async () => {
   spec = (await t.app.inject({ method: 'GET', url: '/openapi.json' })).json();
