@@ -29,10 +29,11 @@ function ToolMarkdown({ text }: { text: string }) {
         rehypePlugins={[rehypeSanitize]}
         components={{
           a: ({ node: _node, ...props }) => <a {...props} target="_blank" rel="noopener noreferrer" />,
-          // The tool's headings sit under this page's "Description" (h3): its # is an h4, never a second title.
+          // The tool's headings sit under this page's "Description" (h3): its # and ## (the usual top level
+          // of a tool's text) are h4, never a second title and no skipped level.
           h1: ({ node: _node, ...props }) => <h4 {...props} />,
-          h2: ({ node: _node, ...props }) => <h5 {...props} />,
-          h3: ({ node: _node, ...props }) => <h6 {...props} />,
+          h2: ({ node: _node, ...props }) => <h4 {...props} />,
+          h3: ({ node: _node, ...props }) => <h5 {...props} />,
           h4: ({ node: _node, ...props }) => <h6 {...props} />,
           h5: ({ node: _node, ...props }) => <h6 {...props} />,
         }}
