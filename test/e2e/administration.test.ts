@@ -144,6 +144,7 @@ test('a member without tenants lands on the workspace overview, with the Adminis
     'Audit log',
     'API tokens',
     'Support desk',
+    'Security',
   ]);
   await page().getByText('You have no tenant roles in this workspace yet').waitFor();
   await capture(page(), '01-overview-owner');
@@ -241,7 +242,7 @@ test('editing keeps the external id fixed; archiving says what it does and moves
   await closeResult(page(), 'Restore Fabrikam Inc?');
   await page().getByRole('heading', { name: 'No archived tenants' }).waitFor();
 
-  await page().getByRole('searchbox', { name: 'Search' }).fill('zzz');
+  await page().getByRole('searchbox', { name: 'Search', exact: true }).fill('zzz');
   await page().getByText('All', { exact: true }).click();
   await page().getByRole('heading', { name: 'No tenant matches this search' }).waitFor();
   await page().getByRole('button', { name: 'Clear search' }).click();
