@@ -157,8 +157,11 @@ test('a failed handoff is linked to a ticket afterwards, from its page', async (
   await page.getByRole('combobox', { name: 'Outcome' }).click();
   await page.getByRole('option', { name: 'Handoff failed' }).click();
   await page.waitForURL('**/support-requests?outcome=external_handoff_failed');
-  const rows = page.getByRole('table', { name: 'Support requests' }).locator('tbody tr');
-  await rows.first().waitFor();
+  const table = page.getByRole('table', { name: 'Support requests' });
+  const rows = table.locator('tbody tr');
+  // The filtered page replaces the unfiltered one: wait for its row, then for the others to go.
+  await table.getByText(reference).waitFor();
+  for (let tries = 0; tries < 50 && (await rows.count()) !== 1; tries++) await page.waitForTimeout(100);
   assert.equal(await rows.count(), 1);
   await capture(page, '04-list-filtered');
 
