@@ -38,7 +38,8 @@ if (files.length === 0) {
   process.exit(1);
 }
 
-// A browser test file starts a real server and Chromium: minutes, not seconds, on a loaded machine.
+// A browser test file starts a real server and Chromium, and walks whole flows: minutes, not seconds, on a
+// loaded machine (the administration flow alone measured 160–290 s with two files at once on 2 cores).
 const browserTests = files.some((file) => file.startsWith(e2eDir + path.sep));
 const reporters = ['--test-reporter=spec', '--test-reporter-destination=stdout'];
 if (tapFile) reporters.push('--test-reporter=tap', `--test-reporter-destination=${tapFile}`);
@@ -50,7 +51,7 @@ const result = spawnSync(
     'tsx',
     '--test',
     '--test-concurrency=2',
-    `--test-timeout=${browserTests ? 300_000 : 120_000}`,
+    `--test-timeout=${browserTests ? 600_000 : 120_000}`,
     ...reporters,
     ...files,
   ],
