@@ -261,9 +261,16 @@ export async function checkAtPhoneWidth(
   const before = page.viewportSize();
   await page.setViewportSize({ width: PHONE_WIDTH, height: 844 });
   try {
-    // Layout settles (media queries, the navbar collapsing) before it is measured.
+    // Layout settles (media queries, the navbar collapsing, a modal going full screen through a
+    // media-query hook) before it is measured: on a loaded machine that takes longer than a frame.
     await page.waitForFunction((width) => window.innerWidth === width, PHONE_WIDTH);
-    await page.waitForTimeout(150);
+    await page
+      .waitForFunction(
+        () => document.documentElement.scrollWidth <= document.documentElement.clientWidth,
+        undefined,
+        { timeout: 5_000 },
+      )
+      .catch(() => undefined);
     await assertNoSidewaysScroll(page, name);
     await screenshot(page, `${name}-390`, options);
   } finally {
