@@ -11,7 +11,6 @@
  * `GET /Tickets/query?search={"filter":[{"op":"beginsWith","field":"title","value":"[SR-…]"}]}`.
  */
 import type { DeskConfig } from '../config.ts';
-import { withinBudget } from './budget.ts';
 import {
   type DeskCheckResult,
   type FindTicketResult,
@@ -31,6 +30,9 @@ import {
   missingSettings,
   numericCustomer,
   priorityFor,
+  psaDesk,
+  psaTicketCreated,
+  psaTicketFound,
   SharedCache,
   shareOf,
 } from './psa.ts';
@@ -210,11 +212,15 @@ async function createTicket(config: DeskConfig, request: TicketRequest): Promise
   });
   if (!answer.ok) return { kind: 'failed', summary: answer.summary };
   const id = positiveId(field(answer.json, 'itemId'));
-  if (id === null) {
-    const what = `HTTP ${answer.status} without an itemId`;
-    return { kind: 'failed', summary: unexpectedAnswer(config, profile, what, 'create', reference) };
-  }
-  return { kind: 'created', reference: `#${id}`, url: autotaskTicketUrl(config, id) };
+  return psaTicketCreated(
+    config,
+    profile,
+    answer.status,
+    id,
+    (ticket) => autotaskTicketUrl(config, ticket),
+    reference,
+    'an itemId',
+  );
 }
 
 async function findTicket(config: DeskConfig, reference: string): Promise<FindTicketResult> {
@@ -241,9 +247,7 @@ async function findTicket(config: DeskConfig, reference: string): Promise<FindTi
   }
   const match = items.find((item) => String(field(item, 'title') ?? '').startsWith(`[${reference}]`));
   const id = positiveId(field(match, 'id'));
-  return id === null
-    ? { kind: 'not_found' }
-    : { kind: 'found', reference: `#${id}`, url: autotaskTicketUrl(config, id) };
+  return psaTicketFound(id, (ticket) => autotaskTicketUrl(config, ticket));
 }
 
 /**
@@ -272,12 +276,5 @@ async function check(config: DeskConfig): Promise<DeskCheckResult> {
 }
 
 export function createAutotaskDesk(config: DeskConfig): SupportDesk {
-  return {
-    provider: 'autotask',
-    displayName: 'Autotask',
-    requiresCustomer: true,
-    createTicket: (request, budgetMs) => createTicket(withinBudget(config, budgetMs), request),
-    findTicket: (reference) => findTicket(config, reference),
-    check: () => check(config),
-  };
+  return psaDesk('autotask', 'Autotask', config, { createTicket, findTicket, check });
 }

@@ -10,7 +10,6 @@
  * agent's ticket page `…/services/system_io/Service/fv_sr100_request.rails?service_recid={id}`.
  */
 import type { DeskConfig } from '../config.ts';
-import { withinBudget } from './budget.ts';
 import {
   type DeskCheckResult,
   type FindTicketResult,
@@ -30,6 +29,9 @@ import {
   missingSettings,
   numericCustomer,
   priorityFor,
+  psaDesk,
+  psaTicketCreated,
+  psaTicketFound,
   SharedCache,
   shareOf,
 } from './psa.ts';
@@ -193,11 +195,14 @@ async function createTicket(config: DeskConfig, request: TicketRequest): Promise
   });
   if (!answer.ok) return { kind: 'failed', summary: answer.summary };
   const id = ticketId(answer.json);
-  if (id === null) {
-    const what = `HTTP ${answer.status} without a ticket id`;
-    return { kind: 'failed', summary: unexpectedAnswer(config, profile, what, 'create', reference) };
-  }
-  return { kind: 'created', reference: `#${id}`, url: connectwiseTicketUrl(config, id) };
+  return psaTicketCreated(
+    config,
+    profile,
+    answer.status,
+    id,
+    (ticket) => connectwiseTicketUrl(config, ticket),
+    reference,
+  );
 }
 
 /** `externalXRef` is ConnectWise's own field for another system's reference: an exact search. */
@@ -220,9 +225,7 @@ async function findTicket(config: DeskConfig, reference: string): Promise<FindTi
   }
   const match = answer.json.find((ticket) => field(ticket, 'externalXRef') === reference);
   const id = ticketId(match);
-  return id === null
-    ? { kind: 'not_found' }
-    : { kind: 'found', reference: `#${id}`, url: connectwiseTicketUrl(config, id) };
+  return psaTicketFound(id, (ticket) => connectwiseTicketUrl(config, ticket));
 }
 
 /** `GET /service/boards/{board}`: proves the site, the keys, the client id and the board. */
@@ -253,12 +256,5 @@ async function check(config: DeskConfig): Promise<DeskCheckResult> {
 }
 
 export function createConnectWiseDesk(config: DeskConfig): SupportDesk {
-  return {
-    provider: 'connectwise_psa',
-    displayName: 'ConnectWise PSA',
-    requiresCustomer: true,
-    createTicket: (request, budgetMs) => createTicket(withinBudget(config, budgetMs), request),
-    findTicket: (reference) => findTicket(config, reference),
-    check: () => check(config),
-  };
+  return psaDesk('connectwise_psa', 'ConnectWise PSA', config, { createTicket, findTicket, check });
 }

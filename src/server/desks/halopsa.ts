@@ -9,7 +9,6 @@
  * stored is `#<id>`; the URL is the agent view `{url}/ticket?id={id}`.
  */
 import type { DeskConfig } from '../config.ts';
-import { withinBudget } from './budget.ts';
 import {
   type DeskCheckResult,
   type FindTicketResult,
@@ -28,6 +27,9 @@ import {
   type FetchOutcome,
   missingSettings,
   numericCustomer,
+  psaDesk,
+  psaTicketCreated,
+  psaTicketFound,
   SharedCache,
 } from './psa.ts';
 import { ticketBody, ticketSubject } from './ticket-text.ts';
@@ -207,11 +209,14 @@ async function createTicket(config: DeskConfig, request: TicketRequest): Promise
     return { kind: 'failed', summary: scrub(answer.summary, auth) };
   }
   const id = ticketId(answer.json);
-  if (id === null) {
-    const what = `HTTP ${answer.status} without a ticket id`;
-    return { kind: 'failed', summary: unexpectedAnswer(config, profile, what, 'create', reference) };
-  }
-  return { kind: 'created', reference: `#${id}`, url: ticketUrl(config, id) };
+  return psaTicketCreated(
+    config,
+    profile,
+    answer.status,
+    id,
+    (ticket) => ticketUrl(config, ticket),
+    reference,
+  );
 }
 
 /**
@@ -248,9 +253,7 @@ async function findTicket(config: DeskConfig, reference: string): Promise<FindTi
     return typeof summary === 'string' && summary.startsWith(`[${reference}]`);
   });
   const id = ticketId(match);
-  return id === null
-    ? { kind: 'not_found' }
-    : { kind: 'found', reference: `#${id}`, url: ticketUrl(config, id) };
+  return psaTicketFound(id, (ticket) => ticketUrl(config, ticket));
 }
 
 /** The token, then `GET /api/Agent/me`: proves both servers, the credentials and the agent behind them. */
@@ -286,12 +289,5 @@ async function check(config: DeskConfig): Promise<DeskCheckResult> {
 }
 
 export function createHaloPsaDesk(config: DeskConfig): SupportDesk {
-  return {
-    provider: 'halopsa',
-    displayName: 'HaloPSA',
-    requiresCustomer: true,
-    createTicket: (request, budgetMs) => createTicket(withinBudget(config, budgetMs), request),
-    findTicket: (reference) => findTicket(config, reference),
-    check: () => check(config),
-  };
+  return psaDesk('halopsa', 'HaloPSA', config, { createTicket, findTicket, check });
 }

@@ -4,7 +4,10 @@
  * request in flight per key, and the desk customer every PSA ticket is filed under.
  */
 import { createHash } from 'node:crypto';
-import type { DeskConfig } from '../config.ts';
+import type { DeskConfig, DeskProvider } from '../config.ts';
+import { withinBudget } from './budget.ts';
+import type { DeskCheckResult, FindTicketResult, SupportDesk, TicketRequest, TicketResult } from './desk.ts';
+import { type DeskProfile, unexpectedAnswer } from './desk-request.ts';
 import { budgetText } from './failure-summary.ts';
 
 /** The end of one handoff's budget: every call of it gets what is left, never a fresh budget. */
@@ -158,4 +161,53 @@ export function priorityFor(severity: Severity, priorities: DeskPriority[]): Des
   if (named) return named;
   const place = { blocking: 0, high: 1 / 3, normal: 2 / 3, low: 1 }[severity];
   return priorities[Math.round(place * (priorities.length - 1))] ?? null;
+}
+
+/** The calls a PSA adapter implements; `psaDesk` makes the port of them. */
+export interface PsaCalls {
+  createTicket(config: DeskConfig, request: TicketRequest): Promise<TicketResult>;
+  findTicket(config: DeskConfig, reference: string): Promise<FindTicketResult>;
+  check(config: DeskConfig): Promise<DeskCheckResult>;
+}
+
+/** A PSA behind the desk port: every ticket under a customer, searchable, a create within what is left of the budget. */
+export function psaDesk(
+  provider: DeskProvider,
+  displayName: string,
+  config: DeskConfig,
+  calls: PsaCalls,
+): SupportDesk {
+  return {
+    provider,
+    displayName,
+    requiresCustomer: true,
+    createTicket: (request, budgetMs) => calls.createTicket(withinBudget(config, budgetMs), request),
+    findTicket: (reference) => calls.findTicket(config, reference),
+    check: () => calls.check(config),
+  };
+}
+
+/**
+ * A PSA's answer to a create: the ticket `#<id>` and its agent page, or — an answer without an id — a failure
+ * that says the desk may have created it anyway.
+ */
+export function psaTicketCreated(
+  config: DeskConfig,
+  profile: DeskProfile,
+  status: number,
+  id: number | null,
+  urlOf: (id: number) => string | null,
+  reference: string,
+  idName = 'a ticket id',
+): TicketResult {
+  if (id === null) {
+    const what = `HTTP ${status} without ${idName}`;
+    return { kind: 'failed', summary: unexpectedAnswer(config, profile, what, 'create', reference) };
+  }
+  return { kind: 'created', reference: `#${id}`, url: urlOf(id) };
+}
+
+/** A PSA's search by the SR reference: the matching ticket's `#<id>` and page, or none. */
+export function psaTicketFound(id: number | null, urlOf: (id: number) => string | null): FindTicketResult {
+  return id === null ? { kind: 'not_found' } : { kind: 'found', reference: `#${id}`, url: urlOf(id) };
 }
