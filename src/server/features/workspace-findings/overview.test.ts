@@ -230,6 +230,31 @@ describe('counter rows', () => {
     assert.deepEqual(rowOf(await overview(), tenant), first);
     assert.deepEqual(first.open_findings, { critical: 0, high: 20, medium: 0, low: 0, total: 20 });
   });
+
+  test("are folded by the findings list's gap filter too, which reads them without the overview", async () => {
+    const tenant = await tenantWithRole('Gap-heavy tenant');
+    const departed = await make.createUser(t.db, { displayName: 'Left the tenant' });
+    const made: make.Finding[] = [];
+    for (let i = 0; i < 20; i++) {
+      made.push(await make.createFinding(t.db, { tenantId: tenant.id, ownerUserId: departed.id }));
+    }
+    for (let round = 0; round < 2 * Math.ceil(FOLD_AFTER_ROWS / 20) + 2; round++) {
+      for (const finding of made.slice(0, 10)) {
+        const status = round % 2 === 0 ? 'resolved' : 'new';
+        await t.db.update(findings).set({ workflowStatus: status }).where(eq(findings.id, finding.id));
+      }
+    }
+    const rowsBefore = await t.db.$count(findingCounters, eq(findingCounters.tenantId, tenant.id));
+    assert.ok(rowsBefore > FOLD_AFTER_ROWS / 2, `${rowsBefore} delta rows`);
+    const response = await request(t.app, bearer, {
+      method: 'GET',
+      url: `/admin/w/${workspace.slug}/findings?tenant=${tenant.externalId}&accountability_gap=true&limit=100`,
+    });
+    assert.equal(response.statusCode, 200, response.body);
+    assert.equal(response.json().items.length, 20, 'every finding of the departed owner is a gap');
+    const rowsAfter = await t.db.$count(findingCounters, eq(findingCounters.tenantId, tenant.id));
+    assert.equal(rowsAfter, 1, 'one row per (tenant, owner) after folding');
+  });
 });
 
 describe('concurrent writers (PostgreSQL: many connections)', () => {

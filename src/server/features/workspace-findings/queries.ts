@@ -229,11 +229,11 @@ export async function foldFindingCounters(db: Db, tenantIds: number[]): Promise<
  * docs/rules.md "Finding responsibility", accountability gap, across tenants: the (tenant, owner) pairs whose
  * owner has findings in the tenant and is not an active member of it, from the counters (one row per pair once
  * folded) rather than from the findings. The membership test is in WHERE, so the planner anti-joins the
- * tenants' active memberships once instead of probing them for every owner.
+ * tenants' active memberships once instead of probing them for every owner. `rows`: the delta rows read.
  */
 export function listGapOwnerPairs(db: Db, tenantIds: number[]) {
   return db
-    .select({ tenantId: c.tenantId, ownerId: c.ownerKey })
+    .select({ tenantId: c.tenantId, ownerId: c.ownerKey, rows: sql<number>`count(*)`.mapWith(Number) })
     .from(c)
     .where(
       and(

@@ -59,10 +59,23 @@ function groupBy<T extends { tenantId: number | null }>(rows: T[]) {
  */
 async function readCounters(scope: WorkspaceScope, tenantIds: number[]): Promise<CounterSum[]> {
   const counted = await sumFindingCounters(scope.db, tenantIds);
-  if (counted.reduce((sum, row) => sum + row.rows - 1, 0) > FOLD_AFTER_ROWS) {
+  await foldWhenPiledUp(scope, tenantIds, counted);
+  return counted;
+}
+
+/** Folds the tenants' counters when the groups just read had more than FOLD_AFTER_ROWS unfolded delta rows. */
+async function foldWhenPiledUp(scope: WorkspaceScope, tenantIds: number[], groups: { rows: number }[]) {
+  if (groups.reduce((sum, group) => sum + group.rows - 1, 0) > FOLD_AFTER_ROWS) {
     await foldFindingCounters(scope.db, tenantIds);
   }
-  return counted;
+}
+
+/** The (tenant, owner) pairs that are accountability gaps in these tenants (the list's gap filter reads them). */
+async function gapOwnerPairs(scope: WorkspaceScope, tenantIds: number[]) {
+  if (tenantIds.length === 0) return [];
+  const pairs = await listGapOwnerPairs(scope.db, tenantIds);
+  await foldWhenPiledUp(scope, tenantIds, pairs);
+  return pairs;
 }
 
 /**
@@ -113,9 +126,6 @@ export async function getFindingsOverview(scope: WorkspaceScope, query: Overview
       latest_run: latestBy.get(tenant.id) ?? null,
     };
   });
-  // Delta rows beyond one per (tenant, owner) are changes since the last fold: fold them now and then.
-  if (counted.reduce((sum, row) => sum + row.rows - 1, 0) > FOLD_AFTER_ROWS)
-    await foldFindingCounters(db, ids);
   return { ...base, items: sortOverview(rows, sort, direction) };
 }
 
@@ -150,7 +160,7 @@ export async function resolveWorkspaceList(scope: WorkspaceScope, query: Workspa
   const gapOwners =
     place === null || read.gap === undefined
       ? undefined
-      : gapOwnersCondition(tenantIds.length === 0 ? [] : await listGapOwnerPairs(scope.db, tenantIds));
+      : gapOwnersCondition(await gapOwnerPairs(scope, tenantIds));
   return { ...read, place, gapOwners, now: new Date() };
 }
 
