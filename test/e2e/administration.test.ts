@@ -8,6 +8,7 @@ import {
   launchBrowser,
   type RunningBrowser,
   screenshot,
+  settleAtWidth,
   signInAs,
   withServerAndBrowser,
 } from './helpers.ts';
@@ -104,7 +105,7 @@ async function capture(on: Page, name: string, modal?: { name: string; button: s
   await screenshot(on, `admin-${name}-1280`);
   await on.setViewportSize({ width: 390, height: 844 });
   try {
-    await on.waitForTimeout(300);
+    await settleAtWidth(on, 390);
     await assertNoSidewaysScroll(on, name);
     if (modal) await assertButtonOnScreen(on, modal.name, modal.button);
     await assertAccessible(on, `${name} at 390 px`);
@@ -138,7 +139,7 @@ test('a member without tenants lands on the workspace overview, with the Adminis
   const nav = page().getByRole('navigation', { name: 'Main navigation' });
   const links = nav.getByRole('group', { name: 'Administration' }).getByRole('link');
   assert.deepEqual(await links.allInnerTexts(), [
-    'Overview',
+    'Workspace',
     'Tenants',
     'People',
     'Audit log',
@@ -301,7 +302,7 @@ test('the colleague sets a password through the invitation and sees tenant names
   assert.equal(await table.getByText('No tenant role for you').count(), 2);
   assert.equal(await cara().getByRole('button', { name: 'Add tenant' }).count(), 0);
   const links = cara().getByRole('group', { name: 'Administration' }).getByRole('link');
-  assert.deepEqual(await links.allInnerTexts(), ['Overview', 'Tenants', 'People']);
+  assert.deepEqual(await links.allInnerTexts(), ['Workspace', 'Tenants', 'People']);
   await capture(cara(), '13-tenants-as-readonly-member');
 
   await cara().goto('/admin/w/acme/audit');

@@ -250,6 +250,22 @@ export async function assertNoSidewaysScroll(page: Page, label: string): Promise
 }
 
 /**
+ * Waits until the layout has followed a new window width (media queries, the navbar collapsing, a modal going
+ * full screen through a media-query hook): on a loaded machine that takes longer than a frame. Gives up after
+ * 5 s without failing, so that the measurement after it reports what still sticks out.
+ */
+export async function settleAtWidth(page: Page, width: number): Promise<void> {
+  await page.waitForFunction((expected) => window.innerWidth === expected, width);
+  await page
+    .waitForFunction(
+      () => document.documentElement.scrollWidth <= document.documentElement.clientWidth,
+      undefined,
+      { timeout: 5_000 },
+    )
+    .catch(() => undefined);
+}
+
+/**
  * Looks at the current page on a phone: 390 px wide, no sideways scrolling, a screenshot `<name>-390`,
  * then back to the window size it had.
  */
@@ -261,16 +277,7 @@ export async function checkAtPhoneWidth(
   const before = page.viewportSize();
   await page.setViewportSize({ width: PHONE_WIDTH, height: 844 });
   try {
-    // Layout settles (media queries, the navbar collapsing, a modal going full screen through a
-    // media-query hook) before it is measured: on a loaded machine that takes longer than a frame.
-    await page.waitForFunction((width) => window.innerWidth === width, PHONE_WIDTH);
-    await page
-      .waitForFunction(
-        () => document.documentElement.scrollWidth <= document.documentElement.clientWidth,
-        undefined,
-        { timeout: 5_000 },
-      )
-      .catch(() => undefined);
+    await settleAtWidth(page, PHONE_WIDTH);
     await assertNoSidewaysScroll(page, name);
     await screenshot(page, `${name}-390`, options);
   } finally {

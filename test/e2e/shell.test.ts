@@ -333,6 +333,13 @@ test('an archived tenant leaves the switcher’s main list for a group of its ow
     return response.status;
   });
   assert.equal(archived, 200);
+  // Read-only now: its dashboard offers no import, where an active tenant's does.
+  await page().goto('/admin/t/contoso');
+  await page().getByRole('button', { name: 'Import results' }).waitFor();
+  await page().goto('/admin/t/fabrikam');
+  await page().getByRole('heading', { name: 'Fabrikam Inc', level: 1 }).waitFor();
+  await page().getByRole('heading', { name: 'Recent operation runs' }).waitFor();
+  assert.equal(await page().getByRole('button', { name: 'Import results' }).count(), 0);
   await page().context().clearCookies();
   await signInAs(page(), operator.email, operator.password);
   await page().waitForURL('**/admin/w/acme/overview');

@@ -15,7 +15,7 @@ interface AdminLink {
 /** Each page with the capability it needs: the navigation offers only what the role may use. */
 function adminLinks(slug: string): AdminLink[] {
   return [
-    { label: 'Overview', to: paths.workspace(slug), capability: 'workspace.view', exact: true },
+    { label: 'Workspace', to: paths.workspace(slug), capability: 'workspace.view', exact: true },
     { label: 'Tenants', to: paths.workspaceTenants(slug), capability: 'workspace.view' },
     { label: 'People', to: paths.workspacePeople(slug), capability: 'workspace.view' },
     { label: 'Audit log', to: paths.workspaceAudit(slug), capability: 'workspace.administer' },

@@ -11,12 +11,14 @@ import { PageHeader } from '../../ui/page-header.tsx';
 import { ImportResultsButton } from '../imports/import-modal.tsx';
 import { recentRunColumns } from '../operation-runs/columns.tsx';
 import { SupportRequestsSection } from '../support-requests/support-requests-section.tsx';
-import { useTenantDashboard } from './api.ts';
+import { findTenant, useSession, useTenantDashboard } from './api.ts';
 import { FindingCounts } from './finding-counts.tsx';
 
 export function TenantDashboardPage() {
   const { tenant = '' } = useParams();
   const dashboard = useTenantDashboard(tenant);
+  // An archived tenant is read-only: the server refuses an import (409), so the page does not offer one.
+  const archived = findTenant(useSession().data, tenant)?.tenant.archived === true;
   const data = dashboard.data;
   useDocumentTitle(data ? `${data.tenant.name} · TenantPilot` : 'Dashboard · TenantPilot');
 
@@ -33,7 +35,7 @@ export function TenantDashboardPage() {
             <Badge variant="outline" color="gray" c="gray.8" size="lg" radius="sm" tt="none">
               Your role: {humanize(data.role)}
             </Badge>
-            {data.capabilities.includes('findings.import') ? (
+            {data.capabilities.includes('findings.import') && !archived ? (
               <ImportResultsButton target={{ tenant: data.tenant.external_id }} />
             ) : null}
           </Group>
