@@ -2,13 +2,12 @@ import { Button, Group, Paper, Stack, Text, Title } from '@mantine/core';
 import { type ReactNode, useState } from 'react';
 import type { Column } from '../../ui/data-table.tsx';
 import { DataTable } from '../../ui/data-table.tsx';
-import { DateTime } from '../../ui/date-time.tsx';
 import { EmptyState } from '../../ui/empty-state.tsx';
 import { ErrorState } from '../../ui/error-state.tsx';
 import { LoadMore } from '../../ui/load-more.tsx';
 import { Loading } from '../../ui/loading.tsx';
-import { DotBadge } from '../../ui/status-badge.tsx';
 import { type TokenView, useMyTokens } from './api.ts';
+import { tokenDateColumns } from './token-columns.tsx';
 import { CreateTokenModal, RevokeTokenModal } from './token-modals.tsx';
 
 function tokenColumns(onRevoke: (token: TokenView) => void): Column<TokenView>[] {
@@ -22,41 +21,7 @@ function tokenColumns(onRevoke: (token: TokenView) => void): Column<TokenView>[]
         </Text>
       ),
     },
-    {
-      key: 'created',
-      header: 'Created',
-      nowrap: true,
-      render: (token) => <DateTime value={token.created_at} />,
-    },
-    {
-      key: 'last_used',
-      header: 'Last used',
-      nowrap: true,
-      render: (token) =>
-        token.last_used_at ? (
-          <DateTime value={token.last_used_at} />
-        ) : (
-          <Text size="sm" c="dimmed" fs="italic" component="span">
-            Never
-          </Text>
-        ),
-    },
-    {
-      key: 'status',
-      header: 'Status',
-      nowrap: true,
-      render: (token) =>
-        token.revoked_at ? (
-          <Stack gap={2} align="flex-start">
-            <DotBadge color="gray" label="Revoked" compact />
-            <Text size="xs" c="dimmed">
-              <DateTime value={token.revoked_at} />
-            </Text>
-          </Stack>
-        ) : (
-          <DotBadge color="green" label="Active" compact />
-        ),
-    },
+    ...tokenDateColumns<TokenView>(),
     {
       key: 'actions',
       header: 'Actions',

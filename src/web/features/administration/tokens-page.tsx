@@ -5,15 +5,14 @@ import { useSearchParams } from 'react-router';
 import { paths } from '../../app/paths.ts';
 import { ActionModal } from '../../ui/action-modal.tsx';
 import { type Column, DataTable } from '../../ui/data-table.tsx';
-import { DateTime } from '../../ui/date-time.tsx';
 import { EmptyState } from '../../ui/empty-state.tsx';
 import { ErrorState } from '../../ui/error-state.tsx';
 import { LoadMore } from '../../ui/load-more.tsx';
 import { Loading } from '../../ui/loading.tsx';
 import { optionsOf, parseKey } from '../../ui/options.ts';
 import { PageHeader } from '../../ui/page-header.tsx';
-import { DotBadge } from '../../ui/status-badge.tsx';
 import { useResetOnOpen } from '../../ui/use-reset-on-open.ts';
+import { tokenDateColumns } from '../account/token-columns.tsx';
 import {
   type TokenFilters,
   useRevokeWorkspaceToken,
@@ -53,34 +52,7 @@ function tokenColumns(onRevoke: (token: WorkspaceTokenView) => void): Column<Wor
         </Stack>
       ),
     },
-    {
-      key: 'created_at',
-      header: 'Created',
-      nowrap: true,
-      render: (token) => <DateTime value={token.created_at} />,
-    },
-    {
-      key: 'last_used_at',
-      header: 'Last used',
-      nowrap: true,
-      render: (token) => (token.last_used_at ? <DateTime value={token.last_used_at} /> : 'Never'),
-    },
-    {
-      key: 'status',
-      header: 'Status',
-      nowrap: true,
-      render: (token) =>
-        token.revoked_at ? (
-          <Stack gap={2} align="flex-start">
-            <DotBadge color="gray" label="Revoked" compact />
-            <Text size="xs" c="dimmed">
-              <DateTime value={token.revoked_at} />
-            </Text>
-          </Stack>
-        ) : (
-          <DotBadge color="green" label="Active" compact />
-        ),
-    },
+    ...tokenDateColumns<WorkspaceTokenView>(),
     {
       key: 'actions',
       header: 'Actions',
