@@ -1,39 +1,25 @@
 #!/usr/bin/env node
-// Builds the browser UI into dist/web when it is missing or older than its sources.
+// Builds the browser UI into dist/web when it is missing or older than its sources (`--force`: always).
 // Silent (exit 0) when the build is up to date, so `npm start` stays quiet.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { newestMtime, swapIntoPlace } from './build-output.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const builtIndex = join(root, 'dist', 'web', 'index.html');
-const sourceDir = join(root, 'src', 'web');
-const inputs = ['vite.config.ts', 'package.json', 'package-lock.json'].map((file) => join(root, file));
-
-/** Newest mtime under a path; directories count too, so a deleted file still triggers a rebuild. */
-function newestMtime(path) {
-  if (!existsSync(path)) return 0;
-  const stat = statSync(path);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  let newest = stat.mtimeMs;
-  for (const entry of readdirSync(path)) {
-    newest = Math.max(newest, newestMtime(join(path, entry)));
-  }
-  return newest;
-}
+const target = join(root, 'dist', 'web');
+const builtIndex = join(target, 'index.html');
+const inputs = ['src/web', 'vite.config.ts', 'package.json', 'package-lock.json'].map((file) =>
+  join(root, file),
+);
 
 function isUpToDate() {
   if (!existsSync(builtIndex)) return false;
-  const builtAt = statSync(builtIndex).mtimeMs;
-  const newestInput = Math.max(newestMtime(sourceDir), ...inputs.map(newestMtime));
-  return builtAt >= newestInput;
+  return statSync(builtIndex).mtimeMs >= newestMtime(inputs);
 }
 
-if (!isUpToDate()) {
-  // Built beside dist/web and swapped in with renames, so a server or a browser test reading
-  // dist/web never sees a half-emptied folder while another process rebuilds it.
-  const target = join(root, 'dist', 'web');
+if (process.argv.includes('--force') || !isUpToDate()) {
   const staging = join(root, 'dist', `web.building-${process.pid}`);
   const vite = join(root, 'node_modules', '.bin', 'vite');
   const result = spawnSync(vite, ['build', '--outDir', staging, '--emptyOutDir'], {
@@ -48,18 +34,5 @@ if (!isUpToDate()) {
     rmSync(staging, { recursive: true, force: true });
     process.exit(result.status ?? 1);
   }
-  const previous = join(root, 'dist', `web.previous-${process.pid}`);
-  try {
-    renameSync(target, previous);
-  } catch (error) {
-    if (error.code !== 'ENOENT') throw error;
-  }
-  try {
-    renameSync(staging, target);
-  } catch (error) {
-    // Another build swapped its output in between our two renames: theirs is as fresh as ours.
-    if (error.code !== 'ENOTEMPTY' && error.code !== 'EEXIST') throw error;
-    rmSync(staging, { recursive: true, force: true });
-  }
-  rmSync(previous, { recursive: true, force: true });
+  swapIntoPlace(staging, target);
 }
