@@ -1,4 +1,4 @@
-// The production build: `tenantpilot` runs the compiled server (dist/server) on plain Node. Each test works
+// The production build: `tenantpilot` runs the compiled server (dist/server) on plain Node. The tests work
 // on a copy of the checkout in a temporary directory whose node_modules has no tsx, run with no
 // NODE_OPTIONS, so nothing could load TypeScript; the real checkout's build is never touched.
 import assert from 'node:assert/strict';
@@ -6,7 +6,7 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 
 const root = path.resolve(import.meta.dirname, '..');
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'tp-compiled-'));
@@ -15,7 +15,30 @@ const dataDir = path.join(work, 'data');
 const bin = path.join(checkout, 'bin', 'tenantpilot.js');
 after(() => fs.rmSync(work, { recursive: true, force: true }));
 
-/** The files a clone has that the build and the command need; dist/web is the real one (the UI build). */
+const modules = fs.realpathSync(path.join(root, 'node_modules'));
+const lock = JSON.parse(fs.readFileSync(path.join(root, 'package-lock.json'), 'utf8')) as {
+  packages: Record<string, { dev?: boolean }>;
+};
+
+/** A node_modules of links to the installed packages that `keep` names (`@scope/name` or `name`). */
+function linkModules(target: string, keep: (name: string) => boolean) {
+  fs.mkdirSync(target);
+  for (const entry of fs.readdirSync(modules)) {
+    const names = entry.startsWith('@')
+      ? fs.readdirSync(path.join(modules, entry)).map((name) => `${entry}/${name}`)
+      : [entry];
+    for (const name of names.filter(keep)) {
+      fs.mkdirSync(path.dirname(path.join(target, name)), { recursive: true });
+      fs.symlinkSync(path.join(modules, name), path.join(target, name));
+    }
+  }
+}
+
+/**
+ * The files a clone has that the build and the command need, dist/web being the real one (the UI build);
+ * node_modules is every installed package but tsx (`npm ci`), or the runtime dependencies alone (`npm ci`
+ * then `npm prune --omit=dev`), switched with `switchNodeModules`.
+ */
 function copyCheckout() {
   const copy = (relative: string) =>
     fs.cpSync(path.join(root, relative), path.join(checkout, relative), {
@@ -27,13 +50,17 @@ function copyCheckout() {
   for (const relative of ['tsconfig.json', 'tsconfig.build.json']) copy(relative);
   fs.mkdirSync(path.join(checkout, 'dist'));
   fs.symlinkSync(path.join(root, 'dist', 'web'), path.join(checkout, 'dist', 'web'));
-  // Every installed package but tsx (and .bin, which links to it).
-  const modules = fs.realpathSync(path.join(root, 'node_modules'));
-  fs.mkdirSync(path.join(checkout, 'node_modules'));
-  for (const name of fs.readdirSync(modules)) {
-    if (name === 'tsx' || name === '.bin') continue;
-    fs.symlinkSync(path.join(modules, name), path.join(checkout, 'node_modules', name));
-  }
+  linkModules(path.join(work, 'modules-all'), (name) => name !== 'tsx' && name !== '.bin');
+  linkModules(path.join(work, 'modules-runtime'), (name) => {
+    const installed = lock.packages[`node_modules/${name}`];
+    return installed !== undefined && installed.dev !== true;
+  });
+  switchNodeModules('all');
+}
+
+function switchNodeModules(which: 'all' | 'runtime') {
+  fs.rmSync(path.join(checkout, 'node_modules'), { force: true });
+  fs.symlinkSync(path.join(work, `modules-${which}`), path.join(checkout, 'node_modules'));
 }
 
 before(() => {
@@ -79,14 +106,24 @@ test('the first command of a fresh clone builds dist/server; two at once both en
   assert.deepEqual(fs.readdirSync(path.join(checkout, 'dist')).sort(), ['server', 'web']);
 });
 
-test('compiled, with no sources and no tsx: fixtures load, then serve answers /healthz and a page', async () => {
+describe('compiled, with no sources and the runtime dependencies only', () => {
   const sources = path.join(checkout, 'src', 'server');
-  fs.renameSync(sources, `${sources}.away`);
-  try {
+  before(() => {
+    fs.renameSync(sources, `${sources}.away`);
+    switchNodeModules('runtime');
+  });
+  after(() => {
+    fs.renameSync(`${sources}.away`, sources);
+    switchNodeModules('all');
+  });
+
+  test('fixtures load migrates and loads a file checked against its schema', async () => {
     const loaded = await run(['fixtures', 'load', path.join(root, 'test', 'e2e', 'fixture.json')]);
     assert.equal(loaded.code, 0, loaded.stderr);
     assert.ok(JSON.parse(loaded.stdout).workspaces.acme > 0);
+  });
 
+  test('serve answers /healthz and a page, and its process runs nothing but the command', async () => {
     const server = start(['serve', '--port', '0']);
     const exited = new Promise((resolve) => server.on('exit', resolve));
     try {
@@ -106,14 +143,12 @@ test('compiled, with no sources and no tsx: fixtures load, then serve answers /h
       assert.equal(page.status, 200);
       assert.match(await page.text(), /<div id="root">/);
       const commandLine = fs.readFileSync(`/proc/${server.pid}/cmdline`, 'utf8').split('\0');
-      assert.deepEqual(commandLine.slice(1, 3), [bin, 'serve']);
+      assert.deepEqual(commandLine.slice(1, 3), [bin, 'serve'], 'no --import, no loader');
     } finally {
       server.kill('SIGTERM');
       await exited;
     }
-  } finally {
-    fs.renameSync(`${sources}.away`, sources);
-  }
+  });
 });
 
 test('an edited source makes the next command rebuild before it runs', async () => {
