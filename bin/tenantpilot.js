@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The `tenantpilot` command runs the compiled server (dist/server) on plain Node, no TypeScript loader. It
-// builds it first when it is missing or older than src/server, so a fresh clone, an edited checkout and a
-// deployed build all run what their sources say.
+// builds it first when it is missing or older than src/server (and, for `serve`, the UI in dist/web), so a
+// fresh clone, an edited checkout and a deployed build all run what their sources say.
 const [major, minor] = process.versions.node.split('.').map(Number);
 if (major < 20 || (major === 20 && minor < 19)) {
   console.error(
@@ -12,6 +12,10 @@ if (major < 20 || (major === 20 && minor < 19)) {
 const { ensureServerBuild } = await import('../scripts/ensure-server-build.js');
 try {
   ensureServerBuild();
+  if (process.argv[2] === 'serve') {
+    const { ensureWebBuild } = await import('../scripts/ensure-web-build.js');
+    ensureWebBuild({ output: process.stderr });
+  }
 } catch (error) {
   console.error(error.message);
   process.exit(1);

@@ -8,31 +8,46 @@ import { fileURLToPath } from 'node:url';
 import { newestMtime, swapIntoPlace } from './build-output.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const sourceDir = join(root, 'src', 'web');
 const target = join(root, 'dist', 'web');
 const builtIndex = join(target, 'index.html');
-const inputs = ['src/web', 'vite.config.ts', 'package.json', 'package-lock.json'].map((file) =>
-  join(root, file),
-);
+const inputs = [
+  sourceDir,
+  ...['vite.config.ts', 'package.json', 'package-lock.json'].map((file) => join(root, file)),
+];
 
 function isUpToDate() {
   if (!existsSync(builtIndex)) return false;
   return statSync(builtIndex).mtimeMs >= newestMtime(inputs);
 }
 
-if (process.argv.includes('--force') || !isUpToDate()) {
+/**
+ * Builds dist/web when needed. `output`: where vite's progress goes (`tenantpilot serve` keeps its stdout
+ * for its own lines).
+ */
+export function ensureWebBuild({ force = false, output = 'inherit' } = {}) {
+  if (!force && isUpToDate()) return;
+  if (!existsSync(sourceDir) && existsSync(builtIndex)) return; // a deployed build without its sources
   const staging = join(root, 'dist', `web.building-${process.pid}`);
   const vite = join(root, 'node_modules', '.bin', 'vite');
   const result = spawnSync(vite, ['build', '--outDir', staging, '--emptyOutDir'], {
     cwd: root,
-    stdio: 'inherit',
+    stdio: ['ignore', output, output],
   });
-  if (result.error) {
-    console.error(`Could not run vite build: ${result.error.message}`);
-    process.exit(1);
-  }
-  if (result.status !== 0) {
+  if (result.error || result.status !== 0) {
     rmSync(staging, { recursive: true, force: true });
-    process.exit(result.status ?? 1);
+    throw new Error(
+      `Could not build the UI: vite build ${result.error?.message ?? `exited ${result.status}`}`,
+    );
   }
   swapIntoPlace(staging, target);
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  try {
+    ensureWebBuild({ force: process.argv.includes('--force') });
+  } catch (error) {
+    console.error(error.message);
+    process.exit(1);
+  }
 }
