@@ -6,7 +6,7 @@
 // migrations, ../../../dist/web, package.json) points at the same place from dist/server as from src/server.
 // Type checking is `npm run check`'s job (noCheck), which keeps a rebuild to a few seconds.
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -77,7 +77,8 @@ export function ensureServerBuild({ force = false } = {}) {
   return true;
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
+// Run as a script (not imported by bin/tenantpilot.js); realpath, as import.meta.url is one.
+if (process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) {
   try {
     ensureServerBuild({ force: process.argv.includes('--force') });
   } catch (error) {

@@ -2,7 +2,7 @@
 // Builds the browser UI into dist/web when it is missing or older than its sources (`--force`: always).
 // Silent (exit 0) when the build is up to date, so `npm start` stays quiet.
 import { spawnSync } from 'node:child_process';
-import { existsSync, rmSync, statSync } from 'node:fs';
+import { existsSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { newestMtime, swapIntoPlace } from './build-output.js';
@@ -43,7 +43,8 @@ export function ensureWebBuild({ force = false, output = 'inherit' } = {}) {
   swapIntoPlace(staging, target);
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
+// Run as a script (not imported by bin/tenantpilot.js); realpath, as import.meta.url is one.
+if (process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) {
   try {
     ensureWebBuild({ force: process.argv.includes('--force') });
   } catch (error) {
