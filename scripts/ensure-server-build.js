@@ -19,9 +19,9 @@ const target = join(root, 'dist', 'server');
 const stampFile = join(target, '.built-from');
 const inputs = [
   sourceDir,
-  ...['tsconfig.json', 'tsconfig.build.json', 'package.json', 'package-lock.json'].map((file) =>
-    join(root, file),
-  ),
+  // package.json's "type" decides the output's module format; the lock is left out, as npm rewrites it
+  // (npm prune) without changing what the compiler makes of the sources.
+  ...['tsconfig.json', 'tsconfig.build.json', 'package.json'].map((file) => join(root, file)),
   fileURLToPath(import.meta.url),
   join(root, 'scripts', 'build-output.js'),
 ];
@@ -32,16 +32,16 @@ function isUpToDate(newestInput) {
   return Number(readFileSync(stampFile, 'utf8')) >= newestInput;
 }
 
-function compile(newestInput) {
-  let tsc;
+function findCompiler() {
   try {
     const typescript = createRequire(import.meta.url).resolve('typescript/package.json');
-    tsc = join(dirname(typescript), 'bin', 'tsc');
+    return join(dirname(typescript), 'bin', 'tsc');
   } catch {
-    throw new Error(
-      'The server is not built (dist/server) and TypeScript is not installed to build it: run "npm ci", then "npm run build".',
-    );
+    return undefined;
   }
+}
+
+function compile(tsc, newestInput) {
   mkdirSync(join(root, 'dist'), { recursive: true });
   const staging = join(root, 'dist', `server.building-${process.pid}`);
   // Diagnostics go to stderr: stdout of `tenantpilot` is data (fixtures load prints JSON there).
@@ -73,7 +73,20 @@ export function ensureServerBuild({ force = false } = {}) {
     if (existsSync(stampFile)) return false; // a deployed build without its sources: run what is there
     throw new Error('Neither the compiled server (dist/server) nor its sources (src/server) are here.');
   }
-  compile(newestInput);
+  const tsc = findCompiler();
+  if (tsc === undefined) {
+    if (!existsSync(stampFile)) {
+      throw new Error(
+        'The server is not built (dist/server) and TypeScript is not installed to build it: run "npm ci", then "npm run build".',
+      );
+    }
+    // Installed without development dependencies: the build there is what was deployed.
+    console.error(
+      'dist/server is older than src/server, and TypeScript is not installed to rebuild it: running it as it is.',
+    );
+    return false;
+  }
+  compile(tsc, newestInput);
   return true;
 }
 
