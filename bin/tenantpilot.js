@@ -1,9 +1,24 @@
 #!/usr/bin/env node
-// The `tenantpilot` command. TenantPilot runs its TypeScript through tsx; the project's own tsconfig is
-// named so that a tsconfig.json in whatever directory the command is run from is never picked up.
-import { fileURLToPath } from 'node:url';
-import { register } from 'tsx/esm/api';
-
-register({ tsconfig: fileURLToPath(new URL('../tsconfig.json', import.meta.url)) });
-const { runCli } = await import('../src/server/cli/main.ts');
+// The `tenantpilot` command runs the compiled server (dist/server) on plain Node, no TypeScript loader. It
+// builds it first when it is missing or older than src/server (and, for `serve`, the UI in dist/web), so a
+// fresh clone, an edited checkout and a deployed build all run what their sources say.
+const [major, minor] = process.versions.node.split('.').map(Number);
+if (major < 20 || (major === 20 && minor < 19)) {
+  console.error(
+    `TenantPilot needs Node.js 20.19 or later (24 LTS is tested too); this is ${process.version}.`,
+  );
+  process.exit(1);
+}
+const { ensureServerBuild } = await import('../scripts/ensure-server-build.js');
+try {
+  ensureServerBuild();
+  if (process.argv[2] === 'serve') {
+    const { ensureWebBuild } = await import('../scripts/ensure-web-build.js');
+    ensureWebBuild({ output: process.stderr });
+  }
+} catch (error) {
+  console.error(error.message);
+  process.exit(1);
+}
+const { runCli } = await import('../dist/server/cli/main.js');
 process.exitCode = await runCli(process.argv.slice(2));

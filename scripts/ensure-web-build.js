@@ -1,65 +1,54 @@
 #!/usr/bin/env node
-// Builds the browser UI into dist/web when it is missing or older than its sources.
+// Builds the browser UI into dist/web when it is missing or older than its sources (`--force`: always).
 // Silent (exit 0) when the build is up to date, so `npm start` stays quiet.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { newestMtime, swapIntoPlace } from './build-output.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const builtIndex = join(root, 'dist', 'web', 'index.html');
 const sourceDir = join(root, 'src', 'web');
-const inputs = ['vite.config.ts', 'package.json', 'package-lock.json'].map((file) => join(root, file));
-
-/** Newest mtime under a path; directories count too, so a deleted file still triggers a rebuild. */
-function newestMtime(path) {
-  if (!existsSync(path)) return 0;
-  const stat = statSync(path);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  let newest = stat.mtimeMs;
-  for (const entry of readdirSync(path)) {
-    newest = Math.max(newest, newestMtime(join(path, entry)));
-  }
-  return newest;
-}
+const target = join(root, 'dist', 'web');
+const builtIndex = join(target, 'index.html');
+const inputs = [
+  sourceDir,
+  ...['vite.config.ts', 'package.json', 'package-lock.json'].map((file) => join(root, file)),
+];
 
 function isUpToDate() {
   if (!existsSync(builtIndex)) return false;
-  const builtAt = statSync(builtIndex).mtimeMs;
-  const newestInput = Math.max(newestMtime(sourceDir), ...inputs.map(newestMtime));
-  return builtAt >= newestInput;
+  return statSync(builtIndex).mtimeMs >= newestMtime(inputs);
 }
 
-if (!isUpToDate()) {
-  // Built beside dist/web and swapped in with renames, so a server or a browser test reading
-  // dist/web never sees a half-emptied folder while another process rebuilds it.
-  const target = join(root, 'dist', 'web');
+/**
+ * Builds dist/web when needed. `output`: where vite's progress goes (`tenantpilot serve` keeps its stdout
+ * for its own lines).
+ */
+export function ensureWebBuild({ force = false, output = 'inherit' } = {}) {
+  if (!force && isUpToDate()) return;
+  if (!existsSync(sourceDir) && existsSync(builtIndex)) return; // a deployed build without its sources
   const staging = join(root, 'dist', `web.building-${process.pid}`);
   const vite = join(root, 'node_modules', '.bin', 'vite');
   const result = spawnSync(vite, ['build', '--outDir', staging, '--emptyOutDir'], {
     cwd: root,
-    stdio: 'inherit',
+    stdio: ['ignore', output, output],
   });
-  if (result.error) {
-    console.error(`Could not run vite build: ${result.error.message}`);
+  if (result.error || result.status !== 0) {
+    rmSync(staging, { recursive: true, force: true });
+    throw new Error(
+      `Could not build the UI: vite build ${result.error?.message ?? `exited ${result.status}`}`,
+    );
+  }
+  swapIntoPlace(staging, target);
+}
+
+// Run as a script (not imported by bin/tenantpilot.js); realpath, as import.meta.url is one.
+if (process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  try {
+    ensureWebBuild({ force: process.argv.includes('--force') });
+  } catch (error) {
+    console.error(error.message);
     process.exit(1);
   }
-  if (result.status !== 0) {
-    rmSync(staging, { recursive: true, force: true });
-    process.exit(result.status ?? 1);
-  }
-  const previous = join(root, 'dist', `web.previous-${process.pid}`);
-  try {
-    renameSync(target, previous);
-  } catch (error) {
-    if (error.code !== 'ENOENT') throw error;
-  }
-  try {
-    renameSync(staging, target);
-  } catch (error) {
-    // Another build swapped its output in between our two renames: theirs is as fresh as ours.
-    if (error.code !== 'ENOTEMPTY' && error.code !== 'EEXIST') throw error;
-    rmSync(staging, { recursive: true, force: true });
-  }
-  rmSync(previous, { recursive: true, force: true });
 }

@@ -4,6 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { ensureServerBuild } from './ensure-server-build.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 const args = process.argv.slice(2);
@@ -35,6 +36,15 @@ if (files.length === 0) {
   console.error(
     `No test files found${e2e ? ' in test/e2e' : ''}: refusing to report a green run that tested nothing.`,
   );
+  process.exit(1);
+}
+
+// Tests start `tenantpilot` as a child process, which runs the compiled server: build it once here rather
+// than in the first children of several test files at once.
+try {
+  ensureServerBuild();
+} catch (error) {
+  console.error(error.message);
   process.exit(1);
 }
 

@@ -42,8 +42,8 @@ function serverEnv(dataDir: string): NodeJS.ProcessEnv {
 }
 
 async function waitForHealth(baseUrl: string, child: ChildProcess, output: () => string): Promise<void> {
-  // Two browser test files start their servers at once (--test-concurrency=2), each compiling the
-  // server through tsx: on a loaded machine that has taken more than 30 s.
+  // Two browser test files start their servers at once (--test-concurrency=2): on a loaded machine that
+  // has taken more than 30 s (measured when the server still compiled through tsx at each start).
   const deadline = Date.now() + 90_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}:\n${output()}`);
