@@ -9,6 +9,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
 import type { DatabaseConfig } from '../config.ts';
 import { lockDataDir } from './data-dir-lock.ts';
+import { migrationsPending } from './migrations-pending.ts';
 import * as schema from './schema.ts';
 
 /** The one database handle type: a transaction is assignable to it too, so queries take `Db` either way. */
@@ -30,7 +31,10 @@ export function wrapPglite(client: PGlite, onClose: () => void = () => {}): Data
   return {
     db: db as unknown as Db,
     kind: 'pglite',
-    migrate: () => migratePglite(db, { migrationsFolder }),
+    async migrate() {
+      if (await migrationsPending(db as unknown as Db, migrationsFolder))
+        await migratePglite(db, { migrationsFolder });
+    },
     async close() {
       await client.close();
       onClose();
@@ -39,10 +43,12 @@ export function wrapPglite(client: PGlite, onClose: () => void = () => {}): Data
 }
 
 export function wrapPostgres(pool: pg.Pool): Database {
+  const db = drizzlePg({ client: pool, schema }) as unknown as Db;
   return {
-    db: drizzlePg({ client: pool, schema }) as unknown as Db,
+    db,
     kind: 'postgres',
     async migrate() {
+      if (!(await migrationsPending(db, migrationsFolder))) return;
       const connection = await pool.connect();
       try {
         await connection.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);

@@ -82,9 +82,17 @@ export interface Fixture {
   finding_exceptions?: FixtureFindingException[];
 }
 
-const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true });
-addFormats(ajv);
-const validate = ajv.compile(schema);
+// Compiled on first use: compiling the schema is the slowest part of importing this module, which the server
+// imports (for isEmail) at every start, and only the fixture loader validates.
+let validate: ReturnType<InstanceType<typeof Ajv2020>['compile']> | undefined;
+function fixtureValidator() {
+  if (!validate) {
+    const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true });
+    addFormats(ajv);
+    validate = ajv.compile(schema);
+  }
+  return validate;
+}
 const emailFormat = addFormats.get('email') as RegExp;
 
 /** The schema's `format: email`, for other ways of creating users to accept the same addresses. */
@@ -144,6 +152,7 @@ function describeErrors(data: unknown, errors: ErrorObject[]): string[] {
 
 /** Checks the whole file against the published schema; returns every problem, one line each. */
 export function validateFixtureSchema(data: unknown): string[] {
-  if (validate(data)) return [];
-  return describeErrors(data, validate.errors ?? []);
+  const valid = fixtureValidator();
+  if (valid(data)) return [];
+  return describeErrors(data, valid.errors ?? []);
 }
