@@ -29,10 +29,11 @@ export interface Nginx {
  *   committed is answered 502, never replayed. A request that could not even connect was never sent, so
  *   it is retried whatever its method.
  * - `max_fails=1 fail_timeout=2s`: one failure takes a process out of the rotation for two seconds.
- * - No keep-alive to the upstreams: each request opens its own connection, so after a crash the next
- *   request meets a refused connection (safe to pass on) rather than a kept connection to the dead
- *   process, where a POST fails after it was sent and could only be answered 502. A loopback connect
- *   costs far less than a request; with keep-alive, also keep nginx's idle timeout under Node's (72 s).
+ * - No keep-alive to the upstreams, so that failover is deterministic: after a crash the next request
+ *   meets a refused connection, which is safe to pass on. A kept connection to a process that just died
+ *   can take a POST in the moment before nginx sees it closed, and that POST can only be answered 502.
+ *   (With `keepalive 32` these tests passed too: nginx drops closed idle connections at once.) Where
+ *   keep-alive is used, keep nginx's idle timeout (60 s) under Node's (Fastify: 72 s).
  * - `X-Forwarded-For $remote_addr` replaces whatever the client sent: with TENANTPILOT_TRUST_PROXY the
  *   server takes the client address (the sign-in limit's key) from it, so a client must not set it.
  */
