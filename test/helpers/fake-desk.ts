@@ -27,6 +27,8 @@ export interface RecordedRequest {
   body: string;
   /** The body parsed as JSON (throws if it is not JSON). */
   json(): unknown;
+  /** The caller's port: with several server processes, says which one called. */
+  remotePort: number;
 }
 
 export type DeskBehaviour =
@@ -162,6 +164,7 @@ function recordRequest(req: http.IncomingMessage, rawBody: Buffer): RecordedRequ
     rawBody,
     body,
     json: () => JSON.parse(body),
+    remotePort: req.socket.remotePort ?? 0,
   };
 }
 
