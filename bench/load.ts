@@ -5,6 +5,8 @@ export interface LoadFigures {
   perSecond: number;
   p50: number;
   p99: number;
+  min: number;
+  max: number;
 }
 
 export const percentile = (sorted: number[], p: number) =>
@@ -39,5 +41,7 @@ export async function closedLoop(
     perSecond: latencies.length / seconds,
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
+    min: latencies[0] ?? Number.NaN,
+    max: latencies.at(-1) ?? Number.NaN,
   };
 }
