@@ -71,6 +71,7 @@ try {
   await desk.close();
   await postgres?.stop();
   for (const tree of trees) tree.remove();
+  fs.rmSync(work, { recursive: true, force: true });
 }
 
 const rows = tableRows(figures);
@@ -91,7 +92,6 @@ if (options.json) {
   fs.writeFileSync(options.json, `${JSON.stringify(report, null, 2)}\n`);
   console.log(`\nJSON: ${options.json}`);
 }
-fs.rmSync(work, { recursive: true, force: true });
 
 function gitHead(): string {
   const head = execFileSync('git', ['rev-parse', '--short=8', 'HEAD'], { cwd: root }).toString().trim();
