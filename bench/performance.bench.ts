@@ -89,6 +89,7 @@ if (options.json) {
     rows,
     raw: figures,
   };
+  fs.mkdirSync(path.dirname(options.json), { recursive: true });
   fs.writeFileSync(options.json, `${JSON.stringify(report, null, 2)}\n`);
   console.log(`\nJSON: ${options.json}`);
 }
