@@ -1,6 +1,7 @@
 import { type SQL, sql } from 'drizzle-orm';
 import { type Db, queryRows } from '../src/server/db/client.ts';
 import type { App } from '../src/server/routing.ts';
+import { percentile } from './load.ts';
 
 /** Timing and plan helpers for the findings benchmark. */
 
@@ -9,9 +10,6 @@ export interface Latency {
   p99: number;
   rps: number;
 }
-
-const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 
 async function call(app: App, bearer: string, url: string): Promise<void> {
   const response = await app.inject({

@@ -1,7 +1,7 @@
 // Starts the app of support-requests-server.ts in its own worker thread on a fresh database, with one
 // operator and their token, for the support-request benches.
-import { Worker } from 'node:worker_threads';
 import type { BenchServer } from './support-requests-server.ts';
+import { startTsWorker } from './ts-worker.ts';
 
 export interface BenchServerOptions {
   /** PostgreSQL to create the fresh database on; null: the embedded database. */
@@ -15,10 +15,7 @@ export interface BenchServerOptions {
 }
 
 export async function startBenchServer(options: BenchServerOptions) {
-  const entry = new URL('./support-requests-server.ts', import.meta.url).href;
-  // Module hooks are per thread on Node 20: the worker registers tsx itself before loading TypeScript.
-  const bootstrap = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(entry)}); })`;
-  const worker = new Worker(bootstrap, { eval: true, workerData: options });
+  const worker = startTsWorker(new URL('./support-requests-server.ts', import.meta.url), options);
   const server = await new Promise<BenchServer>((resolve, reject) => {
     worker.once('message', resolve);
     worker.once('error', reject);

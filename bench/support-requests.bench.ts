@@ -2,6 +2,7 @@
 // Run: npm run bench -- support-requests. On the embedded database, and also on PostgreSQL when
 // BENCH_DATABASE_URL or TEST_DATABASE_URL names a server (a fresh database is created there and dropped).
 import { answer, type FakeDesk, startFakeDesk } from '../test/helpers/fake-desk.ts';
+import { type LoadFigures, closedLoop as load } from './load.ts';
 import { startBenchServer } from './support-requests-worker.ts';
 
 interface Row {
@@ -12,41 +13,6 @@ interface Row {
   p50: number;
   p99: number;
   note: string;
-}
-
-const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-
-/** Runs `task` from `concurrency` workers until `total` calls are done or `forMs` has passed. */
-async function load(
-  concurrency: number,
-  task: () => Promise<void>,
-  limit: { total?: number; forMs?: number },
-) {
-  const latencies: number[] = [];
-  const started = performance.now();
-  let issued = 0;
-  const more = () =>
-    (limit.total === undefined || issued < limit.total) &&
-    (limit.forMs === undefined || performance.now() - started < limit.forMs);
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (more()) {
-        issued++;
-        const t0 = performance.now();
-        await task();
-        latencies.push(performance.now() - t0);
-      }
-    }),
-  );
-  const seconds = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  return {
-    requests: latencies.length,
-    perSecond: latencies.length / seconds,
-    p50: percentile(latencies, 50),
-    p99: percentile(latencies, 99),
-  };
 }
 
 async function benchOn(label: string, serverUrl: string | undefined, desk: FakeDesk): Promise<Row[]> {
@@ -74,7 +40,7 @@ async function benchOn(label: string, serverUrl: string | undefined, desk: FakeD
       return text;
     };
     const rows: Row[] = [];
-    const row = (scenario: string, r: Awaited<ReturnType<typeof load>>, note: string) =>
+    const row = (scenario: string, r: LoadFigures, note: string) =>
       rows.push({ database: label, scenario, ...r, note });
 
     await load(8, submit('internal_only'), { total: 50 }); // warm-up
