@@ -1,17 +1,8 @@
+import { severities, workflowStatuses } from '../src/server/features/findings/tables.ts';
 import type { Fixture } from '../src/server/features/tenancy/fixture-schema.ts';
 
 const USERS = 5;
 const TENANTS = 10;
-const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
-const STATUSES = [
-  'new',
-  'triaged',
-  'in_progress',
-  'reopened',
-  'resolved',
-  'closed',
-  'risk_accepted',
-] as const;
 
 /**
  * The fixture of issue 12's `fixtures load` target: `total` records, nearly all findings, over ten tenants of
@@ -39,8 +30,10 @@ export function largeFixture(total = 110_000, label = 'bulk'): Fixture {
     key: `f${i}`,
     tenant: `t${i % TENANTS}`,
     title: `Drifted setting ${i}: "Block legacy authentication" is off`,
-    severity: SEVERITIES[i % 4] as (typeof SEVERITIES)[number],
-    workflow_status: STATUSES[(i >> 2) % 7] as (typeof STATUSES)[number],
+    severity: severities[i % severities.length] as (typeof severities)[number],
+    workflow_status: workflowStatuses[
+      (i >> 2) % workflowStatuses.length
+    ] as (typeof workflowStatuses)[number],
     detected_at: new Date(Date.UTC(2026, 0, 1) + i * 60_000).toISOString(),
     owner: i % 10 === 0 ? null : `u${i % USERS}`,
     ...(i % 3 === 0 ? {} : { assignee: `u${(i >> 1) % USERS}` }),

@@ -9,17 +9,12 @@ import { eq } from 'drizzle-orm';
 import { openDatabase } from '../src/server/db/client.ts';
 import { digestSecret, verifyPassword } from '../src/server/features/tenancy/credentials.ts';
 import { apiTokens, users } from '../src/server/features/tenancy/tables.ts';
+import { type CliResult, outputOf } from './helpers/cli-process.ts';
 
 const bin = path.resolve(import.meta.dirname, '../bin/tenantpilot.js');
 const fixtures = path.resolve(import.meta.dirname, 'fixtures');
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tp-cli-'));
 after(() => fs.rmSync(dataDir, { recursive: true, force: true }));
-
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 function start(args: string[], env: Record<string, string> = {}): ChildProcess {
   const childEnv: NodeJS.ProcessEnv = {
@@ -37,18 +32,8 @@ function start(args: string[], env: Record<string, string> = {}): ChildProcess {
 function run(
   args: string[],
   options: { env?: Record<string, string>; input?: string } = {},
-): Promise<Result> {
-  const child = start(args, options.env);
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.on('data', (chunk) => {
-    stdout += chunk;
-  });
-  child.stderr?.on('data', (chunk) => {
-    stderr += chunk;
-  });
-  child.stdin?.end(options.input ?? '');
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+): Promise<CliResult> {
+  return outputOf(start(args, options.env), options.input);
 }
 
 const lines = (text: string) => text.split('\n').filter(Boolean);

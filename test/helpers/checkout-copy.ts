@@ -4,6 +4,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { type CliResult, outputOf } from './cli-process.ts';
 
 export const repoRoot = path.resolve(import.meta.dirname, '..', '..');
 const installed = fs.realpathSync(path.join(repoRoot, 'node_modules'));
@@ -29,7 +30,7 @@ export interface CheckoutCopy {
   linkNodeModules(keep: (name: string) => boolean): void;
   /** `tenantpilot ARGS` of the copy, with no NODE_OPTIONS, on the embedded database in `dataDir`. */
   start(args: string[]): ChildProcess;
-  run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }>;
+  run(args: string[]): Promise<CliResult>;
   remove(): void;
 }
 
@@ -77,18 +78,7 @@ export function createCheckoutCopy(): CheckoutCopy {
       fs.symlinkSync(modules, path.join(dir, 'node_modules'));
     },
     start,
-    run(args) {
-      const child = start(args);
-      let stdout = '';
-      let stderr = '';
-      child.stdout?.on('data', (chunk) => {
-        stdout += chunk;
-      });
-      child.stderr?.on('data', (chunk) => {
-        stderr += chunk;
-      });
-      return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
-    },
+    run: (args) => outputOf(start(args)),
     remove: () => fs.rmSync(work, { recursive: true, force: true }),
   };
 }

@@ -21,8 +21,8 @@ export function startCli(dataDir: string, args: string[]): ChildProcess {
   return spawn(process.execPath, [bin, ...args], { cwd: os.tmpdir(), env });
 }
 
-export function runCli(dataDir: string, args: string[], input = ''): Promise<CliResult> {
-  const child = startCli(dataDir, args);
+/** Feeds `input` to a started command and collects what it prints until it closes. */
+export function outputOf(child: ChildProcess, input = ''): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
   child.stdout?.on('data', (chunk) => {
@@ -33,6 +33,10 @@ export function runCli(dataDir: string, args: string[], input = ''): Promise<Cli
   });
   child.stdin?.end(input);
   return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+}
+
+export function runCli(dataDir: string, args: string[], input = ''): Promise<CliResult> {
+  return outputOf(startCli(dataDir, args), input);
 }
 
 export interface ServingCli {
