@@ -59,7 +59,7 @@ interface Entry<T> {
  */
 export class SharedCache<T> {
   readonly #entries = new Map<string, Entry<T>>();
-  readonly #inFlight = new Map<string, Promise<FetchOutcome<T>>>();
+  readonly #inFlight = new Map<string, { outcome: Promise<FetchOutcome<T>>; budgetMs: number }>();
   /** How many fetches were started: tests and the bench read it. */
   fetches = 0;
 
@@ -67,26 +67,34 @@ export class SharedCache<T> {
     key: string,
     deadline: Deadline,
     fetch: (timeoutMs: number) => Promise<FetchOutcome<T>>,
+    retried = false,
   ): Promise<FetchOutcome<T> | { ok: false; timedOut: true }> {
     const cached = this.#entries.get(key);
     if (cached && cached.expiresAt > Date.now()) return { ok: true, value: cached.value, ttlMs: 0 };
-    let pending = this.#inFlight.get(key);
-    if (!pending) {
-      this.fetches += 1;
-      pending = fetch(deadline.remaining())
-        // A fetch never throws (requestDesk answers every failure); should one, it is a failure, not a hang.
-        .catch((): FetchOutcome<T> => ({ ok: false, summary: 'the desk call failed unexpectedly' }))
-        .then((outcome) => {
-          if (outcome.ok && outcome.ttlMs > 0) {
-            this.#entries.set(key, { value: outcome.value, expiresAt: Date.now() + outcome.ttlMs });
-          }
-          return outcome;
-        });
-      const settled = pending.finally(() => this.#inFlight.delete(key));
-      this.#inFlight.set(key, settled);
-      pending = settled;
+    const joined = this.#inFlight.get(key);
+    if (joined) {
+      const outcome = await withinDeadline(joined.outcome, deadline);
+      // A fetch started under a shorter budget than this call's (a hand-off again's create, a faster check)
+      // may have failed for want of its own time: this call asks once more, under its own.
+      if (!outcome.ok && !('timedOut' in outcome) && joined.budgetMs < deadline.remaining() && !retried) {
+        return this.get(key, deadline, fetch, true);
+      }
+      return outcome;
     }
-    return withinDeadline(pending, deadline);
+    this.fetches += 1;
+    const budgetMs = deadline.remaining();
+    const outcome = fetch(budgetMs)
+      // A fetch never throws (requestDesk answers every failure); should one, it is a failure, not a hang.
+      .catch((): FetchOutcome<T> => ({ ok: false, summary: 'the desk call failed unexpectedly' }))
+      .then((outcome) => {
+        if (outcome.ok && outcome.ttlMs > 0) {
+          this.#entries.set(key, { value: outcome.value, expiresAt: Date.now() + outcome.ttlMs });
+        }
+        return outcome;
+      })
+      .finally(() => this.#inFlight.delete(key));
+    this.#inFlight.set(key, { outcome, budgetMs });
+    return withinDeadline(outcome, deadline);
   }
 
   /** Forgets a value the desk no longer accepts (a token answered 401). */
