@@ -150,7 +150,6 @@ if (only !== 'postgres') {
     const total = Number(process.env.BENCH_PGLITE_TOTAL ?? TOTAL);
     await run('PGlite', database, total, Number(process.env.BENCH_SEED_BUDGET_S ?? 240) * 1000);
   } finally {
-    await database.close();
-    await drop();
+    await drop(); // closes the database, then removes its directory
   }
 }

@@ -1,11 +1,11 @@
 #!/usr/bin/env node
-// Compiles the server (src/server) to JavaScript in dist/server when the build is missing or older than its
-// sources (`--force`: always), so that `tenantpilot` runs on plain Node with no TypeScript loader.
-// tsc with rewriteRelativeImportExtensions: the sources import each other with `.ts` extensions, and the
-// output keeps src/server's layout one-to-one, so every path the code builds from import.meta (the
-// migrations, ../../../dist/web, package.json) points at the same place from dist/server as from src/server.
-// Type checking is `npm run check`'s job (noCheck), which keeps a rebuild to a few seconds.
-import { spawnSync } from 'node:child_process';
+// Builds the server (src/server) into dist/server when the build is missing or older than its sources
+// (`--force`: always), so that `tenantpilot` runs on plain Node with no TypeScript loader.
+// esbuild bundles the sources and most of their dependencies into a few ES modules (cli/main.js, the HTTP
+// stack as a chunk `serve` loads on demand): loading a handful of files instead of some thousand is most of
+// what start-up costs (docs/decisions/0008-bundled-server.md). Files beside the code (the migrations) are
+// copied with src/server's layout, and the code finds them from its folder (src/server/server-root.ts).
+// Type checking is `npm run check`'s job; a rebuild takes well under a second.
 import { cpSync, existsSync, mkdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -21,7 +21,7 @@ const inputs = [
   sourceDir,
   // package.json's "type" decides the output's module format; the lock is left out, as npm rewrites it
   // (npm prune) without changing what the compiler makes of the sources.
-  ...['tsconfig.json', 'tsconfig.build.json', 'package.json'].map((file) => join(root, file)),
+  ...['tsconfig.json', 'package.json'].map((file) => join(root, file)),
   fileURLToPath(import.meta.url),
   join(root, 'scripts', 'build-output.js'),
 ];
@@ -32,34 +32,49 @@ function isUpToDate(newestInput) {
   return Number(readFileSync(stampFile, 'utf8')) >= newestInput;
 }
 
-function findCompiler() {
+/**
+ * Dependencies loaded from node_modules rather than bundled: each reads files of its own package at run
+ * time (PGlite's WebAssembly and data files, argon2's native module, the Swagger UI's assets), or is an
+ * optional add-on that is absent (pg-native).
+ */
+const external = ['@electric-sql/pglite', '@node-rs/argon2', '@fastify/swagger-ui', 'pg-native'];
+// CommonJS dependencies inside an ES module bundle still call require() for Node's own modules.
+const requireShim =
+  "import { createRequire as __tenantpilotCreateRequire } from 'node:module';\n" +
+  'const require = __tenantpilotCreateRequire(import.meta.url);';
+
+function findBundler() {
   try {
-    const typescript = createRequire(import.meta.url).resolve('typescript/package.json');
-    return join(dirname(typescript), 'bin', 'tsc');
+    return createRequire(import.meta.url)('esbuild');
   } catch {
     return undefined;
   }
 }
 
-function compile(tsc, newestInput) {
+function compile(esbuild, newestInput) {
   mkdirSync(join(root, 'dist'), { recursive: true });
   const staging = join(root, 'dist', `server.building-${process.pid}`);
-  // Diagnostics go to stderr: stdout of `tenantpilot` is data (fixtures load prints JSON there).
-  const result = spawnSync(
-    process.execPath,
-    [tsc, '-p', join(root, 'tsconfig.build.json'), '--outDir', staging],
-    {
-      cwd: root,
-      stdio: ['ignore', process.stderr, process.stderr],
-    },
-  );
-  if (result.status !== 0) {
+  try {
+    esbuild.buildSync({
+      absWorkingDir: root,
+      entryPoints: { 'cli/main': join(sourceDir, 'cli', 'main.ts') },
+      outdir: staging,
+      bundle: true,
+      splitting: true,
+      format: 'esm',
+      platform: 'node',
+      target: 'node20.19',
+      external,
+      chunkNames: 'chunks/[name]-[hash]',
+      banner: { js: requireShim },
+      // Diagnostics go to stderr: stdout of `tenantpilot` is data (fixtures load prints JSON there).
+      logLevel: 'warning',
+    });
+  } catch (error) {
     rmSync(staging, { recursive: true, force: true });
-    throw new Error(
-      `Could not compile the server: tsc ${result.error?.message ?? `exited ${result.status}`}`,
-    );
+    throw new Error(`Could not build the server: ${error.message}`);
   }
-  // Everything that is not TypeScript is a runtime asset (migrations, JSON schemas): beside its code.
+  // Everything that is not TypeScript is a runtime asset (the migrations): beside its code, as in src/server.
   cpSync(sourceDir, staging, { recursive: true, filter: (path) => !path.endsWith('.ts') });
   writeFileSync(join(staging, '.built-from'), String(newestInput));
   swapIntoPlace(staging, target);
@@ -73,20 +88,20 @@ export function ensureServerBuild({ force = false } = {}) {
     if (existsSync(stampFile)) return false; // a deployed build without its sources: run what is there
     throw new Error('Neither the compiled server (dist/server) nor its sources (src/server) are here.');
   }
-  const tsc = findCompiler();
-  if (tsc === undefined) {
+  const esbuild = findBundler();
+  if (esbuild === undefined) {
     if (!existsSync(stampFile)) {
       throw new Error(
-        'The server is not built (dist/server) and TypeScript is not installed to build it: run "npm ci", then "npm run build".',
+        'The server is not built (dist/server) and esbuild is not installed to build it: run "npm ci", then "npm run build".',
       );
     }
     // Installed without development dependencies: the build there is what was deployed.
     console.error(
-      'dist/server is older than src/server, and TypeScript is not installed to rebuild it: running it as it is.',
+      'dist/server is older than src/server, and esbuild is not installed to rebuild it: running it as it is.',
     );
     return false;
   }
-  compile(tsc, newestInput);
+  compile(esbuild, newestInput);
   return true;
 }
 

@@ -52,10 +52,10 @@ test('serve answers /healthz and a page, its process running nothing but the com
   }
 });
 
-test('with sources newer than the build and no TypeScript installed, the build runs and stderr says so', async () => {
+test('with sources newer than the build and no esbuild installed, the build runs and stderr says so', async () => {
   checkout.copy('src/server');
   const result = await checkout.run(['--help']);
   assert.equal(result.code, 0, result.stderr);
   assert.match(result.stdout, /^Usage: tenantpilot <command>/);
-  assert.match(result.stderr, /older than src\/server, and TypeScript is not installed to rebuild it/);
+  assert.match(result.stderr, /older than src\/server, and esbuild is not installed to rebuild it/);
 });

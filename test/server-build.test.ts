@@ -11,7 +11,7 @@ const checkout = createCheckoutCopy();
 const builtFile = (relative: string) => path.join(checkout.dir, 'dist', 'server', relative);
 before(() => {
   checkout.copy('src/server', 'bin', 'scripts', 'package.json', 'package-lock.json');
-  checkout.copy('tsconfig.json', 'tsconfig.build.json');
+  checkout.copy('tsconfig.json');
   checkout.linkNodeModules(allButTsx);
 });
 after(() => checkout.remove());

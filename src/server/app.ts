@@ -29,6 +29,7 @@ import { findActor } from './http/auth.ts';
 import { answerClientError, answerFrameworkError, registerErrorHandling } from './http/errors.ts';
 import { redactSecretPaths } from './http/log-redaction.ts';
 import { registerOpenApiRefusals } from './http/openapi.ts';
+import { buildSerializersOnFirstUse } from './http/serialization.ts';
 import { validatorCompiler } from './http/validation.ts';
 import { registerWeb } from './http/web.ts';
 import { createMailer } from './mail/mailer.ts';
@@ -88,6 +89,7 @@ export async function buildApp({ config, database, logStream, onRoute }: AppDeps
     // (401, 404, 403) and then 422 naming the key, rather than 400 before access is resolved.
     onProtoPoisoning: 'ignore',
     onConstructorPoisoning: 'ignore',
+    schemaController: { compilersFactory: { buildSerializer: buildSerializersOnFirstUse } },
   })
     .setValidatorCompiler(validatorCompiler)
     .withTypeProvider<TypeBoxTypeProvider>();

@@ -14,6 +14,8 @@ import {
 
 export interface StartOptions {
   config: Config;
+  /** The database, already being opened (`serve` starts it while the HTTP stack loads); else opened here. */
+  database?: Promise<Database>;
   /** Load the demo data into an empty database and print its sign-ins. */
   demo?: boolean;
   port?: number;
@@ -53,7 +55,7 @@ function urlOf(address: AddressInfo): string {
 /** Migrates, optionally seeds the demo, serves, and closes the app then the database on SIGINT/SIGTERM. */
 export async function startServer(options: StartOptions): Promise<RunningServer> {
   const { config } = options;
-  const database = await openDatabase(config.database);
+  const database = await (options.database ?? openDatabase(config.database));
   let close = () => database.close();
   try {
     await database.migrate();

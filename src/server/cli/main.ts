@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { AppError } from '../core/errors.ts';
 import { DataDirInUseError } from '../db/data-dir-lock.ts';
+import { packageRoot } from '../server-root.ts';
 import {
   type Command,
   type CommandInput,
@@ -59,7 +61,7 @@ function groupHelp(group: string): string {
 }
 
 function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8'));
+  const pkg = JSON.parse(readFileSync(path.join(packageRoot, 'package.json'), 'utf8'));
   return `tenantpilot ${pkg.version}\n`;
 }
 

@@ -11,17 +11,21 @@ const refusal = (key: string, message: string): FastifySchemaValidationError[] =
 const hasNul = (value: unknown): boolean =>
   typeof value === 'string' ? value.includes('\u0000') : Array.isArray(value) && value.some(hasNul);
 
+type Validate = (value: unknown) => { value?: unknown; error?: FastifySchemaValidationError[] };
+
 /**
- * TypeBox's compiler, with two guards on query and path values. Those it converts to numbers must have
- * been written as plain decimal integers: TypeBox alone turns "1.5" into 1 and "1e2" into 100, and a
+ * TypeBox's compiler, each route's check compiled on its first request rather than at start-up (as the response
+ * serializers: http/serialization.ts), with two guards on query and path values. Those it converts to numbers
+ * must have been written as plain decimal integers: TypeBox alone turns "1.5" into 1 and "1e2" into 100, and a
  * request that says something other than what runs should be refused rather than reinterpreted. And a
  * query value may not hold a NUL (docs/rules.md "Precise rules"): PostgreSQL text cannot, so it would otherwise
  * fail in the database as a 500. (A NUL in a path value is the 404 of an unknown id: http/access.ts.)
  */
 export const validatorCompiler: FastifySchemaCompiler<TSchema> = (route) => {
-  const validate = TypeBoxValidatorCompiler(route) as (value: unknown) => {
-    value?: unknown;
-    error?: FastifySchemaValidationError[];
+  let compiled: Validate | undefined;
+  const validate: Validate = (value) => {
+    compiled ??= TypeBoxValidatorCompiler(route) as Validate;
+    return compiled(value);
   };
   if (route.httpPart === 'body') return validate;
   const isQuery = route.httpPart === 'querystring';

@@ -4,9 +4,10 @@ import fastifyStatic from '@fastify/static';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Db } from '../db/client.ts';
 import type { App } from '../routing.ts';
+import { packageRoot } from '../server-root.ts';
 import { findActor } from './auth.ts';
 
-const webRoot = path.resolve(import.meta.dirname, '../../../dist/web');
+const webRoot = path.join(packageRoot, 'dist', 'web');
 
 /**
  * A download the UI links to (`?format=csv`, the audit log's export): the browser navigates to it asking

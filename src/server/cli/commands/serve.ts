@@ -1,3 +1,4 @@
+import { openDatabase } from '../../db/client.ts';
 import { type Command, config, integerOption, UsageError } from '../command.ts';
 
 export const serve: Command = {
@@ -19,9 +20,13 @@ export const serve: Command = {
     const port = typeof values.port === 'string' ? integerOption('port', values.port, 0, 65535) : undefined;
     const host = typeof values.host === 'string' ? values.host : undefined;
     if (host !== undefined && !host.trim()) throw new UsageError('--host must not be empty', 'serve');
-    // Loaded here: the HTTP stack takes about a second to import, which no other command should pay.
+    const settings = config();
+    // The database opens while the HTTP stack loads: the embedded one's WebAssembly compiles off the main
+    // thread meanwhile. (Loaded here, the HTTP stack is a cost no other command should pay.)
+    const opening = openDatabase(settings.database);
+    opening.catch(() => {}); // awaited by startServer; this only keeps a failure from counting as unhandled
     const { startServer } = await import('../../main.ts');
-    await startServer({ config: config(), demo: values.demo === true, port, host });
+    await startServer({ config: settings, database: opening, demo: values.demo === true, port, host });
     return undefined; // keep running: the server exits on SIGINT/SIGTERM
   },
 };
