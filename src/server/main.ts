@@ -52,6 +52,11 @@ function urlOf(address: AddressInfo): string {
   return `http://${host}:${address.port}`;
 }
 
+/** PGlite never calls fsync (checked with strace over start-up and commits): said at every embedded start. */
+export const EMBEDDED_DURABILITY =
+  'Embedded database: every acknowledged write survives a killed process, but an operating-system crash or ' +
+  'power loss may lose recent commits (it does not fsync). Use PostgreSQL (DATABASE_URL) in production.';
+
 /** Migrates, optionally seeds the demo, serves, and closes the app then the database on SIGINT/SIGTERM. */
 export async function startServer(options: StartOptions): Promise<RunningServer> {
   const { config } = options;
@@ -78,7 +83,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       };
     }
     const note = demoNote ?? setupNote?.(config.publicUrl ?? url);
-    process.stdout.write(`TenantPilot is running at ${url}\n${note ? `${note}\n` : ''}`);
+    const durability = config.database.kind === 'pglite' ? `${EMBEDDED_DURABILITY}\n` : '';
+    process.stdout.write(`TenantPilot is running at ${url}\n${durability}${note ? `${note}\n` : ''}`);
     const stop = () => {
       close().then(
         () => process.exit(0),

@@ -8,6 +8,7 @@ import { after, test } from 'node:test';
 import { outputLines, runCli, serveCli } from '../../../test/helpers/cli-process.ts';
 import { openDatabase } from '../db/client.ts';
 import { users } from '../features/tenancy/tables.ts';
+import { EMBEDDED_DURABILITY } from '../main.ts';
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'tp-first-run-'));
 after(() => fs.rmSync(scratch, { recursive: true, force: true }));
@@ -23,7 +24,7 @@ test('a start once someone has an account prints no setup link', async () => {
   }
   const server = await serveCli(dataDir);
   try {
-    assert.equal(server.output(), `TenantPilot is running at ${server.url}\n`);
+    assert.equal(server.output(), `TenantPilot is running at ${server.url}\n${EMBEDDED_DURABILITY}\n`);
   } finally {
     assert.equal(await server.stop(), 0);
   }
