@@ -102,6 +102,22 @@ describe('set-based fixture loading', () => {
     });
   }
 
+  test('the next finding made after a load gets an id after every loaded one', async () => {
+    const ids = await loadFixtures(database.db, withFindings(2 * BATCH + 1), { batchSize: BATCH });
+    const loaded = Object.values(ids.findings ?? {});
+    assert.deepEqual(
+      loaded,
+      Array.from({ length: loaded.length }, (_, i) => (loaded[0] as number) + i),
+      'ascending ids, one per finding',
+    );
+    const tenantId = ids.tenants?.t1 as number;
+    const [made] = await database.db
+      .insert(findings)
+      .values({ tenantId, title: 'Made after the load', severity: 'low', workflowStatus: 'new' })
+      .returning({ id: findings.id });
+    assert.ok((made?.id as number) > Math.max(...loaded), `id ${made?.id} after ${Math.max(...loaded)}`);
+  });
+
   test('text that array literals would garble is stored exactly', async () => {
     const titles = [
       'NULL',
