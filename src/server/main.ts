@@ -60,7 +60,7 @@ export const EMBEDDED_DURABILITY =
 /** Migrates, optionally seeds the demo, serves, and closes the app then the database on SIGINT/SIGTERM. */
 export async function startServer(options: StartOptions): Promise<RunningServer> {
   const { config } = options;
-  const database = await (options.database ?? openDatabase(config.database));
+  const database = await (options.database ?? openDatabase(config.database, { serving: true }));
   let close = () => database.close();
   try {
     await database.migrate();

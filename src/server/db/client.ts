@@ -25,11 +25,18 @@ export interface Database {
 
 const migrationsFolder = path.join(serverRoot, 'db', 'migrations');
 /**
- * PostgreSQL's default 128 MB of shared buffers is memory the WebAssembly heap touches and never gives back: with
- * 16 MB a served installation's peak resident set stays within its budget (issue 12: ≤ 300 MiB with 100,000
- * findings), and pages beyond them come from the operating system's file cache, which is not the process's.
+ * A server keeps the embedded database's shared buffers at 16 MB: PostgreSQL's default 128 MB is memory the
+ * WebAssembly heap touches and never gives back for as long as the server runs, and pages beyond them come from
+ * the operating system's file cache, which is not the process's. A command keeps the default: it exits when
+ * done, and a bulk load (fixtures load) with 16 MB spends a sixth of its time writing pages out and reading
+ * them back.
  */
-const EMBEDDED_MEMORY_SETTINGS = ['-c', 'shared_buffers=16MB'];
+const SERVING_EMBEDDED_SETTINGS = ['-c', 'shared_buffers=16MB'];
+
+export interface OpenOptions {
+  /** For a server (long-running) rather than a command (see SERVING_EMBEDDED_SETTINGS). */
+  serving?: boolean;
+}
 // Any constant shared by every TenantPilot process: serializes concurrent start-ups migrating one server.
 const MIGRATION_LOCK_KEY = 727_001;
 
@@ -69,7 +76,7 @@ export function wrapPostgres(pool: pg.Pool): Database {
   };
 }
 
-export async function openDatabase(config: DatabaseConfig): Promise<Database> {
+export async function openDatabase(config: DatabaseConfig, options: OpenOptions = {}): Promise<Database> {
   if (config.kind === 'postgres') {
     const pool = new pg.Pool({ connectionString: config.url, max: 10 });
     // Fail at start-up, with the driver's reason, rather than on the first request.
@@ -82,9 +89,10 @@ export async function openDatabase(config: DatabaseConfig): Promise<Database> {
   }
   const unlock = lockDataDir(config.dataDir);
   try {
-    const client = new PGlite(config.dataDir, {
-      startParams: [...PGlite.defaultStartParams, ...EMBEDDED_MEMORY_SETTINGS],
-    });
+    const client = new PGlite(
+      config.dataDir,
+      options.serving ? { startParams: [...PGlite.defaultStartParams, ...SERVING_EMBEDDED_SETTINGS] } : {},
+    );
     await client.waitReady;
     return wrapPglite(client, unlock);
   } catch (error) {

@@ -23,7 +23,7 @@ export const serve: Command = {
     const settings = config();
     // The database opens while the HTTP stack loads: the embedded one's WebAssembly compiles off the main
     // thread meanwhile. (Loaded here, the HTTP stack is a cost no other command should pay.)
-    const opening = openDatabase(settings.database);
+    const opening = openDatabase(settings.database, { serving: true });
     opening.catch(() => {}); // awaited by startServer; this only keeps a failure from counting as unhandled
     const { startServer } = await import('../../main.ts');
     await startServer({ config: settings, database: opening, demo: values.demo === true, port, host });
