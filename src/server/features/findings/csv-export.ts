@@ -7,7 +7,7 @@ import type { FindingListFilters, FindingSort } from './schemas.ts';
 import { resolveListQuery } from './service.ts';
 
 /** Rows fetched per statement while streaming: large enough to amortise a round trip, small enough to hold. */
-export const EXPORT_BATCH_SIZE = 5000;
+export const EXPORT_BATCH_SIZE = 2000;
 
 export const FINDINGS_CSV_HEADER = [
   'finding_id',
