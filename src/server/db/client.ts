@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import type { SQL } from 'drizzle-orm';
-import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import { drizzle as drizzlePg, NodePgSession } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
@@ -103,14 +103,16 @@ export async function openDatabase(config: DatabaseConfig, options: OpenOptions 
 
 export { schema };
 
-/** Raw SQL rows on either driver (both answer `{ rows }`; int8 and numeric come back as a string on pg). */
 /**
  * Whether independent transactions can run side by side: PostgreSQL through a pool; PGlite is one connection
- * and runs them one after the other.
+ * and runs them one after the other. Asked of a transaction too, which has no `$client` of its own: the session
+ * says which driver it runs on.
  */
 export function runsConcurrently(db: Db): boolean {
-  return (db as unknown as { $client: unknown }).$client instanceof pg.Pool;
+  return (db as unknown as { session: unknown }).session instanceof NodePgSession;
 }
+
+/** Raw SQL rows on either driver (both answer `{ rows }`; int8 and numeric come back as a string on pg). */
 
 export async function queryRows<T>(db: Db, query: SQL): Promise<T[]> {
   const result = (await db.execute(query)) as unknown as { rows: T[] };
