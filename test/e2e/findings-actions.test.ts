@@ -17,7 +17,7 @@ import {
   users,
   waitForSummary,
 } from './findings-world.ts';
-import { assertAccessible } from './helpers.ts';
+import { assertAccessible, chooseByTyping } from './helpers.ts';
 
 startFindingsWorld();
 
@@ -28,12 +28,12 @@ async function assignByKeyboard(option: string, expected: string): Promise<void>
   await page().keyboard.press('Enter');
   const modal = dialog('Assign finding');
   await modal.waitFor();
-  await modal.getByRole('combobox', { name: 'Assignee', exact: true }).focus();
-  await page().keyboard.press('ControlOrMeta+a');
-  await page().keyboard.type(option);
-  await page().getByRole('option', { name: option, exact: true }).waitFor();
-  await page().keyboard.press('ArrowDown');
-  await page().keyboard.press('Enter');
+  await chooseByTyping(
+    page(),
+    modal.getByRole('combobox', { name: 'Assignee', exact: true }),
+    option,
+    option,
+  );
   await modal.getByRole('button', { name: 'Save' }).focus();
   await page().keyboard.press('Enter');
   await modal.getByText(expected, { exact: true }).waitFor();

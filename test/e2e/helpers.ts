@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { after, before } from 'node:test';
 import { promisify } from 'node:util';
 import { AxeBuilder } from '@axe-core/playwright';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 
 const repoRoot = join(import.meta.dirname, '..', '..');
 const cli = join(repoRoot, 'bin', 'tenantpilot.js');
@@ -310,4 +310,34 @@ export async function assertAccessible(page: Page, label: string): Promise<void>
     })
     .join('\n');
   assert.equal(blocking.length, 0, `accessibility violations on ${label}:\n${report}`);
+}
+
+/**
+ * Types into a searchable combobox by keyboard, as a person would (what it holds selected first), and waits
+ * until its list holds only options with the typed text: the wanted option is already in the unfiltered
+ * list, and an ArrowDown before the filter applies lands on another.
+ */
+export async function typeToFilter(
+  page: Page,
+  combobox: Locator,
+  typed: string,
+  option: string,
+): Promise<void> {
+  await combobox.focus();
+  await page.keyboard.press('ControlOrMeta+a');
+  await page.keyboard.type(typed);
+  await page.getByRole('option', { name: option, exact: true }).waitFor();
+  await page.getByRole('option').filter({ hasNotText: typed }).first().waitFor({ state: 'detached' });
+}
+
+/** Picks `option` of a searchable combobox by keyboard: typeToFilter, then ArrowDown and Enter. */
+export async function chooseByTyping(
+  page: Page,
+  combobox: Locator,
+  typed: string,
+  option: string,
+): Promise<void> {
+  await typeToFilter(page, combobox, typed, option);
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Enter');
 }

@@ -4,9 +4,11 @@ import { test } from 'node:test';
 import {
   assertAccessible,
   checkAtPhoneWidth,
+  chooseByTyping,
   definitionListText,
   screenshot,
   signInAs,
+  typeToFilter,
   withServerAndBrowser,
 } from './helpers.ts';
 
@@ -90,10 +92,7 @@ test('signing in lands on the workspace overview, whose tenant names open their 
 
 test('the tenant switcher moves to the second tenant by keyboard', async () => {
   const tenant = page().getByRole('combobox', { name: 'Tenant', exact: true });
-  await tenant.focus();
-  await page().keyboard.press('ControlOrMeta+a');
-  await page().keyboard.type('Fabri');
-  await page().getByRole('option', { name: 'Fabrikam Inc' }).waitFor();
+  await typeToFilter(page(), tenant, 'Fabri', 'Fabrikam Inc');
   await screenshot(page(), '04-tenant-switcher-open');
   await page().keyboard.press('ArrowDown');
   await page().keyboard.press('Enter');
@@ -165,12 +164,7 @@ test('switching tenant on the operations list keeps the sub-page and filters', a
   await page().goto('/admin/t/fabrikam/operations?status=completed');
   await heading('Operation runs');
   const tenant = page().getByRole('combobox', { name: 'Tenant', exact: true });
-  await tenant.focus();
-  await page().keyboard.press('ControlOrMeta+a');
-  await page().keyboard.type('Contoso');
-  await page().getByRole('option', { name: 'Contoso Ltd' }).waitFor();
-  await page().keyboard.press('ArrowDown');
-  await page().keyboard.press('Enter');
+  await chooseByTyping(page(), tenant, 'Contoso', 'Contoso Ltd');
   await page().waitForURL('**/admin/t/contoso/operations?status=completed');
 });
 
@@ -220,12 +214,7 @@ function findingId(key: string): number {
 /** Picks another tenant in the header's switcher by keyboard. */
 async function switchTenant(name: string) {
   const tenant = page().getByRole('combobox', { name: 'Tenant', exact: true });
-  await tenant.focus();
-  await page().keyboard.press('ControlOrMeta+a');
-  await page().keyboard.type(name.slice(0, 5));
-  await page().getByRole('option', { name }).waitFor();
-  await page().keyboard.press('ArrowDown');
-  await page().keyboard.press('Enter');
+  await chooseByTyping(page(), tenant, name.slice(0, 5), name);
 }
 
 test('the header’s account menu opens by keyboard, and Escape closes it back onto its button', async () => {
