@@ -192,6 +192,10 @@ test('your account: the header menu opens it; profile, workspaces, and the name 
   await modal.getByRole('button', { name: 'Save name' }).click();
   await modal.waitFor({ state: 'hidden' });
   await page().getByRole('button', { name: 'Account menu: Ada King' }).waitFor();
+  // The confirmation is dismissed as a person would, so it does not fade out during the next test's checks.
+  const saved = page().getByRole('alert').filter({ hasText: 'Your name is saved.' });
+  await saved.getByRole('button', { name: 'Dismiss notification' }).click();
+  await saved.waitFor({ state: 'hidden' });
 });
 
 test('changing the password: the rule up front, mistakes beside their fields, then the new one works', async () => {
