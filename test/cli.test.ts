@@ -5,8 +5,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
-import { eq } from 'drizzle-orm';
-import { openDatabase } from '../src/server/db/client.ts';
+import { eq, sql } from 'drizzle-orm';
+import { openDatabase, queryRows } from '../src/server/db/client.ts';
 import { digestSecret, verifyPassword } from '../src/server/features/tenancy/credentials.ts';
 import { apiTokens, users } from '../src/server/features/tenancy/tables.ts';
 import { type CliResult, outputOf } from './helpers/cli-process.ts';
@@ -92,6 +92,22 @@ describe('tenantpilot on an embedded database', () => {
     ]);
     assert.deepEqual(Object.keys(ids.users), ['alice', 'bob']);
     assert.ok(Number.isInteger(ids.findings.f2));
+
+    // The load leaves the embedded database analyzed (it has no autovacuum): the planner knows the rows.
+    const database = await openDatabase({ kind: 'pglite', dataDir });
+    try {
+      const analyzed = await queryRows<{ table: string; rows: number }>(
+        database.db,
+        sql`select relname as "table", reltuples::int as rows from pg_class
+            where relname in ('users', 'findings') and relkind = 'r' order by relname`,
+      );
+      assert.deepEqual(analyzed, [
+        { table: 'findings', rows: 2 },
+        { table: 'users', rows: 2 },
+      ]);
+    } finally {
+      await database.close();
+    }
   });
 
   test('fixtures load: a bad file names the record and field, exit 1, nothing on stdout', async () => {

@@ -3,6 +3,7 @@ import { buildApp } from './app.ts';
 import type { Config } from './config.ts';
 import { type Database, openDatabase } from './db/client.ts';
 import { announceServer } from './db/data-dir-lock.ts';
+import { scheduleEmbeddedMaintenance } from './db/embedded-maintenance.ts';
 import { prepareFirstRun } from './features/setup/service.ts';
 import {
   DEMO_SIGN_INS,
@@ -76,10 +77,14 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     if (config.database.kind === 'pglite') {
       // A CLI command refused by the data-directory lock names this server and its web UI.
       const withdraw = announceServer(config.database.dataDir, config.publicUrl ?? url);
-      const closeApp = close;
+      const maintenance = scheduleEmbeddedMaintenance(database.db, (error) =>
+        app.log.error({ err: error }, 'embedded database maintenance failed; the next pass tries again'),
+      );
       close = async () => {
         withdraw();
-        await closeApp();
+        await app.close();
+        await maintenance.stop();
+        await database.close();
       };
     }
     const note = demoNote ?? setupNote?.(config.publicUrl ?? url);

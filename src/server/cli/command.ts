@@ -1,6 +1,7 @@
 import { type Config, loadConfig } from '../config.ts';
 import { type Database, openDatabase } from '../db/client.ts';
 import type { DataDirInUseError } from '../db/data-dir-lock.ts';
+import { maintainEmbeddedDatabase } from '../db/embedded-maintenance.ts';
 
 export interface OptionSpec {
   type: 'string' | 'boolean';
@@ -80,11 +81,19 @@ export function describeDatabase(config: Config): string {
  * Opens the configured database at the current schema, runs `work`, and always closes it: an open
  * embedded database keeps Node running and holds the data-directory lock.
  */
-export async function withDatabase<T>(config: Config, work: (database: Database) => Promise<T>): Promise<T> {
+export async function withDatabase<T>(
+  config: Config,
+  work: (database: Database) => Promise<T>,
+  options: { bulkWrite?: boolean } = {},
+): Promise<T> {
   const database = await openDatabase(config.database);
   try {
     await database.migrate();
-    return await work(database);
+    const result = await work(database);
+    // A bulk write leaves the embedded database's statistics current, as autovacuum soon would on PostgreSQL:
+    // the first requests after it are planned on them.
+    if (options.bulkWrite && database.kind === 'pglite') await maintainEmbeddedDatabase(database.db);
+    return result;
   } finally {
     await database.close();
   }

@@ -13,10 +13,13 @@ export const fixturesLoad: Command = {
   async run({ positionals }) {
     const file = positionals[0] as string;
     const data = await readFixtureFile(file);
-    const ids = await withDatabase(config(), (database) =>
-      loadFixtures(database.db, data).catch((error: unknown) => {
-        throw error instanceof FixtureError ? new Error(`${file}: ${error.message}`) : error;
-      }),
+    const ids = await withDatabase(
+      config(),
+      (database) =>
+        loadFixtures(database.db, data).catch((error: unknown) => {
+          throw error instanceof FixtureError ? new Error(`${file}: ${error.message}`) : error;
+        }),
+      { bulkWrite: true },
     );
     print(JSON.stringify(ids));
     return 0;

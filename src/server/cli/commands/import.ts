@@ -35,8 +35,10 @@ export const importResults: Command = {
     const file = positionals[0] as string;
     const tenant = typeof values.tenant === 'string' ? values.tenant : undefined;
     const stream = await openFile(file);
-    const { body } = await withDatabase(config(), (database) =>
-      importFromCommandLine(database.db, stream, tenant),
+    const { body } = await withDatabase(
+      config(),
+      (database) => importFromCommandLine(database.db, stream, tenant),
+      { bulkWrite: true },
     ).finally(() => stream.destroy());
     print(JSON.stringify(body));
     return 0;

@@ -11,8 +11,10 @@ export const seed: Command = {
   async run({ values }) {
     if (values.demo !== true) throw new UsageError('seed needs --demo (the only data set it knows)', 'seed');
     const settings = config();
-    const loaded = await withDatabase(settings, async ({ db }) =>
-      (await isDatabaseEmpty(db)) ? seedDemo(db) : null,
+    const loaded = await withDatabase(
+      settings,
+      async ({ db }) => ((await isDatabaseEmpty(db)) ? seedDemo(db) : null),
+      { bulkWrite: true },
     );
     if (!loaded) {
       print(`Nothing loaded: ${describeDatabase(settings)} already has users.`);

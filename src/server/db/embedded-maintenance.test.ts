@@ -1,0 +1,160 @@
+// The embedded database's stand-in for autovacuum: its rules as a table of cases, then passes on the suite's
+// database (PGlite has no autovacuum, so there what the pass does not do is never done).
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { sql } from 'drizzle-orm';
+import { createTestDatabase } from '../../../test/helpers/db.ts';
+import { createTenant, createWorkspace } from '../../../test/helpers/factories.ts';
+import { type Database, queryRows } from './client.ts';
+import {
+  maintainEmbeddedDatabase,
+  scheduleEmbeddedMaintenance,
+  type TableActivity,
+  tablesToMaintain,
+} from './embedded-maintenance.ts';
+
+const quiet: TableActivity = {
+  table: 'findings',
+  estimatedRows: 10_000,
+  analyzedPages: 400,
+  pages: 400,
+  deadRows: 0,
+  changedSinceAnalyze: 0,
+  insertedSinceVacuum: 0,
+};
+
+describe('which tables a pass maintains', () => {
+  const cases: [string, Partial<TableActivity>, ReturnType<typeof tablesToMaintain>][] = [
+    ['a quiet table: nothing', {}, []],
+    [
+      'never analyzed, with rows: analyze',
+      { estimatedRows: -1, analyzedPages: 0, pages: 3 },
+      [{ table: 'findings', vacuum: false }],
+    ],
+    ['never analyzed and empty: nothing', { estimatedRows: -1, analyzedPages: 0, pages: 0 }, []],
+    [
+      'grown by more than a tenth since (another process): analyze',
+      { pages: 442 },
+      [{ table: 'findings', vacuum: false }],
+    ],
+    ['grown by a tenth or less: nothing', { pages: 441 }, []],
+    [
+      'changed past 50 + 10 % of its rows: analyze',
+      { changedSinceAnalyze: 1_051 },
+      [{ table: 'findings', vacuum: false }],
+    ],
+    ['changed up to 50 + 10 %: nothing', { changedSinceAnalyze: 1_050 }, []],
+    [
+      'dead rows past 50 + 20 %: vacuum and analyze',
+      { deadRows: 2_051 },
+      [{ table: 'findings', vacuum: true }],
+    ],
+    ['dead rows up to 50 + 20 %: nothing', { deadRows: 2_050 }, []],
+    [
+      'inserted past 1,000 + 20 % since vacuum: vacuum',
+      { insertedSinceVacuum: 3_001 },
+      [{ table: 'findings', vacuum: true }],
+    ],
+    ['inserted up to 1,000 + 20 %: nothing', { insertedSinceVacuum: 3_000 }, []],
+  ];
+  for (const [name, change, expected] of cases) {
+    test(name, () => assert.deepEqual(tablesToMaintain([{ ...quiet, ...change }]), expected));
+  }
+
+  test('each table on its own', () => {
+    const steps = tablesToMaintain([
+      { ...quiet, table: 'users' },
+      { ...quiet, table: 'audit_events', deadRows: 5_000 },
+      { ...quiet, table: 'tenants', estimatedRows: -1, analyzedPages: 0, pages: 1 },
+    ]);
+    assert.deepEqual(steps, [
+      { table: 'audit_events', vacuum: true },
+      { table: 'tenants', vacuum: false },
+    ]);
+  });
+});
+
+describe('a pass on the database', () => {
+  let database: Database;
+  let tenantId: number;
+  before(async () => {
+    database = await createTestDatabase();
+    const workspace = await createWorkspace(database.db);
+    tenantId = (await createTenant(database.db, { workspaceId: workspace.id })).id;
+    await createTenant(database.db, { workspaceId: workspace.id });
+  });
+  after(() => database.close());
+
+  const estimatedRows = async (table: string) => {
+    const [row] = await queryRows<{ rows: number }>(
+      database.db,
+      sql`select reltuples::float8 as rows from pg_class where relname = ${table} and relkind = 'r'`,
+    );
+    return Number(row?.rows);
+  };
+  // The tenant findings list's order and default filter, as the index walk it should be.
+  const listPlan = async () => {
+    const rows = await queryRows<Record<string, string>>(
+      database.db,
+      sql`explain select id from findings
+          where tenant_id = ${tenantId} and workflow_status in ('new', 'triaged', 'in_progress', 'reopened')
+          order by detected_at desc nulls last, id desc nulls last limit 51`,
+    );
+    return rows.map((row) => Object.values(row)[0]).join('\n');
+  };
+
+  test('a table loaded in bulk gets its statistics, and the list is then planned as an index walk', async () => {
+    await database.db.execute(sql`
+      insert into findings (tenant_id, title, severity, workflow_status, detected_at)
+      select ${tenantId}, 'Drift ' || n, (array['low', 'medium', 'high', 'critical'])[1 + n % 4],
+             (array['new', 'triaged', 'in_progress', 'reopened', 'resolved', 'closed'])[1 + n % 6],
+             timestamptz '2026-01-01' + n * interval '1 minute'
+      from generate_series(1, 20000) n`);
+    if (database.kind === 'pglite') {
+      assert.equal(await estimatedRows('findings'), -1, 'nothing has analyzed it yet');
+      assert.doesNotMatch(await listPlan(), /Index Scan using findings_tenant_detected_idx/);
+    }
+    const steps = await maintainEmbeddedDatabase(database.db);
+    assert.ok(
+      steps.some((step) => step.table === 'findings'),
+      JSON.stringify(steps),
+    );
+    assert.equal(await estimatedRows('findings'), 20_000);
+    assert.match(await listPlan(), /Limit[\s\S]*Index Scan using findings_tenant_detected_idx/);
+  });
+
+  test('dead rows from changes are vacuumed away', async () => {
+    await database.db.execute(sql`update findings set title = title || ' (seen again)' where id % 2 = 0`);
+    const deadRows = () =>
+      queryRows<{ dead: number }>(
+        database.db,
+        sql`select n_dead_tup::int as dead from pg_stat_user_tables where relname = 'findings'`,
+      ).then(([row]) => Number(row?.dead));
+    // Activity counters reach the statistics when the session next idles, within a second or so.
+    for (let waited = 0; (await deadRows()) < 10_000 && waited < 10_000; waited += 100)
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.ok((await deadRows()) >= 10_000, 'the update left dead rows');
+    const steps = await maintainEmbeddedDatabase(database.db);
+    assert.deepEqual(
+      steps.find((step) => step.table === 'findings'),
+      { table: 'findings', vacuum: true },
+    );
+    assert.equal(await deadRows(), 0);
+  });
+
+  test('scheduled, a pass runs on its own after the interval, and stopping waits for it', async () => {
+    await database.db.execute(sql`
+      insert into findings (tenant_id, title, severity, workflow_status)
+      select ${tenantId}, 'Later drift ' || n, 'low', 'new' from generate_series(1, 5000) n`);
+    const errors: Error[] = [];
+    const maintenance = scheduleEmbeddedMaintenance(database.db, (error) => errors.push(error), 20);
+    try {
+      for (let waited = 0; (await estimatedRows('findings')) < 25_000 && waited < 10_000; waited += 50)
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      assert.equal(await estimatedRows('findings'), 25_000);
+    } finally {
+      await maintenance.stop();
+    }
+    assert.deepEqual(errors, []);
+  });
+});
