@@ -1,11 +1,14 @@
 // The embedded database's stand-in for autovacuum: its rules as a table of cases, then passes on the suite's
 // database (PGlite has no autovacuum, so there what the pass does not do is never done).
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'drizzle-orm';
 import { createTestDatabase } from '../../../test/helpers/db.ts';
 import { createTenant, createWorkspace } from '../../../test/helpers/factories.ts';
-import { type Database, queryRows } from './client.ts';
+import { type Database, openDatabase, queryRows } from './client.ts';
 import {
   maintainEmbeddedDatabase,
   scheduleEmbeddedMaintenance,
@@ -92,6 +95,13 @@ describe('a pass on the database', () => {
     );
     return Number(row?.rows);
   };
+  const analyzedColumns = async (table: string) => {
+    const [row] = await queryRows<{ columns: number }>(
+      database.db,
+      sql`select count(*)::int as columns from pg_statistic where starelid = ${table}::regclass`,
+    );
+    return Number(row?.columns);
+  };
   // The tenant findings list's order and default filter, as the index walk it should be.
   const listPlan = async () => {
     const rows = await queryRows<Record<string, string>>(
@@ -110,8 +120,12 @@ describe('a pass on the database', () => {
              (array['new', 'triaged', 'in_progress', 'reopened', 'resolved', 'closed'])[1 + n % 6],
              timestamptz '2026-01-01' + n * interval '1 minute'
       from generate_series(1, 20000) n`);
+    // As a bulk load that builds its indexes after the rows: the table's row count is known, but nothing
+    // has analyzed its columns.
+    await database.db.execute(sql`reindex table findings`);
     if (database.kind === 'pglite') {
-      assert.equal(await estimatedRows('findings'), -1, 'nothing has analyzed it yet');
+      assert.equal(await estimatedRows('findings'), 20_000);
+      assert.equal(await analyzedColumns('findings'), 0, 'nothing has analyzed it yet');
       assert.doesNotMatch(await listPlan(), /Index Scan using findings_tenant_detected_idx/);
     }
     const steps = await maintainEmbeddedDatabase(database.db);
@@ -120,6 +134,7 @@ describe('a pass on the database', () => {
       JSON.stringify(steps),
     );
     assert.equal(await estimatedRows('findings'), 20_000);
+    assert.ok((await analyzedColumns('findings')) > 0);
     assert.match(await listPlan(), /Limit[\s\S]*Index Scan using findings_tenant_detected_idx/);
   });
 
@@ -157,4 +172,38 @@ describe('a pass on the database', () => {
     }
     assert.deepEqual(errors, []);
   });
+});
+
+test('an embedded table filled by another process is analyzed, though this process counted no change', async () => {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tp-maintenance-'));
+  try {
+    const loading = await openDatabase({ kind: 'pglite', dataDir });
+    await loading.migrate();
+    const workspace = await createWorkspace(loading.db);
+    const tenant = await createTenant(loading.db, { workspaceId: workspace.id });
+    await loading.db.execute(sql`
+      insert into findings (tenant_id, title, severity, workflow_status)
+      select ${tenant.id}, 'Drift ' || n, 'low', 'new' from generate_series(1, 5000) n`);
+    await loading.db.execute(sql`reindex table findings`); // sets the row count, as a bulk load does
+    await loading.close();
+
+    const serving = await openDatabase({ kind: 'pglite', dataDir });
+    try {
+      const steps = await maintainEmbeddedDatabase(serving.db);
+      assert.ok(
+        steps.some((step) => step.table === 'findings'),
+        JSON.stringify(steps),
+      );
+      const [row] = await queryRows<{ columns: number }>(
+        serving.db,
+        sql`select count(*)::int as columns from pg_statistic where starelid = 'findings'::regclass`,
+      );
+      assert.ok(Number(row?.columns) > 0, 'findings has statistics');
+      assert.deepEqual(await maintainEmbeddedDatabase(serving.db), [], 'and the next pass has nothing to do');
+    } finally {
+      await serving.close();
+    }
+  } finally {
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
 });

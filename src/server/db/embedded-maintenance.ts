@@ -12,7 +12,7 @@ import { type Db, queryRows } from './client.ts';
 /** One table's size and activity, as PostgreSQL's statistics report them. */
 export interface TableActivity {
   table: string;
-  /** Rows as of the last ANALYZE or VACUUM; negative when neither has ever run. */
+  /** Rows as of the last ANALYZE or VACUUM; negative when the table has never been analyzed. */
   estimatedRows: number;
   /** Pages as of the last ANALYZE or VACUUM, and now. */
   analyzedPages: number;
@@ -58,7 +58,12 @@ export function tablesToMaintain(tables: readonly TableActivity[]): MaintenanceS
 async function readActivity(db: Db): Promise<TableActivity[]> {
   const rows = await queryRows<Record<keyof TableActivity, string | number>>(
     db,
-    sql`select c.relname as "table", c.reltuples as "estimatedRows", c.relpages as "analyzedPages",
+    // Never analyzed: no statistics in pg_statistic (reltuples alone does not say so: CREATE INDEX sets it too,
+    // and a bulk load builds its indexes after the rows).
+    sql`select c.relname as "table",
+          case when exists (select 1 from pg_statistic where starelid = c.oid) then c.reltuples else -1 end
+            as "estimatedRows",
+          c.relpages as "analyzedPages",
           pg_relation_size(c.oid) / current_setting('block_size')::int as "pages",
           s.n_dead_tup as "deadRows", s.n_mod_since_analyze as "changedSinceAnalyze",
           s.n_ins_since_vacuum as "insertedSinceVacuum"
