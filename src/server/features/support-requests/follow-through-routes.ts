@@ -1,4 +1,4 @@
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { TenantScope } from '../../core/scopes.ts';
 import { type App, recordIdOf, scopeOf } from '../../routing.ts';
@@ -29,7 +29,7 @@ function followThroughContext(scope: TenantScope): FollowThroughContext {
 /** docs/rules.md "Support requests", follow-through: one request's detail, linking a ticket, handing off again. */
 export function registerFollowThroughRoutes(
   app: App,
-  handoffDeps: (request: FastifyRequest) => HandoffDeps,
+  handoffDeps: (request: FastifyRequest, reply: FastifyReply) => HandoffDeps,
 ): void {
   app.get(
     '/admin/t/:tenant/support-requests/:id',
@@ -89,10 +89,10 @@ export function registerFollowThroughRoutes(
         access: { scope: 'tenant', capability: 'support_requests.create', record: 'support_request' },
       },
     },
-    async (request) =>
+    async (request, reply) =>
       handOffAgain(
         followThroughContext(scopeOf(request, 'tenant')),
-        handoffDeps(request),
+        handoffDeps(request, reply),
         recordIdOf(request),
       ),
   );

@@ -4,6 +4,11 @@ import { ADAPTER_FAILED_SUMMARY, NO_DESK_CUSTOMER_SUMMARY, NO_DESK_SUMMARY } fro
 export interface HandoffDeps {
   desk: SupportDesk | null;
   budgetMs: number;
+  /**
+   * When the desk's answer must be in, on the `performance.now()` clock: the budget counts from the
+   * request's arrival, less the time kept for writing the outcome (see handoffDeadlineOf).
+   */
+  deskDeadline: number;
   /** Credentials of the configured desk: scrubbed from anything stored, whatever an adapter says. */
   secrets: readonly (string | null)[];
   /** Absolute URL of a request's page in TenantPilot, placed in the desk ticket. */
@@ -17,6 +22,24 @@ export type AttemptResult =
 
 // The adapter enforces the budget itself; this is only a backstop so one faulty adapter cannot hold a request.
 const BACKSTOP_MS = 1000;
+
+/**
+ * What the budget keeps back for the outcome's write after the desk call (one short transaction), so
+ * that the answer, not just the desk call, ends about `budgetMs` after the request arrived.
+ */
+export const OUTCOME_WRITE_RESERVE_MS = 100;
+
+/**
+ * docs/rules.md "Support requests": the budget runs from the request's arrival (Fastify's start of the
+ * request, `elapsedMs` ago), not from the desk call, so that time a request spent queued before the
+ * call comes out of the desk's share instead of being added to the answer.
+ */
+export function handoffDeadlineOf(budgetMs: number, elapsedMs: number): number {
+  return performance.now() - elapsedMs + budgetMs - OUTCOME_WRITE_RESERVE_MS;
+}
+
+/** Below this, a create could not even connect: nothing is sent. */
+const SMALLEST_CREATE_BUDGET_MS = 100;
 
 const notConfirmed = (budgetMs: number, reference: string) =>
   `Not confirmed within ${budgetMs / 1000} s — the desk may still have created it; search it for ${reference}`;
@@ -39,14 +62,23 @@ export async function attemptHandoff(
     return { kind: 'failed', summary: NO_DESK_CUSTOMER_SUMMARY };
   }
   const reference = ticket.internalReference;
+  const left = Math.min(budgetMs, deps.deskDeadline - performance.now());
+  if (left < SMALLEST_CREATE_BUDGET_MS) {
+    return {
+      kind: 'failed',
+      summary:
+        `The ${budgetMs / 1000} s budget was spent inside TenantPilot before ${desk.displayName} could be ` +
+        `called for ${reference}; nothing was sent. Hand off again, or link the ticket`,
+    };
+  }
   let timer: NodeJS.Timeout | undefined;
   const backstop = new Promise<AttemptResult>((resolve) => {
     timer = setTimeout(
       () => resolve({ kind: 'failed', summary: notConfirmed(budgetMs, reference) }),
-      budgetMs + BACKSTOP_MS,
+      left + BACKSTOP_MS,
     );
   });
-  const call = callDesk(desk, ticket, options.search, budgetMs).catch(
+  const call = callDesk(desk, ticket, options.search, budgetMs, left).catch(
     (): AttemptResult => ({ kind: 'failed', summary: ADAPTER_FAILED_SUMMARY }),
   );
   try {
@@ -56,14 +88,12 @@ export async function attemptHandoff(
   }
 }
 
-/** Below this, a create after a search could not even connect: nothing is sent. */
-const SMALLEST_CREATE_BUDGET_MS = 100;
-
 async function callDesk(
   desk: SupportDesk,
   ticket: TicketRequest,
   search: boolean,
   budgetMs: number,
+  leftMs: number,
 ): Promise<AttemptResult> {
   const started = performance.now();
   if (search && desk.findTicket) {
@@ -79,7 +109,7 @@ async function callDesk(
     }
   }
   // One attempt, one budget: the create gets what the search left of it, never a fresh one.
-  const left = budgetMs - (performance.now() - started);
+  const left = leftMs - (performance.now() - started);
   if (left < SMALLEST_CREATE_BUDGET_MS) {
     return {
       kind: 'failed',

@@ -1,4 +1,4 @@
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../../config.ts';
 import { notFound } from '../../core/errors.ts';
 import type { RunScope, TenantScope } from '../../core/scopes.ts';
@@ -8,6 +8,7 @@ import { RunParams } from '../operation-runs/schemas.ts';
 import { TenantParams } from '../tenancy/schemas.ts';
 import { registerDeskSettingsRoutes } from './desk-settings-routes.ts';
 import { registerFollowThroughRoutes } from './follow-through-routes.ts';
+import { handoffDeadlineOf } from './handoff-call.ts';
 import { submissionRuleFields } from './rules.ts';
 import {
   LatestSummaryOrNull,
@@ -51,11 +52,12 @@ function runContext(scope: RunScope): SupportContext {
 export function registerSupportRequestRoutes(app: App, deps: SupportRequestRouteDeps): void {
   const { config, desk } = deps;
   const budgetMs = config.desk?.timeoutMs ?? config.deskTimeoutMs;
-  const handoffDeps = (request: FastifyRequest): HandoffDeps => {
+  const handoffDeps = (request: FastifyRequest, reply: FastifyReply): HandoffDeps => {
     const base = config.publicUrl ?? `${request.protocol}://${request.host}`;
     return {
       desk,
       budgetMs,
+      deskDeadline: handoffDeadlineOf(budgetMs, reply.elapsedTime),
       secrets: [config.desk?.apiToken ?? null, config.desk?.secret ?? null],
       linkTo: (tenant, id) => `${base}/admin/t/${encodeURIComponent(tenant)}/support-requests/${id}`,
     };
@@ -77,8 +79,12 @@ export function registerSupportRequestRoutes(app: App, deps: SupportRequestRoute
         bodyRules: submissionRuleFields,
       },
     },
-    async (request) =>
-      submitSupportRequest(tenantContext(scopeOf(request, 'tenant')), handoffDeps(request), request.body),
+    async (request, reply) =>
+      submitSupportRequest(
+        tenantContext(scopeOf(request, 'tenant')),
+        handoffDeps(request, reply),
+        request.body,
+      ),
   );
 
   app.post(
@@ -96,8 +102,8 @@ export function registerSupportRequestRoutes(app: App, deps: SupportRequestRoute
         bodyRules: submissionRuleFields,
       },
     },
-    async (request) =>
-      submitSupportRequest(runContext(scopeOf(request, 'run')), handoffDeps(request), request.body),
+    async (request, reply) =>
+      submitSupportRequest(runContext(scopeOf(request, 'run')), handoffDeps(request, reply), request.body),
   );
 
   app.get(
