@@ -25,7 +25,7 @@ import { registerTenancyRoutes } from './features/tenancy/routes.ts';
 import { registerWorkspaceFindingRoutes } from './features/workspace-findings/routes.ts';
 import { registerWorkspaceTenantRoutes } from './features/workspace-tenants/routes.ts';
 import { registerAccessPipeline } from './http/access.ts';
-import { findActor } from './http/auth.ts';
+import { findActor, presentsBearer } from './http/auth.ts';
 import { answerClientError, answerFrameworkError, registerErrorHandling } from './http/errors.ts';
 import { redactSecretPaths } from './http/log-redaction.ts';
 import { registerOpenApiRefusals } from './http/openapi.ts';
@@ -176,7 +176,9 @@ export async function buildApp({ config, database, logStream, onRoute }: AppDeps
   // Cookie-authenticated mutations need the CSRF token; bearer requests and anonymous ones do not (the
   // latter are refused as unauthenticated by the access resolver).
   app.addHook('preHandler', async (request, reply) => {
-    if (SAFE_METHODS.has(request.method)) return;
+    // A request with a bearer token is judged by the token alone, never by a cookie beside it: it needs no
+    // CSRF token, and its caller is left for the access pipeline to find together with its scope.
+    if (SAFE_METHODS.has(request.method) || presentsBearer(request)) return;
     const actor = await findActor(db, request);
     if (actor?.via !== 'session') return;
     await new Promise<void>((resolve, reject) => {

@@ -8,7 +8,7 @@ import {
 } from '../core/capabilities.ts';
 import { AppError, conflict, notFound } from '../core/errors.ts';
 import { parseId } from '../core/ids.ts';
-import type { ActorScope, ScopeOfKind, TenantScope } from '../core/scopes.ts';
+import type { Actor, ActorScope, ScopeOfKind, TenantScope } from '../core/scopes.ts';
 import type { Db } from '../db/client.ts';
 import { tokenIsOfUser, tokenIsOfWorkspaceMember } from '../features/account/queries.ts';
 import { exceptionIsOfFinding, findingIsInTenant } from '../features/findings/queries.ts';
@@ -20,7 +20,7 @@ import { findTenantEntitlement, findWorkspaceMembership } from '../features/tena
 import { findUserSession } from '../features/tenancy/sessions.ts';
 import { findWorkspaceTenantId } from '../features/workspace-tenants/queries.ts';
 import type { AccessDeclaration, CapabilityRule, RecordKind } from '../routing.ts';
-import { requireActor } from './auth.ts';
+import { requireActor, requireActorWithEntitlement } from './auth.ts';
 import { assertValidRequest } from './validation.ts';
 
 /** Routes under these prefixes must declare their access; a route that forgets is refused at start-up. */
@@ -69,6 +69,8 @@ interface Found<S> {
   requiresSecondFactor: boolean;
   /** Throws 403 when the actor's role lacks what the route needs. */
   authorize(needed: readonly string[]): void;
+  /** Whether the actor meets that requirement, when the scope's own statement already said so. */
+  secondFactorSatisfied?: boolean;
 }
 
 type Entitlement = NonNullable<Awaited<ReturnType<typeof findTenantEntitlement>>>;
@@ -91,6 +93,58 @@ function entitled(base: ActorScope, row: Entitlement): Found<TenantScope> {
     requiresSecondFactor: row.workspaceRequiresSecondFactor,
     authorize: (needed) => authorize(row.role, granted, needed as readonly TenantCapability[]),
   };
+}
+
+/**
+ * The actor and a tenant or finding scope from one statement (findActorWithEntitlement), in the pipeline's
+ * order: 401, then the same 404 for an unknown tenant, one out of reach, and a finding of another tenant.
+ * Undefined when the path cannot name a tenant or finding (the usual order answers it) or the actor was
+ * already asked for (then the entitlement is asked alone).
+ */
+async function findActorAndScopeAtOnce(
+  db: Db,
+  request: FastifyRequest,
+  access: AccessDeclaration,
+): Promise<{ actor: Actor; found: Found<TenantScope | ScopeOfKind['finding']> } | undefined> {
+  if (access.scope !== 'tenant' && access.scope !== 'finding') return undefined;
+  const params = request.params as Params;
+  const externalId = params.tenant ?? '';
+  if (!TENANT_EXTERNAL_ID.test(externalId)) return undefined;
+  const findingId = access.scope === 'finding' ? parseId(params.finding ?? '') : null;
+  if (access.scope === 'finding' && findingId === null) return undefined;
+  const both = await requireActorWithEntitlement(db, request, { externalId }, findingId);
+  if (!both) return undefined;
+  const { actor, row } = both;
+  if (
+    row.role === null ||
+    row.workspaceMember === null ||
+    row.tenantId === null ||
+    row.tenantExternalId === null ||
+    row.tenantName === null ||
+    row.workspaceId === null ||
+    row.workspaceSlug === null ||
+    row.workspaceName === null ||
+    row.workspaceRequiresSecondFactor === null ||
+    !row.findingFound
+  ) {
+    throw notFound();
+  }
+  const found = entitled(
+    { db, actor, clientAddress: request.ip },
+    {
+      ...row,
+      role: row.role,
+      tenantId: row.tenantId,
+      tenantExternalId: row.tenantExternalId,
+      tenantName: row.tenantName,
+      workspaceId: row.workspaceId,
+      workspaceSlug: row.workspaceSlug,
+      workspaceName: row.workspaceName,
+      workspaceRequiresSecondFactor: row.workspaceRequiresSecondFactor,
+    },
+  );
+  const scoped = findingId === null ? found : { ...found, scope: { ...found.scope, findingId } };
+  return { actor, found: { ...scoped, secondFactorSatisfied: row.secondFactorSatisfied } };
 }
 
 async function findTenantScope(
@@ -236,7 +290,11 @@ const records: Record<
   },
 };
 
-async function findScope(access: AccessDeclaration, base: ActorScope, params: Params) {
+async function findScope(
+  access: AccessDeclaration,
+  base: ActorScope,
+  params: Params,
+): Promise<Found<ActorScope | TenantScope | ScopeOfKind['workspace'] | ScopeOfKind['run']>> {
   switch (access.scope) {
     case 'actor':
       return { scope: base, requiresSecondFactor: false, authorize: () => {} };
@@ -266,16 +324,20 @@ async function resolve(db: Db, request: FastifyRequest, access: AccessDeclaratio
     request.resolvedScope = null;
     return;
   }
-  const actor = await requireActor(db, request);
   const params = request.params as Params;
-  const found = await findScope(access, { db, actor, clientAddress: request.ip }, params);
+  const atOnce = await findActorAndScopeAtOnce(db, request, access);
+  const actor = atOnce?.actor ?? (await requireActor(db, request));
+  const found = atOnce?.found ?? (await findScope(access, { db, actor, clientAddress: request.ip }, params));
   if (access.record) {
     const record = records[access.record];
     const id = await record.find(found.scope, params[record.param] ?? '', params);
     if (id === undefined) throw notFound();
     request.resolvedRecordId = id;
   }
-  if (found.requiresSecondFactor && !(await secondFactorSatisfied(db, actor))) {
+  if (
+    found.requiresSecondFactor &&
+    !(found.secondFactorSatisfied ?? (await secondFactorSatisfied(db, actor)))
+  ) {
     const workspace = 'workspace' in found.scope ? found.scope.workspace.name : 'This workspace';
     throw new AppError(
       'second_factor_enrolment_required',

@@ -2,8 +2,15 @@ import type { FastifyRequest } from 'fastify';
 import { AppError } from '../core/errors.ts';
 import type { Actor } from '../core/scopes.ts';
 import type { Db } from '../db/client.ts';
+import { type CredentialDigest, findActorWithEntitlement } from '../features/tenancy/access-queries.ts';
+import { digestSecret } from '../features/tenancy/credentials.ts';
 import { SESSION_COOKIE } from '../features/tenancy/session-cookie.ts';
-import { findActorBySession, findActorByToken } from '../features/tenancy/sessions.ts';
+import {
+  findActorBySession,
+  findActorByToken,
+  noteSessionUse,
+  noteTokenUse,
+} from '../features/tenancy/sessions.ts';
 
 const actorCache = new WeakMap<FastifyRequest, Promise<Actor | undefined>>();
 
@@ -31,8 +38,61 @@ export function findActor(db: Db, request: FastifyRequest): Promise<Actor | unde
   return actor;
 }
 
+/** Whether the request is judged by a bearer token (any Authorization header), never by its cookie. */
+export function presentsBearer(request: FastifyRequest): boolean {
+  return bearerToken(request) !== null;
+}
+
+const unauthenticated = () => new AppError('unauthenticated', 'Sign in to continue');
+
+type ActorEntitlementRow = NonNullable<Awaited<ReturnType<typeof findActorWithEntitlement>>>;
+
+/**
+ * The caller and their entitlement to the path's tenant in one round trip (findActorWithEntitlement),
+ * with the same rules as findActor: 401 when nobody valid calls. Undefined when the caller is already
+ * known for this request (a hook asked first): then the entitlement is asked on its own.
+ */
+export async function requireActorWithEntitlement(
+  db: Db,
+  request: FastifyRequest,
+  tenant: { externalId: string },
+  findingId: number | null,
+): Promise<{ actor: Actor; row: ActorEntitlementRow } | undefined> {
+  if (actorCache.has(request)) return undefined;
+  const token = bearerToken(request);
+  const cookie = request.cookies[SESSION_COOKIE];
+  const credential: CredentialDigest | null =
+    token !== null
+      ? token
+        ? { token: digestSecret(token) }
+        : null
+      : cookie
+        ? { session: digestSecret(cookie) }
+        : null;
+  const now = new Date();
+  const found = credential ? findActorWithEntitlement(db, credential, tenant, findingId, now) : undefined;
+  const actor = (async (): Promise<Actor | undefined> => {
+    const row = await found;
+    if (!credential || !row) return undefined;
+    if ('token' in credential && row.tokenId !== null)
+      await noteTokenUse(db, row.tokenId, row.lastUsedAt, now);
+    if ('session' in credential) await noteSessionUse(db, credential.session, row.lastUsedAt, now);
+    return {
+      userId: row.userId,
+      email: row.email,
+      displayName: row.displayName,
+      via: 'session' in credential ? 'session' : 'token',
+      sessionId: 'session' in credential ? credential.session : null,
+    };
+  })();
+  actorCache.set(request, actor);
+  const [caller, row] = await Promise.all([actor, found]);
+  if (!caller || !row) throw unauthenticated();
+  return { actor: caller, row };
+}
+
 export async function requireActor(db: Db, request: FastifyRequest): Promise<Actor> {
   const actor = await findActor(db, request);
-  if (!actor) throw new AppError('unauthenticated', 'Sign in to continue');
+  if (!actor) throw unauthenticated();
   return actor;
 }

@@ -1,6 +1,17 @@
-import { and, eq, type SQL } from 'drizzle-orm';
+import { and, eq, gt, isNull, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import { tenantMemberships, tenants, workspaceMemberships, workspaces } from './tables.ts';
+import { findings } from '../findings/tables.ts';
+import { oidcSessions } from '../oidc/tables.ts';
+import { totpFactors } from '../second-factor/tables.ts';
+import {
+  apiTokens,
+  sessions,
+  tenantMemberships,
+  tenants,
+  users,
+  workspaceMemberships,
+  workspaces,
+} from './tables.ts';
 
 /**
  * The tenant, its workspace, and the user's tenant role on it; undefined when the user holds no membership
@@ -69,6 +80,93 @@ export async function findWorkspaceMembership(
       ),
     )
     .where(where)
+    .limit(1);
+  return row;
+}
+
+/** How the request names its caller: the digest of a bearer token or of a session cookie. */
+export type CredentialDigest = { token: string } | { session: string };
+
+/**
+ * The caller and their entitlement to one tenant (and, with `findingId`, whether that finding is the
+ * tenant's) in one statement: a read's first round trip is also its last before the page. No row: nobody
+ * valid is calling (401). A row without `role`: the tenant is out of the caller's reach (404).
+ * `secondFactorSatisfied` is asked only of a workspace that requires it (docs/rules.md "Second factor").
+ */
+export async function findActorWithEntitlement(
+  db: Db,
+  credential: CredentialDigest,
+  tenant: { externalId: string },
+  findingId: number | null,
+  now: Date,
+) {
+  const bySession = 'session' in credential;
+  const enrolled = sql`exists (select 1 from ${totpFactors} where ${totpFactors.userId} = ${users.id} and ${totpFactors.confirmedAt} is not null)`;
+  const viaProvider = sql`exists (select 1 from ${oidcSessions} where ${oidcSessions.sessionId} = ${sessions.id})`;
+  const columns = {
+    userId: users.id,
+    email: users.email,
+    displayName: users.displayName,
+    tenantId: tenants.id,
+    tenantExternalId: tenants.externalId,
+    tenantName: tenants.name,
+    tenantArchivedAt: tenants.archivedAt,
+    workspaceId: workspaces.id,
+    workspaceSlug: workspaces.slug,
+    workspaceName: workspaces.name,
+    workspaceRequiresSecondFactor: workspaces.requireSecondFactor,
+    workspaceMember: workspaceMemberships.userId,
+    role: tenantMemberships.role,
+    findingFound:
+      findingId === null
+        ? sql<boolean>`true`
+        : sql<boolean>`exists (select 1 from ${findings} where ${findings.id} = ${findingId} and ${findings.tenantId} = ${tenants.id})`,
+  };
+  const tenantJoin = eq(tenants.externalId, tenant.externalId);
+  const workspaceJoin = eq(workspaces.id, tenants.workspaceId);
+  const workspaceMemberJoin = and(
+    eq(workspaceMemberships.workspaceId, tenants.workspaceId),
+    eq(workspaceMemberships.userId, users.id),
+    eq(workspaceMemberships.active, true),
+  );
+  const tenantMemberJoin = and(
+    eq(tenantMemberships.tenantId, tenants.id),
+    eq(tenantMemberships.userId, users.id),
+  );
+  if (bySession) {
+    const [row] = await db
+      .select({
+        ...columns,
+        tokenId: sql<number | null>`null`,
+        lastUsedAt: sessions.lastSeenAt,
+        secondFactorSatisfied: sql<boolean>`case when ${workspaces.requireSecondFactor} then ${enrolled} or ${viaProvider} else true end`,
+      })
+      .from(sessions)
+      .innerJoin(users, eq(users.id, sessions.userId))
+      .leftJoin(tenants, tenantJoin)
+      .leftJoin(workspaces, workspaceJoin)
+      .leftJoin(workspaceMemberships, workspaceMemberJoin)
+      .leftJoin(tenantMemberships, tenantMemberJoin)
+      .where(and(eq(sessions.id, credential.session), gt(sessions.expiresAt, now), eq(users.active, true)))
+      .limit(1);
+    return row;
+  }
+  const [row] = await db
+    .select({
+      ...columns,
+      tokenId: apiTokens.id,
+      lastUsedAt: apiTokens.lastUsedAt,
+      secondFactorSatisfied: sql<boolean>`case when ${workspaces.requireSecondFactor} then ${enrolled} else true end`,
+    })
+    .from(apiTokens)
+    .innerJoin(users, eq(users.id, apiTokens.userId))
+    .leftJoin(tenants, tenantJoin)
+    .leftJoin(workspaces, workspaceJoin)
+    .leftJoin(workspaceMemberships, workspaceMemberJoin)
+    .leftJoin(tenantMemberships, tenantMemberJoin)
+    .where(
+      and(eq(apiTokens.tokenHash, credential.token), isNull(apiTokens.revokedAt), eq(users.active, true)),
+    )
     .limit(1);
   return row;
 }

@@ -6,6 +6,20 @@ import { apiTokens, sessions, users } from './tables.ts';
 
 const LAST_USED_PRECISION_MS = 60_000;
 
+// last_used_at is for people ("used today?"): a minute's precision spares a write on every API request.
+export async function noteTokenUse(db: Db, tokenId: number, lastUsedAt: Date | null, now: Date) {
+  if (!lastUsedAt || now.getTime() - lastUsedAt.getTime() > LAST_USED_PRECISION_MS) {
+    await db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, tokenId));
+  }
+}
+
+/** "Your sessions" says "a minute ago": the session's last use is noted at most once a minute. */
+export async function noteSessionUse(db: Db, sessionId: string, lastSeenAt: Date | null, now: Date) {
+  if (!lastSeenAt || now.getTime() - lastSeenAt.getTime() > LAST_USED_PRECISION_MS) {
+    await db.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.id, sessionId));
+  }
+}
+
 /** The active user behind an unrevoked API token, or undefined. */
 export async function findActorByToken(db: Db, token: string): Promise<Actor | undefined> {
   const [row] = await db
@@ -23,11 +37,7 @@ export async function findActorByToken(db: Db, token: string): Promise<Actor | u
     )
     .limit(1);
   if (!row) return undefined;
-  // last_used_at is for people ("used today?"): a minute's precision spares a write on every API request.
-  const now = new Date();
-  if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > LAST_USED_PRECISION_MS) {
-    await db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, row.tokenId));
-  }
+  await noteTokenUse(db, row.tokenId, row.lastUsedAt, new Date());
   return {
     userId: row.userId,
     email: row.email,
@@ -55,13 +65,7 @@ export async function findActorBySession(db: Db, cookie: string): Promise<Actor 
     .where(and(eq(sessions.id, sessionId), gt(sessions.expiresAt, new Date()), eq(users.active, true)))
     .limit(1);
   if (!row) return undefined;
-  const now = Date.now();
-  if (!row.lastSeenAt || now - row.lastSeenAt.getTime() > LAST_USED_PRECISION_MS) {
-    await db
-      .update(sessions)
-      .set({ lastSeenAt: new Date(now) })
-      .where(eq(sessions.id, sessionId));
-  }
+  await noteSessionUse(db, sessionId, row.lastSeenAt, new Date());
   return { userId: row.userId, email: row.email, displayName: row.displayName, via: 'session', sessionId };
 }
 
