@@ -31,7 +31,8 @@ export function actedIn(scope: {
   };
 }
 
-const toRow = (event: AuditEvent) => ({
+/** The row an event is stored as, for a statement that writes it beside its change (a CTE). */
+export const auditRowOf = (event: AuditEvent) => ({
   actorUserId: event.actorUserId,
   workspaceId: event.workspaceId ?? null,
   tenantId: event.tenantId ?? null,
@@ -45,13 +46,13 @@ const toRow = (event: AuditEvent) => ({
 
 /** The one audit writer. Call it with the transaction that makes the change, so both commit or neither. */
 export async function recordAuditEvent(db: Db, event: AuditEvent): Promise<void> {
-  await db.insert(auditEvents).values(toRow(event));
+  await db.insert(auditEvents).values(auditRowOf(event));
 }
 
 /** Many events in one statement per thousand (a bulk change audits each finding it changed), same transaction rule. */
 export async function recordAuditEvents(db: Db, events: readonly AuditEvent[]): Promise<void> {
   const CHUNK = 1000; // 11 columns a row: well under PostgreSQL's 65,535 bind parameters
   for (let start = 0; start < events.length; start += CHUNK) {
-    await db.insert(auditEvents).values(events.slice(start, start + CHUNK).map(toRow));
+    await db.insert(auditEvents).values(events.slice(start, start + CHUNK).map(auditRowOf));
   }
 }

@@ -1,11 +1,14 @@
 import { and, eq, isNull, or, type SQL, sql } from 'drizzle-orm';
 import { type Db, queryRows } from '../../db/client.ts';
 import { newestFirst } from '../../db/order.ts';
+import { type AuditEvent, auditRowOf } from '../audit/record.ts';
+import { auditEvents } from '../audit/tables.ts';
 import { operationRuns, type RunOutcome, type RunStatus } from '../operation-runs/tables.ts';
 import { users } from '../tenancy/tables.ts';
+import type { NewAttempt } from './attempt-queries.ts';
 import type { HandoffFields } from './rules.ts';
 import type { HandoffOutcome, Severity } from './schemas.ts';
-import { supportRequests } from './tables.ts';
+import { supportRequestAttempts, supportRequests } from './tables.ts';
 
 /** A request's own columns: what a read selects from its table, and what its writes return. */
 const storedColumns = {
@@ -62,6 +65,42 @@ export async function nextSupportRequestId(db: Db): Promise<number> {
     sql`select nextval(pg_get_serial_sequence('support_requests', 'id')) as id`,
   );
   return Number(row?.id);
+}
+
+/**
+ * The request, its first desk attempt (when it hands off) and its audit event, in one statement: one round
+ * trip, all or nothing as any statement is. The id comes first (nextSupportRequestId), so that all three
+ * can name it; the attempt's foreign key is checked at the statement's end, when the request is there.
+ * Returns the request as stored and the attempt's id.
+ */
+export async function insertSubmission(
+  db: Db,
+  request: NewSupportRequest,
+  attempt: NewAttempt | null,
+  audit: AuditEvent,
+) {
+  const audited = db
+    .$with('audited')
+    .as(db.insert(auditEvents).values(auditRowOf(audit)).returning({ id: auditEvents.id }));
+  if (!attempt) {
+    const [stored] = await db.with(audited).insert(supportRequests).values(request).returning(storedColumns);
+    if (!stored) throw new Error('the support request insert returned no row');
+    return { stored, attemptId: null };
+  }
+  const attempted = db
+    .$with('attempted')
+    .as(db.insert(supportRequestAttempts).values(attempt).returning({ id: supportRequestAttempts.id }));
+  const [row] = await db
+    .with(audited, attempted)
+    .insert(supportRequests)
+    .values(request)
+    .returning({
+      ...storedColumns,
+      attemptId: sql<number>`(select ${sql.identifier('id')} from ${attempted})`,
+    });
+  if (!row) throw new Error('the support request insert returned no row');
+  const { attemptId, ...stored } = row;
+  return { stored, attemptId: Number(attemptId) };
 }
 
 /** Returns the request as stored, so its submitter need not read it back. */

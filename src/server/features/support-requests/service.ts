@@ -4,13 +4,13 @@ import type { Actor, TenantRef, WorkspaceRef } from '../../core/scopes.ts';
 import type { Db } from '../../db/client.ts';
 import type { TicketRequest, TicketResult } from '../../desks/desk.ts';
 import { actedIn, recordAuditEvent } from '../audit/record.ts';
-import { type AttemptEnd, findDeskCustomerId, finishAttempt, insertAttempt } from './attempt-queries.ts';
+import { type AttemptEnd, findDeskCustomerId, finishAttempt } from './attempt-queries.ts';
 import { type AttemptResult, attemptHandoff, type HandoffDeps } from './handoff-call.ts';
 import {
   findLatestRow,
   findSupportRequestRow,
   findTenantRun,
-  insertSupportRequest,
+  insertSubmission,
   joinRequestRow,
   listSupportRequestRows,
   nextSupportRequestId,
@@ -118,57 +118,57 @@ export async function submitSupportRequest(
   };
 }
 
+/**
+ * The request with its audit event (and its first attempt, when it hands off) in one statement: the id
+ * first, then one insert that writes all three, atomic as any statement is (insertSubmission).
+ */
 async function commitSubmission(
   ctx: SupportContext,
   input: SupportRequestHandoffSubmission,
   submittedAt: Date,
   budgetMs: number,
 ): Promise<{ stored: StoredSupportRequest; attemptId: number | null }> {
-  return ctx.db.transaction(async (tx) => {
-    const id = await nextSupportRequestId(tx);
-    const reference = formatReference(id, submittedAt);
-    const linking = input.handoff_mode === 'link_existing_ticket';
-    const creating = input.handoff_mode === 'create_external_ticket';
-    const values = {
-      id,
-      internalReference: reference,
-      workspaceId: ctx.workspace.id,
-      tenantId: ctx.tenant.id,
-      primaryContextType: ctx.runId === null ? ('tenant' as const) : ('operation_run' as const),
-      operationRunId: ctx.runId,
-      severity: input.severity,
-      summary: input.summary,
-      reproductionNotes: input.reproduction_notes ?? null,
-      contactName: input.contact_name ?? null,
-      contactEmail: input.contact_email ?? null,
-      submittedByUserId: ctx.actor.userId,
-      submittedAt,
-      handoffMode: input.handoff_mode,
-      handoffOutcome: initialOutcome(input.handoff_mode),
-      handoffDeadlineAt: creating ? handoffDeadline(submittedAt, budgetMs) : null,
-      externalTicketReference: linking ? (input.external_ticket_reference ?? null) : null,
-      externalTicketUrl: linking ? (input.external_ticket_url ?? null) : null,
-    };
-    const stored = await insertSupportRequest(tx, values);
-    // The submit's desk call is the request's first attempt, listed with any later ones.
-    const attemptId =
-      creating && values.handoffDeadlineAt
-        ? await insertAttempt(tx, {
-            supportRequestId: id,
-            tenantId: ctx.tenant.id,
-            kind: 'create',
-            actorUserId: ctx.actor.userId,
-            startedAt: submittedAt,
-            deadlineAt: values.handoffDeadlineAt,
-          })
-        : null;
-    const { reproductionNotes, ...audited } = values;
-    await recordAuditEvent(tx, {
-      ...auditSubject(ctx, id),
-      action: 'support_request.submitted',
-      after: { ...audited, hasReproductionNotes: reproductionNotes !== null },
-    });
-    return { stored, attemptId };
+  const id = await nextSupportRequestId(ctx.db);
+  const reference = formatReference(id, submittedAt);
+  const linking = input.handoff_mode === 'link_existing_ticket';
+  const creating = input.handoff_mode === 'create_external_ticket';
+  const deadlineAt = creating ? handoffDeadline(submittedAt, budgetMs) : null;
+  const values = {
+    id,
+    internalReference: reference,
+    workspaceId: ctx.workspace.id,
+    tenantId: ctx.tenant.id,
+    primaryContextType: ctx.runId === null ? ('tenant' as const) : ('operation_run' as const),
+    operationRunId: ctx.runId,
+    severity: input.severity,
+    summary: input.summary,
+    reproductionNotes: input.reproduction_notes ?? null,
+    contactName: input.contact_name ?? null,
+    contactEmail: input.contact_email ?? null,
+    submittedByUserId: ctx.actor.userId,
+    submittedAt,
+    handoffMode: input.handoff_mode,
+    handoffOutcome: initialOutcome(input.handoff_mode),
+    handoffDeadlineAt: deadlineAt,
+    externalTicketReference: linking ? (input.external_ticket_reference ?? null) : null,
+    externalTicketUrl: linking ? (input.external_ticket_url ?? null) : null,
+  };
+  // The submit's desk call is the request's first attempt, listed with any later ones.
+  const attempt = deadlineAt
+    ? {
+        supportRequestId: id,
+        tenantId: ctx.tenant.id,
+        kind: 'create' as const,
+        actorUserId: ctx.actor.userId,
+        startedAt: submittedAt,
+        deadlineAt,
+      }
+    : null;
+  const { reproductionNotes, ...audited } = values;
+  return insertSubmission(ctx.db, values, attempt, {
+    ...auditSubject(ctx, id),
+    action: 'support_request.submitted',
+    after: { ...audited, hasReproductionNotes: reproductionNotes !== null },
   });
 }
 
