@@ -1,3 +1,4 @@
+import { type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { auditEvents } from './tables.ts';
 
@@ -55,4 +56,28 @@ export async function recordAuditEvents(db: Db, events: readonly AuditEvent[]): 
   for (let start = 0; start < events.length; start += CHUNK) {
     await db.insert(auditEvents).values(events.slice(start, start + CHUNK).map(auditRowOf));
   }
+}
+
+/**
+ * The event as a select list in the table's column order, for `insert … select … from <a CTE>`: the event
+ * is written only when the change it records happened, in the change's own statement.
+ */
+export function auditSelectionOf(
+  event: AuditEvent,
+): Record<keyof typeof auditEvents.$inferSelect, SQL.Aliased> {
+  const row = auditRowOf(event);
+  const json = (value: unknown) => (value === null ? sql`null::jsonb` : sql`${JSON.stringify(value)}::jsonb`);
+  return {
+    id: sql`nextval(pg_get_serial_sequence('audit_events', 'id'))`.as('id'),
+    workspaceId: sql`${row.workspaceId}::integer`.as('workspace_id'),
+    tenantId: sql`${row.tenantId}::integer`.as('tenant_id'),
+    actorUserId: sql`${row.actorUserId}::integer`.as('actor_user_id'),
+    action: sql`${row.action}::text`.as('action'),
+    subjectType: sql`${row.subjectType}::text`.as('subject_type'),
+    subjectId: sql`${row.subjectId}::text`.as('subject_id'),
+    before: json(row.before).as('before'),
+    after: json(row.after).as('after'),
+    clientAddress: sql`${row.clientAddress}::text`.as('client_address'),
+    createdAt: sql`now()`.as('created_at'),
+  };
 }

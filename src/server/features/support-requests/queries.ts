@@ -1,7 +1,7 @@
 import { and, eq, isNull, or, type SQL, sql } from 'drizzle-orm';
 import { type Db, queryRows } from '../../db/client.ts';
 import { newestFirst } from '../../db/order.ts';
-import { type AuditEvent, auditRowOf } from '../audit/record.ts';
+import { type AuditEvent, auditRowOf, auditSelectionOf } from '../audit/record.ts';
 import { auditEvents } from '../audit/tables.ts';
 import { operationRuns, type RunOutcome, type RunStatus } from '../operation-runs/tables.ts';
 import { users } from '../tenancy/tables.ts';
@@ -127,6 +127,53 @@ export async function storeHandoffOutcome(db: Db, tenantId: number, id: number, 
     )
     .returning(storedColumns);
   return stored;
+}
+
+/**
+ * The desk's answer, its attempt's end and their audit event in one statement, all three only when the
+ * request still waited for the answer (as storeHandoffOutcome); the request as stored, or undefined.
+ */
+export async function storeHandoffOutcomeAudited(
+  db: Db,
+  target: { tenantId: number; id: number; attemptId: number | null },
+  fields: HandoffFields,
+  attemptEnd: Partial<NewAttempt>,
+  audit: AuditEvent,
+) {
+  const stored = db.$with('stored').as(
+    db
+      .update(supportRequests)
+      .set(fields)
+      .where(
+        and(
+          eq(supportRequests.id, target.id),
+          eq(supportRequests.tenantId, target.tenantId),
+          isNull(supportRequests.handoffOutcome),
+        ),
+      )
+      .returning(storedColumns),
+  );
+  const finished = db.$with('finished').as(
+    db
+      .update(supportRequestAttempts)
+      .set(attemptEnd)
+      .where(
+        and(
+          eq(supportRequestAttempts.id, target.attemptId ?? -1),
+          isNull(supportRequestAttempts.finishedAt),
+          sql`exists (select 1 from ${stored})`,
+        ),
+      )
+      .returning({ id: supportRequestAttempts.id }),
+  );
+  const audited = db.$with('audited').as(
+    db
+      .insert(auditEvents)
+      .select(db.select(auditSelectionOf(audit)).from(stored))
+      .returning({ id: auditEvents.id }),
+  );
+  const [row] = await db.with(stored, finished, audited).select().from(stored);
+  return row;
 }
 
 /** The row a read by id gives, from what a write returned and the joins its writer already holds. */

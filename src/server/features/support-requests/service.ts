@@ -3,8 +3,8 @@ import { DEFAULT_PAGE_SIZE, decodeCursor, encodeCursor, toPage } from '../../cor
 import type { Actor, TenantRef, WorkspaceRef } from '../../core/scopes.ts';
 import type { Db } from '../../db/client.ts';
 import type { TicketRequest, TicketResult } from '../../desks/desk.ts';
-import { actedIn, recordAuditEvent } from '../audit/record.ts';
-import { type AttemptEnd, findDeskCustomerId, finishAttempt } from './attempt-queries.ts';
+import { actedIn } from '../audit/record.ts';
+import { type AttemptEnd, findDeskCustomerId } from './attempt-queries.ts';
 import { type AttemptResult, attemptHandoff, type HandoffDeps } from './handoff-call.ts';
 import {
   findLatestRow,
@@ -18,7 +18,7 @@ import {
   type RequestJoins,
   type StoredSupportRequest,
   type SupportRequestRow,
-  storeHandoffOutcome,
+  storeHandoffOutcomeAudited,
 } from './queries.ts';
 import {
   formatReference,
@@ -193,20 +193,22 @@ export function attemptEndOf(fields: HandoffFields, found = false): AttemptEnd {
   };
 }
 
-/** The request as stored with the desk's answer, or undefined when it no longer waited for one. */
+/**
+ * The request as stored with the desk's answer, or undefined when it no longer waited for one: the answer,
+ * the attempt's end and the audit event in one statement (storeHandoffOutcomeAudited).
+ */
 async function commitHandoffOutcome(
   ctx: SupportContext,
   id: number,
   attemptId: number | null,
   fields: HandoffFields,
 ) {
-  return ctx.db.transaction(async (tx) => {
-    const stored = await storeHandoffOutcome(tx, ctx.tenant.id, id, fields);
-    if (!stored) return undefined;
-    if (attemptId !== null) {
-      await finishAttempt(tx, attemptId, attemptEndOf(fields), new Date());
-    }
-    await recordAuditEvent(tx, {
+  return storeHandoffOutcomeAudited(
+    ctx.db,
+    { tenantId: ctx.tenant.id, id, attemptId },
+    fields,
+    { ...attemptEndOf(fields), finishedAt: new Date() },
+    {
       ...auditSubject(ctx, id),
       action:
         fields.handoffOutcome === 'external_ticket_created'
@@ -219,9 +221,8 @@ async function commitHandoffOutcome(
         failureSummary: null,
       },
       after: fields,
-    });
-    return stored;
-  });
+    },
+  );
 }
 
 /** docs/rules.md "Support requests": the tenant's requests, newest first, filtered by outcome, context and severity. */
