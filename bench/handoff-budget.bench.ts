@@ -12,7 +12,7 @@ const GET_CONCURRENCY = 4;
 const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 
-/** GETs from `concurrency` workers until `stop()` says so (at least `minMs`); their latencies, sorted. */
+/** GETs from `GET_CONCURRENCY` workers until `until()` says stop; their latencies, sorted. */
 async function getLoad(url: string, headers: Record<string, string>, until: () => boolean) {
   const latencies: number[] = [];
   await Promise.all(
