@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { request, startTestApp } from '../../../../test/helpers/app.ts';
+import { request, startTestApp, type TestApp } from '../../../../test/helpers/app.ts';
 import { createTestDatabase } from '../../../../test/helpers/db.ts';
 import * as make from '../../../../test/helpers/factories.ts';
 import { answer, type FakeDesk, startFakeDesk } from '../../../../test/helpers/fake-desk.ts';
@@ -115,23 +115,29 @@ describe("the budget runs from the request's arrival", () => {
     );
   }
 
+  /** A fresh tenant's `create_external_ticket` submit in `t` (the desk's record of calls emptied first). */
+  async function submitExternal(t: TestApp) {
+    const { tenant, bearer } = await seed(t.db);
+    desk.requests.length = 0;
+    const response = await request(
+      t.app,
+      { bearer },
+      {
+        method: 'POST',
+        url: tenantSubmitUrl(tenant.externalId),
+        payload: validBody({ handoff_mode: 'create_external_ticket' }),
+      },
+    );
+    return { response, tenant, bearer };
+  }
+
   test("time spent before the desk call comes out of the desk's share, not on top of the budget", async () => {
     // Room enough for a cold first request on a loaded machine to reach the desk with time left.
     const budget = QUEUED_MS + 2500;
     const t = await startQueuedApp(budget);
     try {
-      const { tenant, bearer } = await seed(t.db);
-      desk.requests.length = 0;
       const sent = performance.now();
-      const response = await request(
-        t.app,
-        { bearer },
-        {
-          method: 'POST',
-          url: tenantSubmitUrl(tenant.externalId),
-          payload: validBody({ handoff_mode: 'create_external_ticket' }),
-        },
-      );
+      const { response } = await submitExternal(t);
       const elapsed = performance.now() - sent;
       assert.equal(response.statusCode, 200);
       assert.equal(desk.requests.length, 1, 'the desk was called with what was left');
@@ -149,17 +155,7 @@ describe("the budget runs from the request's arrival", () => {
   test('a request that spent its whole budget before the desk call sends nothing, and is kept as failed', async () => {
     const t = await startQueuedApp(SHORT_BUDGET_MS);
     try {
-      const { tenant, bearer } = await seed(t.db);
-      desk.requests.length = 0;
-      const response = await request(
-        t.app,
-        { bearer },
-        {
-          method: 'POST',
-          url: tenantSubmitUrl(tenant.externalId),
-          payload: validBody({ handoff_mode: 'create_external_ticket' }),
-        },
-      );
+      const { response, tenant, bearer } = await submitExternal(t);
       assert.equal(response.statusCode, 200);
       const result = response.json();
       assert.equal(result.handoff_outcome, 'external_handoff_failed');

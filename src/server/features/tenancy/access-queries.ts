@@ -13,6 +13,18 @@ import {
   workspaces,
 } from './tables.ts';
 
+/** A tenant and its workspace, as every entitlement row names them. */
+const tenantColumns = {
+  tenantId: tenants.id,
+  tenantExternalId: tenants.externalId,
+  tenantName: tenants.name,
+  tenantArchivedAt: tenants.archivedAt,
+  workspaceId: workspaces.id,
+  workspaceSlug: workspaces.slug,
+  workspaceName: workspaces.name,
+  workspaceRequiresSecondFactor: workspaces.requireSecondFactor,
+};
+
 /**
  * The tenant, its workspace, and the user's tenant role on it; undefined when the user holds no membership
  * or their workspace membership is suspended.
@@ -25,14 +37,7 @@ export async function findTenantEntitlement(
   const where: SQL = 'id' in tenant ? eq(tenants.id, tenant.id) : eq(tenants.externalId, tenant.externalId);
   const [row] = await db
     .select({
-      tenantId: tenants.id,
-      tenantExternalId: tenants.externalId,
-      tenantName: tenants.name,
-      tenantArchivedAt: tenants.archivedAt,
-      workspaceId: workspaces.id,
-      workspaceSlug: workspaces.slug,
-      workspaceName: workspaces.name,
-      workspaceRequiresSecondFactor: workspaces.requireSecondFactor,
+      ...tenantColumns,
       role: tenantMemberships.role,
     })
     .from(tenants)
@@ -107,14 +112,7 @@ export async function findActorWithEntitlement(
     userId: users.id,
     email: users.email,
     displayName: users.displayName,
-    tenantId: tenants.id,
-    tenantExternalId: tenants.externalId,
-    tenantName: tenants.name,
-    tenantArchivedAt: tenants.archivedAt,
-    workspaceId: workspaces.id,
-    workspaceSlug: workspaces.slug,
-    workspaceName: workspaces.name,
-    workspaceRequiresSecondFactor: workspaces.requireSecondFactor,
+    ...tenantColumns,
     workspaceMember: workspaceMemberships.userId,
     role: tenantMemberships.role,
     findingFound:
