@@ -27,12 +27,17 @@ export async function insertAttempt(db: Db, values: NewAttempt): Promise<number>
   return row.id;
 }
 
-/** Ends an attempt still in flight; an attempt already ended (closed as interrupted) stays as it is. */
+/** The attempt, while still in flight: one already ended (closed as interrupted) stays as it is. */
+export function attemptInFlight(attemptId: number) {
+  return and(eq(supportRequestAttempts.id, attemptId), isNull(supportRequestAttempts.finishedAt));
+}
+
+/** Ends an attempt still in flight. */
 export async function finishAttempt(db: Db, attemptId: number, end: AttemptEnd, at: Date): Promise<void> {
   await db
     .update(supportRequestAttempts)
     .set({ ...end, finishedAt: at })
-    .where(and(eq(supportRequestAttempts.id, attemptId), isNull(supportRequestAttempts.finishedAt)));
+    .where(attemptInFlight(attemptId));
 }
 
 /** Closes the attempts whose process stopped before the desk answered: past their deadline, still open. */

@@ -5,7 +5,7 @@ import { type AuditEvent, auditRowOf, auditSelectionOf } from '../audit/record.t
 import { auditEvents } from '../audit/tables.ts';
 import { operationRuns, type RunOutcome, type RunStatus } from '../operation-runs/tables.ts';
 import { users } from '../tenancy/tables.ts';
-import type { NewAttempt } from './attempt-queries.ts';
+import { type AttemptEnd, attemptInFlight, type NewAttempt } from './attempt-queries.ts';
 import type { HandoffFields } from './rules.ts';
 import type { HandoffOutcome, Severity } from './schemas.ts';
 import { supportRequestAttempts, supportRequests } from './tables.ts';
@@ -42,7 +42,7 @@ const requestColumns = {
 
 export type SupportRequestRow = Awaited<ReturnType<typeof selectRequests>>[number];
 export type NewSupportRequest = typeof supportRequests.$inferInsert;
-export type StoredSupportRequest = Awaited<ReturnType<typeof insertSupportRequest>>;
+export type StoredSupportRequest = Awaited<ReturnType<typeof insertSubmission>>['stored'];
 
 /** What a read joins to a request's own columns: who submitted it, and the run it is about. */
 export interface RequestJoins {
@@ -103,41 +103,16 @@ export async function insertSubmission(
   return { stored, attemptId: Number(attemptId) };
 }
 
-/** Returns the request as stored, so its submitter need not read it back. */
-export async function insertSupportRequest(db: Db, values: NewSupportRequest) {
-  const [stored] = await db.insert(supportRequests).values(values).returning(storedColumns);
-  if (!stored) throw new Error('the support request insert returned no row');
-  return stored;
-}
-
 /**
- * Stores the desk's answer, once: only a request still waiting for it is changed. Returns the request as
- * stored, or undefined when it was no longer waiting.
+ * Stores the desk's answer, once, with its attempt's end and their audit event in one statement: all three
+ * only when the request still waited for the answer. Returns the request as stored, or undefined when it
+ * was no longer waiting.
  */
-export async function storeHandoffOutcome(db: Db, tenantId: number, id: number, fields: HandoffFields) {
-  const [stored] = await db
-    .update(supportRequests)
-    .set(fields)
-    .where(
-      and(
-        eq(supportRequests.id, id),
-        eq(supportRequests.tenantId, tenantId),
-        isNull(supportRequests.handoffOutcome),
-      ),
-    )
-    .returning(storedColumns);
-  return stored;
-}
-
-/**
- * The desk's answer, its attempt's end and their audit event in one statement, all three only when the
- * request still waited for the answer (as storeHandoffOutcome); the request as stored, or undefined.
- */
-export async function storeHandoffOutcomeAudited(
+export async function storeHandoffOutcome(
   db: Db,
   target: { tenantId: number; id: number; attemptId: number | null },
   fields: HandoffFields,
-  attemptEnd: Partial<NewAttempt>,
+  attemptEnd: { end: AttemptEnd; at: Date },
   audit: AuditEvent,
 ) {
   const stored = db.$with('stored').as(
@@ -153,26 +128,24 @@ export async function storeHandoffOutcomeAudited(
       )
       .returning(storedColumns),
   );
-  const finished = db.$with('finished').as(
-    db
-      .update(supportRequestAttempts)
-      .set(attemptEnd)
-      .where(
-        and(
-          eq(supportRequestAttempts.id, target.attemptId ?? -1),
-          isNull(supportRequestAttempts.finishedAt),
-          sql`exists (select 1 from ${stored})`,
-        ),
-      )
-      .returning({ id: supportRequestAttempts.id }),
-  );
   const audited = db.$with('audited').as(
     db
       .insert(auditEvents)
       .select(db.select(auditSelectionOf(audit)).from(stored))
       .returning({ id: auditEvents.id }),
   );
-  const [row] = await db.with(stored, finished, audited).select().from(stored);
+  if (target.attemptId === null) {
+    const [row] = await db.with(stored, audited).select().from(stored);
+    return row;
+  }
+  const finished = db.$with('finished').as(
+    db
+      .update(supportRequestAttempts)
+      .set({ ...attemptEnd.end, finishedAt: attemptEnd.at })
+      .where(and(attemptInFlight(target.attemptId), sql`exists (select 1 from ${stored})`))
+      .returning({ id: supportRequestAttempts.id }),
+  );
+  const [row] = await db.with(stored, audited, finished).select().from(stored);
   return row;
 }
 

@@ -18,7 +18,7 @@ import {
   type RequestJoins,
   type StoredSupportRequest,
   type SupportRequestRow,
-  storeHandoffOutcomeAudited,
+  storeHandoffOutcome,
 } from './queries.ts';
 import {
   formatReference,
@@ -195,7 +195,7 @@ export function attemptEndOf(fields: HandoffFields, found = false): AttemptEnd {
 
 /**
  * The request as stored with the desk's answer, or undefined when it no longer waited for one: the answer,
- * the attempt's end and the audit event in one statement (storeHandoffOutcomeAudited).
+ * the attempt's end and the audit event in one statement (storeHandoffOutcome).
  */
 async function commitHandoffOutcome(
   ctx: SupportContext,
@@ -203,11 +203,11 @@ async function commitHandoffOutcome(
   attemptId: number | null,
   fields: HandoffFields,
 ) {
-  return storeHandoffOutcomeAudited(
+  return storeHandoffOutcome(
     ctx.db,
     { tenantId: ctx.tenant.id, id, attemptId },
     fields,
-    { ...attemptEndOf(fields), finishedAt: new Date() },
+    { end: attemptEndOf(fields), at: new Date() },
     {
       ...auditSubject(ctx, id),
       action:
