@@ -29,13 +29,24 @@ function bearerToken(request: FastifyRequest): string | null {
 export function findActor(db: Db, request: FastifyRequest): Promise<Actor | undefined> {
   let actor = actorCache.get(request);
   if (!actor) {
-    const token = bearerToken(request);
-    const cookie = request.cookies[SESSION_COOKIE];
-    if (token !== null) actor = token ? findActorByToken(db, token) : Promise.resolve(undefined);
-    else actor = cookie ? findActorBySession(db, cookie) : Promise.resolve(undefined);
+    const credential = credentialOf(request);
+    if (!credential) actor = Promise.resolve(undefined);
+    else if ('token' in credential) actor = findActorByToken(db, credential.token);
+    else actor = findActorBySession(db, credential.session);
     actorCache.set(request, actor);
   }
   return actor;
+}
+
+/**
+ * How the request names its caller, as stored digests: a request that presents a bearer token (any
+ * Authorization header) by the token alone, even an unreadable one (null: nobody), else by its cookie.
+ */
+function credentialOf(request: FastifyRequest): CredentialDigest | null {
+  const token = bearerToken(request);
+  if (token !== null) return token ? { token: digestSecret(token) } : null;
+  const cookie = request.cookies[SESSION_COOKIE];
+  return cookie ? { session: digestSecret(cookie) } : null;
 }
 
 /** Whether the request is judged by a bearer token (any Authorization header), never by its cookie. */
@@ -59,16 +70,7 @@ export async function requireActorWithEntitlement(
   findingId: number | null,
 ): Promise<{ actor: Actor; row: ActorEntitlementRow } | undefined> {
   if (actorCache.has(request)) return undefined;
-  const token = bearerToken(request);
-  const cookie = request.cookies[SESSION_COOKIE];
-  const credential: CredentialDigest | null =
-    token !== null
-      ? token
-        ? { token: digestSecret(token) }
-        : null
-      : cookie
-        ? { session: digestSecret(cookie) }
-        : null;
+  const credential = credentialOf(request);
   const now = new Date();
   const found = credential ? findActorWithEntitlement(db, credential, tenant, findingId, now) : undefined;
   const actor = (async (): Promise<Actor | undefined> => {

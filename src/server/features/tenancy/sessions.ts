@@ -6,22 +6,23 @@ import { apiTokens, sessions, users } from './tables.ts';
 
 const LAST_USED_PRECISION_MS = 60_000;
 
-// last_used_at is for people ("used today?"): a minute's precision spares a write on every API request.
+// A last use is for people ("used today?", "a minute ago"): a minute's precision spares a write on every
+// request.
+const dueForNote = (lastUsedAt: Date | null, now: Date) =>
+  !lastUsedAt || now.getTime() - lastUsedAt.getTime() > LAST_USED_PRECISION_MS;
+
 export async function noteTokenUse(db: Db, tokenId: number, lastUsedAt: Date | null, now: Date) {
-  if (!lastUsedAt || now.getTime() - lastUsedAt.getTime() > LAST_USED_PRECISION_MS) {
+  if (dueForNote(lastUsedAt, now))
     await db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, tokenId));
-  }
 }
 
-/** "Your sessions" says "a minute ago": the session's last use is noted at most once a minute. */
 export async function noteSessionUse(db: Db, sessionId: string, lastSeenAt: Date | null, now: Date) {
-  if (!lastSeenAt || now.getTime() - lastSeenAt.getTime() > LAST_USED_PRECISION_MS) {
+  if (dueForNote(lastSeenAt, now))
     await db.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.id, sessionId));
-  }
 }
 
-/** The active user behind an unrevoked API token, or undefined. */
-export async function findActorByToken(db: Db, token: string): Promise<Actor | undefined> {
+/** The active user behind an unrevoked API token (given as its digest), or undefined. */
+export async function findActorByToken(db: Db, tokenHash: string): Promise<Actor | undefined> {
   const [row] = await db
     .select({
       userId: users.id,
@@ -32,9 +33,7 @@ export async function findActorByToken(db: Db, token: string): Promise<Actor | u
     })
     .from(apiTokens)
     .innerJoin(users, eq(users.id, apiTokens.userId))
-    .where(
-      and(eq(apiTokens.tokenHash, digestSecret(token)), isNull(apiTokens.revokedAt), eq(users.active, true)),
-    )
+    .where(and(eq(apiTokens.tokenHash, tokenHash), isNull(apiTokens.revokedAt), eq(users.active, true)))
     .limit(1);
   if (!row) return undefined;
   await noteTokenUse(db, row.tokenId, row.lastUsedAt, new Date());
@@ -47,12 +46,8 @@ export async function findActorByToken(db: Db, token: string): Promise<Actor | u
   };
 }
 
-/**
- * The active user behind an unexpired session cookie, or undefined. Notes the session's last use at most
- * once a minute (LAST_USED_PRECISION_MS): "Your sessions" says "a minute ago", and a request rarely writes.
- */
-export async function findActorBySession(db: Db, cookie: string): Promise<Actor | undefined> {
-  const sessionId = digestSecret(cookie);
+/** The active user behind an unexpired session (its id: the cookie's digest), or undefined. */
+export async function findActorBySession(db: Db, sessionId: string): Promise<Actor | undefined> {
   const [row] = await db
     .select({
       userId: users.id,
