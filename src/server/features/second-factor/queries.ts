@@ -1,5 +1,5 @@
-import { and, count, eq, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
-import type { Db } from '../../db/client.ts';
+import { and, count, eq, isNotNull, isNull, lt, or, type SQL, type SQLWrapper, sql } from 'drizzle-orm';
+import { type Db, queryRows } from '../../db/client.ts';
 import { oidcSessions } from '../oidc/tables.ts';
 import { users, workspaceMemberships, workspaces } from '../tenancy/tables.ts';
 import { recoveryCodes, totpFactors } from './tables.ts';
@@ -22,19 +22,26 @@ export async function hasSecondFactor(db: Db, userId: number): Promise<boolean> 
 /**
  * docs/rules.md "Second factor": what a workspace's requirement accepts — an enrolled authenticator, or a
  * browser session started through the identity provider (the provider's own MFA and policies stand in).
+ * As SQL, so a statement that finds the caller can answer it too; `sessionId` null for a token.
  */
+export function secondFactorSatisfiedSql(
+  userId: SQLWrapper | number,
+  sessionId: SQLWrapper | string | null,
+): SQL<boolean> {
+  const enrolled = sql`exists (select 1 from ${totpFactors} where ${totpFactors.userId} = ${userId} and ${totpFactors.confirmedAt} is not null)`;
+  if (sessionId === null) return sql<boolean>`${enrolled}`;
+  return sql<boolean>`(${enrolled} or exists (select 1 from ${oidcSessions} where ${oidcSessions.sessionId} = ${sessionId}))`;
+}
+
 export async function secondFactorSatisfied(
   db: Db,
   actor: { userId: number; sessionId: string | null },
 ): Promise<boolean> {
-  if (await hasSecondFactor(db, actor.userId)) return true;
-  if (actor.sessionId === null) return false;
-  const [row] = await db
-    .select({ sessionId: oidcSessions.sessionId })
-    .from(oidcSessions)
-    .where(eq(oidcSessions.sessionId, actor.sessionId))
-    .limit(1);
-  return row !== undefined;
+  const [row] = await queryRows<{ satisfied: boolean }>(
+    db,
+    sql`select ${secondFactorSatisfiedSql(actor.userId, actor.sessionId)} as satisfied`,
+  );
+  return row?.satisfied === true;
 }
 
 /** Starts (or restarts) a pending enrolment with a new secret; a confirmed factor is never replaced here. */

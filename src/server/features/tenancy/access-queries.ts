@@ -1,8 +1,7 @@
 import { and, eq, gt, isNull, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { findings } from '../findings/tables.ts';
-import { oidcSessions } from '../oidc/tables.ts';
-import { totpFactors } from '../second-factor/tables.ts';
+import { secondFactorSatisfiedSql } from '../second-factor/queries.ts';
 import {
   apiTokens,
   sessions,
@@ -106,8 +105,6 @@ export async function findActorWithEntitlement(
   now: Date,
 ) {
   const bySession = 'session' in credential;
-  const enrolled = sql`exists (select 1 from ${totpFactors} where ${totpFactors.userId} = ${users.id} and ${totpFactors.confirmedAt} is not null)`;
-  const viaProvider = sql`exists (select 1 from ${oidcSessions} where ${oidcSessions.sessionId} = ${sessions.id})`;
   const columns = {
     userId: users.id,
     email: users.email,
@@ -137,7 +134,7 @@ export async function findActorWithEntitlement(
         ...columns,
         tokenId: sql<number | null>`null`,
         lastUsedAt: sessions.lastSeenAt,
-        secondFactorSatisfied: sql<boolean>`case when ${workspaces.requireSecondFactor} then ${enrolled} or ${viaProvider} else true end`,
+        secondFactorSatisfied: sql<boolean>`case when ${workspaces.requireSecondFactor} then ${secondFactorSatisfiedSql(users.id, sessions.id)} else true end`,
       })
       .from(sessions)
       .innerJoin(users, eq(users.id, sessions.userId))
@@ -154,7 +151,7 @@ export async function findActorWithEntitlement(
       ...columns,
       tokenId: apiTokens.id,
       lastUsedAt: apiTokens.lastUsedAt,
-      secondFactorSatisfied: sql<boolean>`case when ${workspaces.requireSecondFactor} then ${enrolled} else true end`,
+      secondFactorSatisfied: sql<boolean>`case when ${workspaces.requireSecondFactor} then ${secondFactorSatisfiedSql(users.id, null)} else true end`,
     })
     .from(apiTokens)
     .innerJoin(users, eq(users.id, apiTokens.userId))
