@@ -95,6 +95,22 @@ function entitled(base: ActorScope, row: Entitlement): Found<TenantScope> {
   };
 }
 
+/** Whether a row of left-joined columns names a tenant the caller holds a role on: an Entitlement. */
+function isEntitled<R extends { [K in keyof Entitlement]: Entitlement[K] | null }>(
+  row: R,
+): row is R & Entitlement {
+  return (
+    row.role !== null &&
+    row.tenantId !== null &&
+    row.tenantExternalId !== null &&
+    row.tenantName !== null &&
+    row.workspaceId !== null &&
+    row.workspaceSlug !== null &&
+    row.workspaceName !== null &&
+    row.workspaceRequiresSecondFactor !== null
+  );
+}
+
 /**
  * The actor and a tenant or finding scope from one statement (findActorWithEntitlement), in the pipeline's
  * order: 401, then the same 404 for an unknown tenant, one out of reach, and a finding of another tenant.
@@ -115,34 +131,8 @@ async function findActorAndScopeAtOnce(
   const both = await requireActorWithEntitlement(db, request, { externalId }, findingId);
   if (!both) return undefined;
   const { actor, row } = both;
-  if (
-    row.role === null ||
-    row.workspaceMember === null ||
-    row.tenantId === null ||
-    row.tenantExternalId === null ||
-    row.tenantName === null ||
-    row.workspaceId === null ||
-    row.workspaceSlug === null ||
-    row.workspaceName === null ||
-    row.workspaceRequiresSecondFactor === null ||
-    !row.findingFound
-  ) {
-    throw notFound();
-  }
-  const found = entitled(
-    { db, actor, clientAddress: request.ip },
-    {
-      ...row,
-      role: row.role,
-      tenantId: row.tenantId,
-      tenantExternalId: row.tenantExternalId,
-      tenantName: row.tenantName,
-      workspaceId: row.workspaceId,
-      workspaceSlug: row.workspaceSlug,
-      workspaceName: row.workspaceName,
-      workspaceRequiresSecondFactor: row.workspaceRequiresSecondFactor,
-    },
-  );
+  if (!isEntitled(row) || row.workspaceMember === null || !row.findingFound) throw notFound();
+  const found = entitled({ db, actor, clientAddress: request.ip }, row);
   const scoped = findingId === null ? found : { ...found, scope: { ...found.scope, findingId } };
   return { actor, found: { ...scoped, secondFactorSatisfied: row.secondFactorSatisfied } };
 }
