@@ -37,7 +37,8 @@ export async function listExportRows(
   order: SQL[],
   now: Date,
 ): Promise<ExportRow[]> {
-  const p = page.as('p');
+  // The page once, as a CTE: both the rows and their current exceptions read it.
+  const p = db.$with('p').as(page);
   const owner = alias(users, 'o');
   const assignee = alias(users, 'a');
   const e = findingExceptions;
@@ -54,7 +55,7 @@ export async function listExportRows(
     .innerJoin(eo, eq(eo.id, e.ownerUserId))
     .where(
       and(
-        inArray(e.findingId, db.select({ id: page.as('ids').id }).from(page.as('ids'))),
+        inArray(e.findingId, db.select({ id: p.id }).from(p)),
         shownException(e, now),
       ),
     )
@@ -73,6 +74,7 @@ export async function listExportRows(
       ),
     );
   const query = db
+    .with(p)
     .select({
       id: sql`${p.id}`.as('id'),
       tenant_external_id: sql`${tenants.externalId}`.as('tenant_external_id'),
