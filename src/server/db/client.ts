@@ -113,7 +113,6 @@ export function runsConcurrently(db: Db): boolean {
 }
 
 /** Raw SQL rows on either driver (both answer `{ rows }`; int8 and numeric come back as a string on pg). */
-
 export async function queryRows<T>(db: Db, query: SQL): Promise<T[]> {
   const result = (await db.execute(query)) as unknown as { rows: T[] };
   return result.rows;
