@@ -53,12 +53,7 @@ export async function listExportRows(
     })
     .from(e)
     .innerJoin(eo, eq(eo.id, e.ownerUserId))
-    .where(
-      and(
-        inArray(e.findingId, db.select({ id: p.id }).from(p)),
-        shownException(e, now),
-      ),
-    )
+    .where(and(inArray(e.findingId, db.select({ id: p.id }).from(p)), shownException(e, now)))
     .orderBy(e.findingId, newestFirst(e.id))
     .as('x');
   const member = alias(users, 'm_user');
