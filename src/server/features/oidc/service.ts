@@ -143,8 +143,16 @@ async function findPerson(
   if (!email) return typeof claims.email === 'string' ? 'unverified_email' : 'unknown_person';
   const user = await findUserByEmail(db, email);
   if (!user) return 'unknown_person';
-  if (await findIdentityOfUser(db, oidc.settings.issuer, user.id)) return 'already_linked';
-  return { userId: user.id, email: user.email, active: user.active, identityId: null, via: 'verified_email' };
+  // The same person's first sign-in in another tab may have linked this subject since the lookup above.
+  const existing = await findIdentityOfUser(db, oidc.settings.issuer, user.id);
+  if (existing && existing.subject !== claims.sub) return 'already_linked';
+  return {
+    userId: user.id,
+    email: user.email,
+    active: user.active,
+    identityId: existing?.id ?? null,
+    via: existing ? 'identity' : 'verified_email',
+  };
 }
 
 /**
