@@ -1,6 +1,6 @@
 // Two app instances on one database, as two server processes behind a balancer would be: a session ended,
-// a tenant role revoked, a person suspended or a tenant archived through one instance holds on the other
-// from its very next request. Nothing about a caller or their entitlement may be kept between requests.
+// a tenant or workspace role changed, a person suspended or a tenant archived through one instance holds on
+// the other from its very next request, on tenant and workspace routes alike. Nothing about a caller or their entitlement may be kept between requests.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Database } from '../src/server/db/client.ts';
@@ -122,5 +122,53 @@ describe('a change through one instance holds on the other at once', () => {
     });
     assert.equal(submit.statusCode, 409);
     assert.equal((await request(first.app, w.memberToken, { method: 'GET', url: w.list })).statusCode, 200);
+  });
+
+  test('a workspace role lowered: the next workspace change answers 403, reads still answer', async () => {
+    const w = await world();
+    const coOwner = await make.createUser(database.db);
+    await make.addWorkspaceMember(database.db, {
+      workspaceId: w.workspace.id,
+      userId: coOwner.id,
+      role: 'owner',
+    });
+    const bearer = { bearer: await make.createApiToken(database.db, { userId: coOwner.id }) };
+    const rename = (name: string) =>
+      request(first.app, bearer, {
+        method: 'PATCH',
+        url: `/admin/w/${w.workspace.slug}/tenants/${w.tenant.externalId}`,
+        payload: { name },
+      });
+    assert.equal((await rename('Renamed by a co-owner')).statusCode, 200);
+    const lowered = await request(second.app, w.owner, {
+      method: 'PATCH',
+      url: `/admin/w/${w.workspace.slug}/people/${coOwner.id}`,
+      payload: { workspace_role: 'manager' },
+    });
+    assert.equal(lowered.statusCode, 200);
+    assert.equal((await rename('Renamed again')).statusCode, 403);
+    const tenants = `/admin/w/${w.workspace.slug}/tenants`;
+    assert.equal((await request(first.app, bearer, { method: 'GET', url: tenants })).statusCode, 200);
+  });
+
+  test('suspended in one workspace of two: that one answers 404 at once, the other still answers', async () => {
+    const w = await world();
+    const other = await make.createWorkspace(database.db);
+    await make.addWorkspaceMember(database.db, {
+      workspaceId: other.id,
+      userId: w.member.id,
+      role: 'manager',
+    });
+    const people = (slug: string) => `/admin/w/${slug}/people`;
+    const read = (slug: string) => request(first.app, w.memberToken, { method: 'GET', url: people(slug) });
+    assert.equal((await read(w.workspace.slug)).statusCode, 200);
+    const suspended = await request(second.app, w.owner, {
+      method: 'PATCH',
+      url: w.person,
+      payload: { active: false },
+    });
+    assert.equal(suspended.statusCode, 200);
+    assert.equal((await read(w.workspace.slug)).statusCode, 404);
+    assert.equal((await read(other.slug)).statusCode, 200);
   });
 });

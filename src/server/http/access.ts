@@ -16,11 +16,16 @@ import { findRunPlacement } from '../features/operation-runs/queries.ts';
 import { isWorkspaceMember } from '../features/people/queries.ts';
 import { secondFactorSatisfied } from '../features/second-factor/queries.ts';
 import { supportRequestIsOfTenant } from '../features/support-requests/queries.ts';
-import { findTenantEntitlement, findWorkspaceMembership } from '../features/tenancy/access-queries.ts';
+import {
+  findActorWithEntitlement,
+  findActorWithMembership,
+  findTenantEntitlement,
+  findWorkspaceMembership,
+} from '../features/tenancy/access-queries.ts';
 import { findUserSession } from '../features/tenancy/sessions.ts';
 import { findWorkspaceTenantId } from '../features/workspace-tenants/queries.ts';
 import type { AccessDeclaration, CapabilityRule, RecordKind } from '../routing.ts';
-import { requireActor, requireActorWithEntitlement } from './auth.ts';
+import { requireActor, requireActorWith } from './auth.ts';
 import { assertValidRequest } from './validation.ts';
 
 /** Routes under these prefixes must declare their access; a route that forgets is refused at start-up. */
@@ -111,28 +116,50 @@ function isEntitled<R extends { [K in keyof Entitlement]: Entitlement[K] | null 
   );
 }
 
+type FoundAtOnce = {
+  actor: Actor;
+  found: Found<TenantScope | ScopeOfKind['finding'] | ScopeOfKind['workspace']>;
+};
+
 /**
- * The actor and a tenant or finding scope from one statement (findActorWithEntitlement), in the pipeline's
- * order: 401, then the same 404 for an unknown tenant, one out of reach, and a finding of another tenant.
- * Undefined when the path cannot name a tenant or finding (the usual order answers it) or the actor was
- * already asked for (then the entitlement is asked alone).
+ * The actor and a tenant, finding or workspace scope from one statement (findActorWithEntitlement,
+ * findActorWithMembership), in the pipeline's order: 401, then the same 404 for an unknown scope, one out
+ * of reach, and a finding of another tenant. Undefined when the path cannot name the scope (the usual order
+ * answers it) or the actor was already asked for (then the scope is asked alone).
  */
 async function findActorAndScopeAtOnce(
   db: Db,
   request: FastifyRequest,
   access: AccessDeclaration,
-): Promise<{ actor: Actor; found: Found<TenantScope | ScopeOfKind['finding']> } | undefined> {
-  if (access.scope !== 'tenant' && access.scope !== 'finding') return undefined;
+): Promise<FoundAtOnce | undefined> {
   const params = request.params as Params;
+  const base = (actor: Actor) => ({ db, actor, clientAddress: request.ip });
+  if (access.scope === 'workspace') {
+    const slug = params.workspace ?? '';
+    if (slug === '' || CONTROL_CHARACTER.test(slug)) return undefined;
+    const both = await requireActorWith(db, request, (credential, now) =>
+      findActorWithMembership(db, credential, { slug }, now),
+    );
+    if (!both) return undefined;
+    const { actor, row } = both;
+    if (!isMember(row)) throw notFound();
+    return {
+      actor,
+      found: { ...member(base(actor), row), secondFactorSatisfied: row.secondFactorSatisfied },
+    };
+  }
+  if (access.scope !== 'tenant' && access.scope !== 'finding') return undefined;
   const externalId = params.tenant ?? '';
   if (!TENANT_EXTERNAL_ID.test(externalId)) return undefined;
   const findingId = access.scope === 'finding' ? parseId(params.finding ?? '') : null;
   if (access.scope === 'finding' && findingId === null) return undefined;
-  const both = await requireActorWithEntitlement(db, request, { externalId }, findingId);
+  const both = await requireActorWith(db, request, (credential, now) =>
+    findActorWithEntitlement(db, credential, { externalId }, findingId, now),
+  );
   if (!both) return undefined;
   const { actor, row } = both;
   if (!isEntitled(row) || row.workspaceMember === null || !row.findingFound) throw notFound();
-  const found = entitled({ db, actor, clientAddress: request.ip }, row);
+  const found = entitled(base(actor), row);
   const scoped = findingId === null ? found : { ...found, scope: { ...found.scope, findingId } };
   return { actor, found: { ...scoped, secondFactorSatisfied: row.secondFactorSatisfied } };
 }
@@ -146,12 +173,9 @@ async function findTenantScope(
   return entitled(base, row);
 }
 
-async function findWorkspaceScope(
-  base: ActorScope,
-  workspace: { slug: string } | { id: number },
-): Promise<Found<ScopeOfKind['workspace']>> {
-  const row = await findWorkspaceMembership(base.db, base.actor.userId, workspace);
-  if (!row) throw notFound();
+type Membership = NonNullable<Awaited<ReturnType<typeof findWorkspaceMembership>>>;
+
+function member(base: ActorScope, row: Membership): Found<ScopeOfKind['workspace']> {
   const granted = workspaceCapabilitiesOf[row.role];
   return {
     scope: {
@@ -163,6 +187,28 @@ async function findWorkspaceScope(
     requiresSecondFactor: row.requiresSecondFactor,
     authorize: (needed) => authorize(row.role, granted, needed as readonly WorkspaceCapability[]),
   };
+}
+
+/** Whether a row of left-joined columns names a workspace the caller is an active member of. */
+function isMember<R extends { [K in keyof Membership]: Membership[K] | null }>(
+  row: R,
+): row is R & Membership {
+  return (
+    row.role !== null &&
+    row.id !== null &&
+    row.slug !== null &&
+    row.name !== null &&
+    row.requiresSecondFactor !== null
+  );
+}
+
+async function findWorkspaceScope(
+  base: ActorScope,
+  workspace: { slug: string } | { id: number },
+): Promise<Found<ScopeOfKind['workspace']>> {
+  const row = await findWorkspaceMembership(base.db, base.actor.userId, workspace);
+  if (!row) throw notFound();
+  return member(base, row);
 }
 
 async function findRunScope(base: ActorScope, params: Params): Promise<Found<ScopeOfKind['run']>> {

@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import { AppError } from '../core/errors.ts';
 import type { Actor } from '../core/scopes.ts';
 import type { Db } from '../db/client.ts';
-import { type CredentialDigest, findActorWithEntitlement } from '../features/tenancy/access-queries.ts';
+import type { CredentialDigest } from '../features/tenancy/access-queries.ts';
 import { digestSecret } from '../features/tenancy/credentials.ts';
 import { SESSION_COOKIE } from '../features/tenancy/session-cookie.ts';
 import {
@@ -56,23 +56,29 @@ export function presentsBearer(request: FastifyRequest): boolean {
 
 const unauthenticated = () => new AppError('unauthenticated', 'Sign in to continue');
 
-type ActorEntitlementRow = NonNullable<Awaited<ReturnType<typeof findActorWithEntitlement>>>;
+/** What a statement that finds the caller together with their scope answers of the caller (access-queries). */
+interface CallerRow {
+  userId: number;
+  email: string;
+  displayName: string;
+  tokenId: number | null;
+  lastUsedAt: Date | null;
+}
 
 /**
- * The caller and their entitlement to the path's tenant in one round trip (findActorWithEntitlement),
- * with the same rules as findActor: 401 when nobody valid calls. Undefined when the caller is already
- * known for this request (a hook asked first): then the entitlement is asked on its own.
+ * The caller and the path's scope in one round trip (`find`: findActorWithEntitlement or
+ * findActorWithMembership), with the same rules as findActor: 401 when nobody valid calls. Undefined when
+ * the caller is already known for this request (a hook asked first): then the scope is asked on its own.
  */
-export async function requireActorWithEntitlement(
+export async function requireActorWith<R extends CallerRow>(
   db: Db,
   request: FastifyRequest,
-  tenant: { externalId: string },
-  findingId: number | null,
-): Promise<{ actor: Actor; row: ActorEntitlementRow } | undefined> {
+  find: (credential: CredentialDigest, now: Date) => Promise<R | undefined>,
+): Promise<{ actor: Actor; row: R } | undefined> {
   if (actorCache.has(request)) return undefined;
   const credential = credentialOf(request);
   const now = new Date();
-  const found = credential ? findActorWithEntitlement(db, credential, tenant, findingId, now) : undefined;
+  const found = credential ? find(credential, now) : undefined;
   const actor = (async (): Promise<Actor | undefined> => {
     const row = await found;
     if (!credential || !row) return undefined;

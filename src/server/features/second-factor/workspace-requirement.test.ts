@@ -233,14 +233,16 @@ describe('requiring a second factor', () => {
       checkedAt: new Date(),
       recheckDueAt: new Date(Date.now() + 3_600_000),
     });
-    const url = `/admin/t/${w.tenant.externalId}`;
-    assert.equal((await request(t.app, { session: viaProvider }, { method: 'GET', url })).statusCode, 200);
-    assert.equal((await request(t.app, { session: viaPassword }, { method: 'GET', url })).statusCode, 403);
-    assert.equal(
-      (await get(w.memberToken, url)).statusCode,
-      403,
-      'an API token is judged by the enrolment alone',
-    );
+    // A tenant's route and a workspace's: each finds the caller and the scope in one statement of its own.
+    for (const url of [`/admin/t/${w.tenant.externalId}`, `/admin/w/${w.workspace.slug}/people`]) {
+      assert.equal((await request(t.app, { session: viaProvider }, { method: 'GET', url })).statusCode, 200);
+      assert.equal((await request(t.app, { session: viaPassword }, { method: 'GET', url })).statusCode, 403);
+      assert.equal(
+        (await get(w.memberToken, url)).statusCode,
+        403,
+        'an API token is judged by the enrolment alone',
+      );
+    }
     const session = await request(t.app, { session: viaProvider }, { method: 'GET', url: '/api/session' });
     assert.equal(session.json().second_factor_satisfied, true);
     assert.equal(session.json().second_factor_enrolled, false);

@@ -58,6 +58,14 @@ export async function findTenantEntitlement(
   return row;
 }
 
+/** A workspace as every membership row names it (the user's role beside it). */
+const workspaceColumns = {
+  id: workspaces.id,
+  slug: workspaces.slug,
+  name: workspaces.name,
+  requiresSecondFactor: workspaces.requireSecondFactor,
+};
+
 /** The workspace and the user's workspace role; undefined when the user is not an active member. */
 export async function findWorkspaceMembership(
   db: Db,
@@ -67,13 +75,7 @@ export async function findWorkspaceMembership(
   const where: SQL =
     'id' in workspace ? eq(workspaces.id, workspace.id) : eq(workspaces.slug, workspace.slug);
   const [row] = await db
-    .select({
-      id: workspaces.id,
-      slug: workspaces.slug,
-      name: workspaces.name,
-      requiresSecondFactor: workspaces.requireSecondFactor,
-      role: workspaceMemberships.role,
-    })
+    .select({ ...workspaceColumns, role: workspaceMemberships.role })
     .from(workspaces)
     .innerJoin(
       workspaceMemberships,
@@ -92,10 +94,65 @@ export async function findWorkspaceMembership(
 export type CredentialDigest = { token: string } | { session: string };
 
 /**
+ * The active user a credential names (an unexpired session, or an unrevoked token), as the subquery every
+ * "caller and …" statement starts from, with what noting the use needs; `sessionId` null for a token.
+ */
+function callerNamedBy(db: Db, credential: CredentialDigest, now: Date) {
+  const user = { userId: users.id, email: users.email, displayName: users.displayName };
+  if ('session' in credential) {
+    return db
+      .select({
+        ...user,
+        sessionId: sql<string | null>`${sessions.id}`.as('session_id'),
+        tokenId: sql<number | null>`null::integer`.as('token_id'),
+        lastUsedAt: sql<Date | null>`${sessions.lastSeenAt}`.as('last_used_at'),
+      })
+      .from(sessions)
+      .innerJoin(users, eq(users.id, sessions.userId))
+      .where(and(eq(sessions.id, credential.session), gt(sessions.expiresAt, now), eq(users.active, true)))
+      .as('caller');
+  }
+  return db
+    .select({
+      ...user,
+      sessionId: sql<string | null>`null::text`.as('session_id'),
+      tokenId: sql<number | null>`${apiTokens.id}`.as('token_id'),
+      lastUsedAt: sql<Date | null>`${apiTokens.lastUsedAt}`.as('last_used_at'),
+    })
+    .from(apiTokens)
+    .innerJoin(users, eq(users.id, apiTokens.userId))
+    .where(
+      and(eq(apiTokens.tokenHash, credential.token), isNull(apiTokens.revokedAt), eq(users.active, true)),
+    )
+    .as('caller');
+}
+
+type Caller = ReturnType<typeof callerNamedBy>;
+
+/**
+ * A column the caller subquery computes, named with the subquery's alias: Drizzle would render such an
+ * aliased expression unqualified outside it, and inside a correlated subquery that name could mean a column
+ * of another table (oidc_sessions.session_id).
+ */
+const callerColumn = (name: string) => sql`${sql.identifier('caller')}.${sql.identifier(name)}`;
+
+/** The caller's columns of a "caller and …" row, and whether they meet a workspace's second-factor rule. */
+function callerColumns(caller: Caller) {
+  return {
+    userId: caller.userId,
+    email: caller.email,
+    displayName: caller.displayName,
+    tokenId: sql<number | null>`${callerColumn('token_id')}`.mapWith(apiTokens.id),
+    lastUsedAt: sql<Date | null>`${callerColumn('last_used_at')}`.mapWith(apiTokens.lastUsedAt),
+    // Asked only of a workspace that requires it (docs/rules.md "Second factor").
+    secondFactorSatisfied: sql<boolean>`case when ${workspaces.requireSecondFactor} then ${secondFactorSatisfiedSql(caller.userId, callerColumn('session_id'))} else true end`,
+  };
+}
+
+/**
  * The caller and their entitlement to one tenant (and, with `findingId`, whether that finding is the
  * tenant's) in one statement: a read's first round trip is also its last before the page. No row: nobody
  * valid is calling (401). A row without `role`: the tenant is out of the caller's reach (404).
- * `secondFactorSatisfied` is asked only of a workspace that requires it (docs/rules.md "Second factor").
  */
 export async function findActorWithEntitlement(
   db: Db,
@@ -104,63 +161,59 @@ export async function findActorWithEntitlement(
   findingId: number | null,
   now: Date,
 ) {
-  const bySession = 'session' in credential;
-  const columns = {
-    userId: users.id,
-    email: users.email,
-    displayName: users.displayName,
-    ...tenantColumns,
-    workspaceMember: workspaceMemberships.userId,
-    role: tenantMemberships.role,
-    findingFound:
-      findingId === null
-        ? sql<boolean>`true`
-        : sql<boolean>`exists (select 1 from ${findings} where ${findings.id} = ${findingId} and ${findings.tenantId} = ${tenants.id})`,
-  };
-  const tenantJoin = eq(tenants.externalId, tenant.externalId);
-  const workspaceJoin = eq(workspaces.id, tenants.workspaceId);
-  const workspaceMemberJoin = and(
-    eq(workspaceMemberships.workspaceId, tenants.workspaceId),
-    eq(workspaceMemberships.userId, users.id),
-    eq(workspaceMemberships.active, true),
-  );
-  const tenantMemberJoin = and(
-    eq(tenantMemberships.tenantId, tenants.id),
-    eq(tenantMemberships.userId, users.id),
-  );
-  if (bySession) {
-    const [row] = await db
-      .select({
-        ...columns,
-        tokenId: sql<number | null>`null`,
-        lastUsedAt: sessions.lastSeenAt,
-        secondFactorSatisfied: sql<boolean>`case when ${workspaces.requireSecondFactor} then ${secondFactorSatisfiedSql(users.id, sessions.id)} else true end`,
-      })
-      .from(sessions)
-      .innerJoin(users, eq(users.id, sessions.userId))
-      .leftJoin(tenants, tenantJoin)
-      .leftJoin(workspaces, workspaceJoin)
-      .leftJoin(workspaceMemberships, workspaceMemberJoin)
-      .leftJoin(tenantMemberships, tenantMemberJoin)
-      .where(and(eq(sessions.id, credential.session), gt(sessions.expiresAt, now), eq(users.active, true)))
-      .limit(1);
-    return row;
-  }
+  const caller = callerNamedBy(db, credential, now);
   const [row] = await db
     .select({
-      ...columns,
-      tokenId: apiTokens.id,
-      lastUsedAt: apiTokens.lastUsedAt,
-      secondFactorSatisfied: sql<boolean>`case when ${workspaces.requireSecondFactor} then ${secondFactorSatisfiedSql(users.id, null)} else true end`,
+      ...callerColumns(caller),
+      ...tenantColumns,
+      workspaceMember: workspaceMemberships.userId,
+      role: tenantMemberships.role,
+      findingFound:
+        findingId === null
+          ? sql<boolean>`true`
+          : sql<boolean>`exists (select 1 from ${findings} where ${findings.id} = ${findingId} and ${findings.tenantId} = ${tenants.id})`,
     })
-    .from(apiTokens)
-    .innerJoin(users, eq(users.id, apiTokens.userId))
-    .leftJoin(tenants, tenantJoin)
-    .leftJoin(workspaces, workspaceJoin)
-    .leftJoin(workspaceMemberships, workspaceMemberJoin)
-    .leftJoin(tenantMemberships, tenantMemberJoin)
-    .where(
-      and(eq(apiTokens.tokenHash, credential.token), isNull(apiTokens.revokedAt), eq(users.active, true)),
+    .from(caller)
+    .leftJoin(tenants, eq(tenants.externalId, tenant.externalId))
+    .leftJoin(workspaces, eq(workspaces.id, tenants.workspaceId))
+    .leftJoin(
+      workspaceMemberships,
+      and(
+        eq(workspaceMemberships.workspaceId, tenants.workspaceId),
+        eq(workspaceMemberships.userId, caller.userId),
+        eq(workspaceMemberships.active, true),
+      ),
+    )
+    .leftJoin(
+      tenantMemberships,
+      and(eq(tenantMemberships.tenantId, tenants.id), eq(tenantMemberships.userId, caller.userId)),
+    )
+    .limit(1);
+  return row;
+}
+
+/**
+ * The caller and their membership of one workspace in one statement, as findActorWithEntitlement for a
+ * tenant. No row: nobody valid is calling (401). A row without `role`: not an active member (404).
+ */
+export async function findActorWithMembership(
+  db: Db,
+  credential: CredentialDigest,
+  workspace: { slug: string },
+  now: Date,
+) {
+  const caller = callerNamedBy(db, credential, now);
+  const [row] = await db
+    .select({ ...callerColumns(caller), ...workspaceColumns, role: workspaceMemberships.role })
+    .from(caller)
+    .leftJoin(workspaces, eq(workspaces.slug, workspace.slug))
+    .leftJoin(
+      workspaceMemberships,
+      and(
+        eq(workspaceMemberships.workspaceId, workspaces.id),
+        eq(workspaceMemberships.userId, caller.userId),
+        eq(workspaceMemberships.active, true),
+      ),
     )
     .limit(1);
   return row;
