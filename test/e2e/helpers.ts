@@ -263,6 +263,8 @@ export async function settleAtWidth(page: Page, width: number): Promise<void> {
       { timeout: 5_000 },
     )
     .catch(() => undefined);
+  // The navigation drawer slides away when the window narrows: the screenshot is of the page it leaves.
+  await untilStill(page);
 }
 
 /**
@@ -285,12 +287,12 @@ export async function checkAtPhoneWidth(
   }
 }
 
-/** Runs axe once nothing moves, and says whether a transition or animation started while it ran. */
-async function analyzeSettled(page: Page) {
-  // A modal fading in, or an error appearing, is measured mid-transition otherwise: half-transparent text
-  // fails the contrast check that the settled page passes (seen on a loaded machine).
-  // Mantine starts a transition a frame after mounting, so wait for frames until nothing is running.
-  // (Strings: tsx would wrap a named function in a helper the page does not have.)
+/**
+ * Waits until no transition or animation has run for three frames (at most 120 frames): Mantine starts one a
+ * frame after mounting, and a drawer or modal caught mid-way is neither what a person sees nor what axe
+ * should measure. (A string: tsx would wrap a named function in a helper the page does not have.)
+ */
+async function untilStill(page: Page): Promise<void> {
   await page.evaluate(`(async () => {
     for (let settled = 0, tries = 0; settled < 3 && tries < 120; tries += 1) {
       await new Promise((resolve) => requestAnimationFrame(resolve));
@@ -298,6 +300,15 @@ async function analyzeSettled(page: Page) {
       settled = running.length === 0 ? settled + 1 : 0;
       await Promise.all(running.map((animation) => animation.finished.catch(() => undefined)));
     }
+  })()`);
+}
+
+/** Runs axe once nothing moves, and says whether a transition or animation started while it ran. */
+async function analyzeSettled(page: Page) {
+  // A modal fading in, or an error appearing, is measured mid-transition otherwise: half-transparent text
+  // fails the contrast check that the settled page passes (seen on a loaded machine).
+  await untilStill(page);
+  await page.evaluate(`(() => {
     window.__movedDuringAxe = false;
     if (!window.__watchingMoves) {
       window.__watchingMoves = true;
