@@ -170,6 +170,15 @@ test('an owner approves the exception and the finding reads risk accepted', asyn
   await assertAccessible(page(), 'finding with approved exception');
   await screenshot(page(), 'findings-14-risk-accepted');
 
+  // The list names the exception's owner beside the status the exception decides.
+  await page().goto('/admin/t/contoso/findings?workflow_status=risk_accepted');
+  const row = page().getByRole('row', { name: /SharePoint external sharing allows anyone links/ });
+  await row.getByText('Exception owner: Owen Owner').waitFor();
+  await assertAccessible(page(), 'risk-accepted findings');
+  await screenshot(page(), 'findings-14a-list-risk-accepted');
+  await page().goto(`/admin/t/contoso/findings/${findingId('contoso-sharepoint')}`);
+  await heading('SharePoint external sharing allows anyone links');
+
   await page().getByRole('button', { name: 'Revoke', exact: true }).click();
   const revoke = dialog('Revoke exception');
   // docs/rules.md "Finding lifecycle": a revoke says why.

@@ -11,6 +11,8 @@ export interface Column<Row> {
   nowrap?: boolean;
   /** The header is a button that sorts by this column (DataTable's `sort` says how it is sorted now). */
   sortable?: boolean;
+  /** The header is read by screen readers only (a checkbox column, whose cells name themselves). */
+  headerHidden?: boolean;
 }
 
 export type SortDirection = 'asc' | 'desc';
@@ -89,7 +91,13 @@ export function DataTable<Row>({
                 style={column.nowrap ? { whiteSpace: 'nowrap' } : undefined}
                 aria-sort={column.sortable ? (ariaSort(column, sort) ?? 'none') : undefined}
               >
-                {column.sortable && sort ? <SortHeader column={column} sort={sort} /> : column.header}
+                {column.sortable && sort ? (
+                  <SortHeader column={column} sort={sort} />
+                ) : column.headerHidden ? (
+                  <VisuallyHidden>{column.header}</VisuallyHidden>
+                ) : (
+                  column.header
+                )}
               </Table.Th>
             ))}
           </Table.Tr>

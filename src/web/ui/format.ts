@@ -1,10 +1,12 @@
 const dateTimeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
 
-/** A timestamp for people, or an em dash when there is none. */
-export function formatDateTime(iso: string | null | undefined): string {
+/** A timestamp for people (its day alone with `dateOnly`), or an em dash when there is none. */
+export function formatDateTime(iso: string | null | undefined, dateOnly = false): string {
   if (!iso) return '—';
   const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? '—' : dateTimeFormat.format(date);
+  if (Number.isNaN(date.getTime())) return '—';
+  return (dateOnly ? dateFormat : dateTimeFormat).format(date);
 }
 
 /** "4 min 12 s" between two timestamps, or null when either is missing. */

@@ -49,7 +49,7 @@ function detectedColumn<Row extends FindingItem>(): Column<Row> {
     sortable: true,
     render: (finding) => (
       <Text size="sm" component="span">
-        <DateTime value={finding.detected_at} />
+        <DateTime value={finding.detected_at} dateOnly />
       </Text>
     ),
   };
@@ -72,7 +72,18 @@ function stateColumns<Row extends FindingItem>(): Column<Row>[] {
       key: 'workflow_status',
       header: 'Status',
       nowrap: true,
-      render: (finding) => <WorkflowBadge status={finding.workflow_status} compact />,
+      // The exception's owner beside the status it decides (risk accepted, or a request pending), rather than
+      // a column of its own that is empty for most findings and pushed the list past a laptop's width.
+      render: (finding) => (
+        <Stack gap={4} align="flex-start">
+          <WorkflowBadge status={finding.workflow_status} compact />
+          {finding.exception_owner ? (
+            <Text size="xs" c="dimmed" component="span" maw={140} style={{ whiteSpace: 'normal' }}>
+              Exception owner: {finding.exception_owner.display_name}
+            </Text>
+          ) : null}
+        </Stack>
+      ),
     },
     {
       key: 'responsibility',
@@ -100,11 +111,6 @@ function peopleColumns<Row extends FindingItem>(): Column<Row>[] {
       header: 'Assignee',
       render: (finding) => <PersonName user={finding.assignee} none="Unassigned" />,
     },
-    {
-      key: 'exception_owner',
-      header: 'Exception owner',
-      render: (finding) => <PersonName user={finding.exception_owner} none="—" />,
-    },
   ];
 }
 
@@ -118,7 +124,8 @@ function selectColumn(selection: RowSelection): Column<FindingItem> {
   return {
     key: 'select',
     header: 'Select',
-    width: 56,
+    headerHidden: true,
+    width: 40,
     render: (finding) => (
       <Checkbox
         aria-label={`Select finding #${finding.finding_id}: ${finding.title}`}
@@ -183,6 +190,6 @@ export const myWorkColumns: Column<MyWorkItem>[] = [
     ),
   },
   ...stateColumns<MyWorkItem>(),
-  ...peopleColumns<MyWorkItem>().filter((column) => column.key === 'owner' || column.key === 'assignee'),
+  ...peopleColumns<MyWorkItem>(),
   detectedColumn<MyWorkItem>(),
 ];

@@ -152,7 +152,7 @@ export function FindingsListPage() {
             )}
             rows={items}
             rowKey={(finding) => finding.finding_id}
-            minWidth={1100}
+            minWidth={960}
             sort={tableSort(filters, (sort) => setFilters({ ...filters, sort }))}
           />
         )}

@@ -105,7 +105,7 @@ export function WorkspaceFindingsPage() {
             columns={acrossTenantsColumns<WorkspaceFindingItem>()}
             rows={items}
             rowKey={(finding) => finding.finding_id}
-            minWidth={1100}
+            minWidth={1000}
           />
         )}
       </Paper>
