@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../src/server/db/client.ts';
 import { queryRows } from '../src/server/db/client.ts';
+import { foldFindingCounters } from '../src/server/features/workspace-findings/queries.ts';
 import { must } from '../test/helpers/must.ts';
 import { seedFindings } from './findings-seed.ts';
 
@@ -89,6 +90,13 @@ export async function seedWorkspaceViews(
     total = to;
   }
   await seedExceptions(db);
+  // The counters as the first overview after the load leaves them: its deltas folded into a row per (tenant,
+  // owner). Measured before the fold's dead rows are vacuumed, the gap filter read ~18,000 of them.
+  const tenantIds = await queryRows<{ id: number }>(db, sql`select id from tenants`);
+  await foldFindingCounters(
+    db,
+    tenantIds.map((tenant) => Number(tenant.id)),
+  );
   // What autovacuum does soon after a load: statistics, and the visibility map index-only scans rely on.
   await db.execute(sql`vacuum analyze`);
   return {
