@@ -128,31 +128,40 @@ async function findPerson(
     const invitation = tokenHash ? await findUsableInvitationByDigest(db, tokenHash).catch(() => null) : null;
     if (!invitation) return 'invitation_gone';
     if (linked && linked.userId !== invitation.userId) return 'already_linked';
-    const other = await findIdentityOfUser(db, oidc.settings.issuer, invitation.userId);
-    if (other && other.subject !== claims.sub) return 'already_linked';
-    return {
+    return unlessLinkedElsewhere(db, oidc, claims.sub, {
       userId: invitation.userId,
       email: invitation.email,
       active: invitation.userActive,
-      identityId: linked?.id ?? null,
       via: 'invitation',
-    };
+    });
   }
   if (linked) return { ...linked, identityId: linked.id, via: 'identity' };
   const email = verifiedEmail(claims);
   if (!email) return typeof claims.email === 'string' ? 'unverified_email' : 'unknown_person';
   const user = await findUserByEmail(db, email);
   if (!user) return 'unknown_person';
-  // The same person's first sign-in in another tab may have linked this subject since the lookup above.
-  const existing = await findIdentityOfUser(db, oidc.settings.issuer, user.id);
-  if (existing && existing.subject !== claims.sub) return 'already_linked';
-  return {
+  return unlessLinkedElsewhere(db, oidc, claims.sub, {
     userId: user.id,
     email: user.email,
     active: user.active,
-    identityId: existing?.id ?? null,
-    via: existing ? 'identity' : 'verified_email',
-  };
+    via: 'verified_email',
+  });
+}
+
+/**
+ * The person, unless their account is linked to another subject of this provider. Linked to this subject
+ * already (the same person's first sign-in in another tab may have linked it since the caller looked),
+ * they sign in through that link.
+ */
+async function unlessLinkedElsewhere(
+  db: Db,
+  oidc: Oidc,
+  subject: string,
+  person: Omit<Person, 'identityId'>,
+): Promise<Person | RefusalReason> {
+  const identity = await findIdentityOfUser(db, oidc.settings.issuer, person.userId);
+  if (identity && identity.subject !== subject) return 'already_linked';
+  return { ...person, identityId: identity?.id ?? null };
 }
 
 /**

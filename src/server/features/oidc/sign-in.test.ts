@@ -109,9 +109,7 @@ describe('a person the provider vouches for', () => {
 
   test('a first sign-in in several tabs at once signs in each and links once', async () => {
     // Six tabs, so that some callback reads "not linked yet" just before another's link commits.
-    const tabs = await Promise.all(
-      Array.from({ length: 6 }, () => signInThroughProvider(world, 'tess-sub')),
-    );
+    const tabs = await Promise.all(Array.from({ length: 6 }, () => signInThroughProvider(world, 'tess-sub')));
     for (const done of tabs) {
       assert.equal(done.url, `${world.baseUrl}/admin`);
       assert.equal((await whoAmI(done.browser)).body.user?.email, 'tess@example.test');

@@ -1,4 +1,4 @@
-import { and, eq, gt, isNull, type SQL, sql } from 'drizzle-orm';
+import { and, eq, gt, isNull, type SQL, type SQLWrapper, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { findings } from '../findings/tables.ts';
 import { secondFactorSatisfiedSql } from '../second-factor/queries.ts';
@@ -24,6 +24,14 @@ const tenantColumns = {
   workspaceRequiresSecondFactor: workspaces.requireSecondFactor,
 };
 
+/** The user's active membership of the workspace, as a join condition. */
+const activeWorkspaceMember = (workspaceId: SQLWrapper, userId: SQLWrapper | number) =>
+  and(
+    eq(workspaceMemberships.workspaceId, workspaceId),
+    eq(workspaceMemberships.userId, userId),
+    eq(workspaceMemberships.active, true),
+  );
+
 /**
  * The tenant, its workspace, and the user's tenant role on it; undefined when the user holds no membership
  * or their workspace membership is suspended.
@@ -41,14 +49,7 @@ export async function findTenantEntitlement(
     })
     .from(tenants)
     .innerJoin(workspaces, eq(workspaces.id, tenants.workspaceId))
-    .innerJoin(
-      workspaceMemberships,
-      and(
-        eq(workspaceMemberships.workspaceId, tenants.workspaceId),
-        eq(workspaceMemberships.userId, userId),
-        eq(workspaceMemberships.active, true),
-      ),
-    )
+    .innerJoin(workspaceMemberships, activeWorkspaceMember(tenants.workspaceId, userId))
     .innerJoin(
       tenantMemberships,
       and(eq(tenantMemberships.tenantId, tenants.id), eq(tenantMemberships.userId, userId)),
@@ -77,14 +78,7 @@ export async function findWorkspaceMembership(
   const [row] = await db
     .select({ ...workspaceColumns, role: workspaceMemberships.role })
     .from(workspaces)
-    .innerJoin(
-      workspaceMemberships,
-      and(
-        eq(workspaceMemberships.workspaceId, workspaces.id),
-        eq(workspaceMemberships.userId, userId),
-        eq(workspaceMemberships.active, true),
-      ),
-    )
+    .innerJoin(workspaceMemberships, activeWorkspaceMember(workspaces.id, userId))
     .where(where)
     .limit(1);
   return row;
@@ -176,14 +170,7 @@ export async function findActorWithEntitlement(
     .from(caller)
     .leftJoin(tenants, eq(tenants.externalId, tenant.externalId))
     .leftJoin(workspaces, eq(workspaces.id, tenants.workspaceId))
-    .leftJoin(
-      workspaceMemberships,
-      and(
-        eq(workspaceMemberships.workspaceId, tenants.workspaceId),
-        eq(workspaceMemberships.userId, caller.userId),
-        eq(workspaceMemberships.active, true),
-      ),
-    )
+    .leftJoin(workspaceMemberships, activeWorkspaceMember(tenants.workspaceId, caller.userId))
     .leftJoin(
       tenantMemberships,
       and(eq(tenantMemberships.tenantId, tenants.id), eq(tenantMemberships.userId, caller.userId)),
@@ -207,14 +194,7 @@ export async function findActorWithMembership(
     .select({ ...callerColumns(caller), ...workspaceColumns, role: workspaceMemberships.role })
     .from(caller)
     .leftJoin(workspaces, eq(workspaces.slug, workspace.slug))
-    .leftJoin(
-      workspaceMemberships,
-      and(
-        eq(workspaceMemberships.workspaceId, workspaces.id),
-        eq(workspaceMemberships.userId, caller.userId),
-        eq(workspaceMemberships.active, true),
-      ),
-    )
+    .leftJoin(workspaceMemberships, activeWorkspaceMember(workspaces.id, caller.userId))
     .limit(1);
   return row;
 }
