@@ -115,7 +115,7 @@ async function benchOn(label: string) {
       }
       return median(times);
     };
-    const lookup = await timeEach(() => findActorBySession(database.db, cookieValue));
+    const lookup = await timeEach(() => findActorBySession(database.db, sessionId));
     const probe = await timeEach(() => claimDueRecheck(database.db, sessionId, new Date(), new Date()));
 
     const recheck: number[] = [];

@@ -62,9 +62,9 @@ async function benchOn(label: string) {
     //    against the same lookup followed by the write every time.
     const [throttled, everyTime] = await pair(
       LOOKUPS / ROUNDS,
-      () => findActorBySession(db, cookie),
+      () => findActorBySession(db, sessionId),
       async () => {
-        await findActorBySession(db, cookie);
+        await findActorBySession(db, sessionId);
         await db.update(sessions).set({ lastSeenAt: new Date() }).where(eq(sessions.id, sessionId));
       },
     );
