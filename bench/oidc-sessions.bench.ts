@@ -8,7 +8,7 @@ import { eq } from 'drizzle-orm';
 import { claimDueRecheck } from '../src/server/features/oidc/queries.ts';
 import { oidcSessions } from '../src/server/features/oidc/tables.ts';
 import { digestSecret } from '../src/server/features/tenancy/credentials.ts';
-import { findActorBySession } from '../src/server/features/tenancy/sessions.ts';
+import { findActorByCredential } from '../src/server/http/auth.ts';
 import { startTestApp, type TestApp } from '../test/helpers/app.ts';
 import { createTestDatabase } from '../test/helpers/db.ts';
 import * as make from '../test/helpers/factories.ts';
@@ -115,7 +115,7 @@ async function benchOn(label: string) {
       }
       return median(times);
     };
-    const lookup = await timeEach(() => findActorBySession(database.db, sessionId));
+    const lookup = await timeEach(() => findActorByCredential(database.db, { session: sessionId }));
     const probe = await timeEach(() => claimDueRecheck(database.db, sessionId, new Date(), new Date()));
 
     const recheck: number[] = [];

@@ -7,8 +7,8 @@
 import { eq } from 'drizzle-orm';
 import { totpFactors } from '../src/server/features/second-factor/tables.ts';
 import { digestSecret } from '../src/server/features/tenancy/credentials.ts';
-import { findActorBySession } from '../src/server/features/tenancy/sessions.ts';
 import { sessions, workspaces } from '../src/server/features/tenancy/tables.ts';
+import { findActorByCredential } from '../src/server/http/auth.ts';
 import { startTestApp, type TestApp } from '../test/helpers/app.ts';
 import * as make from '../test/helpers/factories.ts';
 import { enrolTotp, totpCode } from '../test/helpers/second-factor.ts';
@@ -62,9 +62,9 @@ async function benchOn(label: string) {
     //    against the same lookup followed by the write every time.
     const [throttled, everyTime] = await pair(
       LOOKUPS / ROUNDS,
-      () => findActorBySession(db, sessionId),
+      () => findActorByCredential(db, { session: sessionId }),
       async () => {
-        await findActorBySession(db, sessionId);
+        await findActorByCredential(db, { session: sessionId });
         await db.update(sessions).set({ lastSeenAt: new Date() }).where(eq(sessions.id, sessionId));
       },
     );

@@ -2,15 +2,10 @@ import type { FastifyRequest } from 'fastify';
 import { AppError } from '../core/errors.ts';
 import type { Actor } from '../core/scopes.ts';
 import type { Db } from '../db/client.ts';
-import type { CredentialDigest } from '../features/tenancy/access-queries.ts';
+import { type CredentialDigest, findCaller } from '../features/tenancy/access-queries.ts';
 import { digestSecret } from '../features/tenancy/credentials.ts';
 import { SESSION_COOKIE } from '../features/tenancy/session-cookie.ts';
-import {
-  findActorBySession,
-  findActorByToken,
-  noteSessionUse,
-  noteTokenUse,
-} from '../features/tenancy/sessions.ts';
+import { noteSessionUse, noteTokenUse } from '../features/tenancy/sessions.ts';
 
 const actorCache = new WeakMap<FastifyRequest, Promise<Actor | undefined>>();
 
@@ -30,9 +25,7 @@ export function findActor(db: Db, request: FastifyRequest): Promise<Actor | unde
   let actor = actorCache.get(request);
   if (!actor) {
     const credential = credentialOf(request);
-    if (!credential) actor = Promise.resolve(undefined);
-    else if ('token' in credential) actor = findActorByToken(db, credential.token);
-    else actor = findActorBySession(db, credential.session);
+    actor = credential ? findActorByCredential(db, credential) : Promise.resolve(undefined);
     actorCache.set(request, actor);
   }
   return actor;
@@ -56,13 +49,30 @@ export function presentsBearer(request: FastifyRequest): boolean {
 
 const unauthenticated = () => new AppError('unauthenticated', 'Sign in to continue');
 
-/** What a statement that finds the caller together with their scope answers of the caller (access-queries). */
-interface CallerRow {
-  userId: number;
-  email: string;
-  displayName: string;
-  tokenId: number | null;
-  lastUsedAt: Date | null;
+/** What every statement that finds the caller answers of them (findCaller, and those asking a scope with it). */
+type CallerRow = NonNullable<Awaited<ReturnType<typeof findCaller>>>;
+
+/** The actor a found caller is, their use noted (at most once a minute). */
+async function actorOf(db: Db, credential: CredentialDigest, row: CallerRow, now: Date): Promise<Actor> {
+  if ('token' in credential && row.tokenId !== null) await noteTokenUse(db, row.tokenId, row.lastUsedAt, now);
+  if ('session' in credential) await noteSessionUse(db, credential.session, row.lastUsedAt, now);
+  return {
+    userId: row.userId,
+    email: row.email,
+    displayName: row.displayName,
+    via: 'session' in credential ? 'session' : 'token',
+    sessionId: 'session' in credential ? credential.session : null,
+  };
+}
+
+/** The active user behind an unexpired session or an unrevoked token (as its digest), or undefined. */
+export async function findActorByCredential(
+  db: Db,
+  credential: CredentialDigest,
+): Promise<Actor | undefined> {
+  const now = new Date();
+  const row = await findCaller(db, credential, now);
+  return row && actorOf(db, credential, row, now);
 }
 
 /**
@@ -78,21 +88,8 @@ export async function requireActorWith<R extends CallerRow>(
   if (actorCache.has(request)) return undefined;
   const credential = credentialOf(request);
   const now = new Date();
-  const found = credential ? find(credential, now) : undefined;
-  const actor = (async (): Promise<Actor | undefined> => {
-    const row = await found;
-    if (!credential || !row) return undefined;
-    if ('token' in credential && row.tokenId !== null)
-      await noteTokenUse(db, row.tokenId, row.lastUsedAt, now);
-    if ('session' in credential) await noteSessionUse(db, credential.session, row.lastUsedAt, now);
-    return {
-      userId: row.userId,
-      email: row.email,
-      displayName: row.displayName,
-      via: 'session' in credential ? 'session' : 'token',
-      sessionId: 'session' in credential ? credential.session : null,
-    };
-  })();
+  const found = credential ? find(credential, now) : Promise.resolve(undefined);
+  const actor = found.then((row) => (credential && row ? actorOf(db, credential, row, now) : undefined));
   actorCache.set(request, actor);
   const [caller, row] = await Promise.all([actor, found]);
   if (!caller || !row) throw unauthenticated();

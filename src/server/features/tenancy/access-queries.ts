@@ -115,13 +115,35 @@ function callerSource(credential: CredentialDigest, now: Date) {
   };
 }
 
+type CallerSource = ReturnType<typeof callerSource>;
+
+/** Who the caller is, and what noting their use needs. */
+const callerIdentity = (source: CallerSource) => ({
+  userId: users.id,
+  email: users.email,
+  displayName: users.displayName,
+  ...source.use,
+});
+
+/**
+ * The caller a credential names, alone: for a request whose scope is not asked with it (findActor). Undefined
+ * when nobody valid is calling.
+ */
+export async function findCaller(db: Db, credential: CredentialDigest, now: Date) {
+  const caller = callerSource(credential, now);
+  const [row] = await db
+    .select(callerIdentity(caller))
+    .from(caller.table)
+    .innerJoin(users, caller.user)
+    .where(caller.where)
+    .limit(1);
+  return row;
+}
+
 /** The caller's columns of a "caller and …" row, and whether they meet a workspace's second-factor rule. */
-function callerColumns(source: ReturnType<typeof callerSource>) {
+function callerColumns(source: CallerSource) {
   return {
-    userId: users.id,
-    email: users.email,
-    displayName: users.displayName,
-    ...source.use,
+    ...callerIdentity(source),
     // Asked only of a workspace that requires it (docs/rules.md "Second factor").
     secondFactorSatisfied: sql<boolean>`case when ${workspaces.requireSecondFactor} then ${secondFactorSatisfiedSql(users.id, source.sessionId)} else true end`,
   };

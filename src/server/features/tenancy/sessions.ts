@@ -1,8 +1,7 @@
-import { and, desc, eq, gt, isNull, lt, sql } from 'drizzle-orm';
-import type { Actor } from '../../core/scopes.ts';
+import { and, desc, eq, gt, lt, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { digestSecret, newSecret } from './credentials.ts';
-import { apiTokens, sessions, users } from './tables.ts';
+import { apiTokens, sessions } from './tables.ts';
 
 const LAST_USED_PRECISION_MS = 60_000;
 
@@ -19,49 +18,6 @@ export async function noteTokenUse(db: Db, tokenId: number, lastUsedAt: Date | n
 export async function noteSessionUse(db: Db, sessionId: string, lastSeenAt: Date | null, now: Date) {
   if (dueForNote(lastSeenAt, now))
     await db.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.id, sessionId));
-}
-
-/** The active user behind an unrevoked API token (given as its digest), or undefined. */
-export async function findActorByToken(db: Db, tokenHash: string): Promise<Actor | undefined> {
-  const [row] = await db
-    .select({
-      userId: users.id,
-      email: users.email,
-      displayName: users.displayName,
-      tokenId: apiTokens.id,
-      lastUsedAt: apiTokens.lastUsedAt,
-    })
-    .from(apiTokens)
-    .innerJoin(users, eq(users.id, apiTokens.userId))
-    .where(and(eq(apiTokens.tokenHash, tokenHash), isNull(apiTokens.revokedAt), eq(users.active, true)))
-    .limit(1);
-  if (!row) return undefined;
-  await noteTokenUse(db, row.tokenId, row.lastUsedAt, new Date());
-  return {
-    userId: row.userId,
-    email: row.email,
-    displayName: row.displayName,
-    via: 'token',
-    sessionId: null,
-  };
-}
-
-/** The active user behind an unexpired session (its id: the cookie's digest), or undefined. */
-export async function findActorBySession(db: Db, sessionId: string): Promise<Actor | undefined> {
-  const [row] = await db
-    .select({
-      userId: users.id,
-      email: users.email,
-      displayName: users.displayName,
-      lastSeenAt: sessions.lastSeenAt,
-    })
-    .from(sessions)
-    .innerJoin(users, eq(users.id, sessions.userId))
-    .where(and(eq(sessions.id, sessionId), gt(sessions.expiresAt, new Date()), eq(users.active, true)))
-    .limit(1);
-  if (!row) return undefined;
-  await noteSessionUse(db, sessionId, row.lastSeenAt, new Date());
-  return { userId: row.userId, email: row.email, displayName: row.displayName, via: 'session', sessionId };
 }
 
 export interface NewSession {
