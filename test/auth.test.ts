@@ -194,6 +194,44 @@ describe('sessions', () => {
     assert.equal(response.statusCode, 403);
   });
 
+  test('sign-in issues a fresh CSRF secret with the session, so tokens asked for at once all pass', async () => {
+    const signedIn = await signInWith(
+      { email, password: make.TEST_PASSWORD },
+      { 'x-forwarded-for': '10.0.0.20', cookie: '_csrf=planted-before-sign-in' },
+    );
+    assert.equal(signedIn.statusCode, 200);
+    const sessionCookie = signedIn.cookies.find((c) => c.name === 'tp_session');
+    const secret = signedIn.cookies.find((c) => c.name === '_csrf');
+    assert.ok(sessionCookie && secret, 'sign-in sets the session and the CSRF secret together');
+    assert.notEqual(secret.value, 'planted-before-sign-in', 'a secret from before sign-in is replaced');
+    assert.equal(secret.httpOnly, true);
+    assert.equal(secret.sameSite, 'Strict');
+    assert.deepEqual(secret.expires, sessionCookie.expires, 'the secret lives as long as the session');
+
+    // The console and a second tab ask for a token at the same moment, right after sign-in.
+    const cookie = `tp_session=${sessionCookie.value}; _csrf=${secret.value}`;
+    const views = await Promise.all(
+      [1, 2, 3].map(() => t.app.inject({ method: 'GET', url: '/api/session', headers: { cookie } })),
+    );
+    for (const view of views) {
+      assert.equal(view.statusCode, 200);
+      assert.equal(
+        view.cookies.find((c) => c.name === '_csrf'),
+        undefined,
+        'no second secret is minted',
+      );
+    }
+    for (const [i, view] of views.entries()) {
+      const change = await t.app.inject({
+        method: 'PATCH',
+        url: '/admin/me',
+        payload: { display_name: `Ada ${i}` },
+        headers: { cookie, 'x-csrf-token': view.json().csrf_token },
+      });
+      assert.equal(change.statusCode, 200, `token ${i}: ${change.body}`);
+    }
+  });
+
   test('bearer requests need no CSRF token, and a bearer token wins over a cookie beside it', async () => {
     const token = await make.createApiToken(t.db, { userId });
     const response = await t.app.inject({

@@ -22,6 +22,7 @@ import { registerSetupRoutes } from './features/setup/routes.ts';
 import { registerSupportRequestRoutes } from './features/support-requests/routes.ts';
 import { registerMemberRoutes } from './features/tenancy/members.ts';
 import { registerTenancyRoutes } from './features/tenancy/routes.ts';
+import { CSRF_COOKIE, CSRF_COOKIE_OPTIONS } from './features/tenancy/session-cookie.ts';
 import { registerWorkspaceFindingRoutes } from './features/workspace-findings/routes.ts';
 import { registerWorkspaceTenantRoutes } from './features/workspace-tenants/routes.ts';
 import { registerAccessPipeline } from './http/access.ts';
@@ -111,7 +112,8 @@ export async function buildApp({ config, database, logStream, onRoute }: AppDeps
   await app.register(fastifyCookie);
   await app.register(fastifyCsrf, {
     sessionPlugin: '@fastify/cookie',
-    cookieOpts: { path: '/', httpOnly: true, sameSite: 'strict', secure: 'auto' },
+    cookieKey: CSRF_COOKIE,
+    cookieOpts: { ...CSRF_COOKIE_OPTIONS },
   });
   await app.register(fastifySwagger, {
     openapi: {
