@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
-import { type Database, wrapPglite, wrapPostgres } from '../src/server/db/client.ts';
+import { createPostgresPool, type Database, wrapPglite, wrapPostgres } from '../src/server/db/client.ts';
 
 export interface BenchDatabase {
   database: Database;
@@ -34,7 +34,7 @@ export async function createBenchPostgresDatabase(serverUrl: string, label: stri
 
 export async function openBenchPostgres(serverUrl: string, label: string): Promise<BenchDatabase> {
   const created = await createBenchPostgresDatabase(serverUrl, label);
-  const database = wrapPostgres(new pg.Pool({ connectionString: created.url, max: 10 }));
+  const database = wrapPostgres(createPostgresPool(created.url));
   const drop = async () => {
     await database.close();
     await new Promise((resolve) => setTimeout(resolve, 200));

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
-import { type Database, wrapPglite, wrapPostgres } from '../../src/server/db/client.ts';
+import { createPostgresPool, type Database, wrapPglite, wrapPostgres } from '../../src/server/db/client.ts';
 
 const migrationsDir = path.resolve(import.meta.dirname, '../../src/server/db/migrations');
 const cacheDir = path.resolve(import.meta.dirname, '../../node_modules/.cache/tenantpilot');
@@ -46,7 +46,7 @@ async function postgresTemplate(admin: pg.Client, serverUrl: string): Promise<st
     const found = await admin.query('select 1 from pg_database where datname = $1', [template]);
     if (found.rowCount === 0) {
       await admin.query(`create database "${template}"`);
-      const pool = new pg.Pool({ connectionString: withDatabase(serverUrl, template), max: 1 });
+      const pool = createPostgresPool(withDatabase(serverUrl, template), 1);
       const database = wrapPostgres(pool);
       await database.migrate();
       await database.close();
@@ -78,7 +78,7 @@ export async function createTestDatabase(): Promise<Database & { url: string | n
     await admin.end();
   }
   const url = withDatabase(serverUrl, name);
-  const database = wrapPostgres(new pg.Pool({ connectionString: url, max: 10 }));
+  const database = wrapPostgres(createPostgresPool(url));
   return {
     ...database,
     url,

@@ -11,6 +11,7 @@ import type { DatabaseConfig } from '../config.ts';
 import { serverRoot } from '../server-root.ts';
 import { lockDataDir } from './data-dir-lock.ts';
 import { migrationsPending } from './migrations-pending.ts';
+import { preparingClientClass } from './prepared-statements.ts';
 import * as schema from './schema.ts';
 
 /** The one database handle type: a transaction is assignable to it too, so queries take `Db` either way. */
@@ -56,6 +57,11 @@ export function wrapPglite(client: PGlite, onClose: () => void = () => {}): Data
   };
 }
 
+/** The one way a pool is made, so that tests and benches run the server's statements as it does. */
+export function createPostgresPool(url: string, max = 10): pg.Pool {
+  return new pg.Pool({ connectionString: url, max, Client: preparingClientClass() });
+}
+
 export function wrapPostgres(pool: pg.Pool): Database {
   const db = drizzlePg({ client: pool, schema }) as unknown as Db;
   return {
@@ -78,7 +84,7 @@ export function wrapPostgres(pool: pg.Pool): Database {
 
 export async function openDatabase(config: DatabaseConfig, options: OpenOptions = {}): Promise<Database> {
   if (config.kind === 'postgres') {
-    const pool = new pg.Pool({ connectionString: config.url, max: 10 });
+    const pool = createPostgresPool(config.url);
     // Fail at start-up, with the driver's reason, rather than on the first request.
     const probe = await pool.connect().catch(async (error: Error) => {
       await pool.end();
