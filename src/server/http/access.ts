@@ -47,16 +47,19 @@ const CONTROL_CHARACTER = /\p{Cc}/u;
  */
 function tenantParam(params: Params): { externalId: string } {
   const externalId = params.tenant ?? '';
-  if (!TENANT_EXTERNAL_ID.test(externalId)) throw notFound();
+  if (!canNameTenant(externalId)) throw notFound();
   return { externalId };
 }
 
 /** The path's workspace slug; one with a control character names none (see tenantParam). */
 function workspaceParam(params: Params): { slug: string } {
   const slug = params.workspace ?? '';
-  if (slug === '' || CONTROL_CHARACTER.test(slug)) throw notFound();
+  if (!canNameWorkspace(slug)) throw notFound();
   return { slug };
 }
+
+const canNameTenant = (externalId: string) => TENANT_EXTERNAL_ID.test(externalId);
+const canNameWorkspace = (slug: string) => slug !== '' && !CONTROL_CHARACTER.test(slug);
 
 function required<C extends string>(capability: C | CapabilityRule<C>, body: unknown): readonly C[] {
   return typeof capability === 'function' ? capability(body) : [capability];
@@ -136,7 +139,7 @@ async function findActorAndScopeAtOnce(
   const base = (actor: Actor) => ({ db, actor, clientAddress: request.ip });
   if (access.scope === 'workspace') {
     const slug = params.workspace ?? '';
-    if (slug === '' || CONTROL_CHARACTER.test(slug)) return undefined;
+    if (!canNameWorkspace(slug)) return undefined;
     const both = await requireActorWith(db, request, (credential, now) =>
       findActorWithMembership(db, credential, { slug }, now),
     );
@@ -150,7 +153,7 @@ async function findActorAndScopeAtOnce(
   }
   if (access.scope !== 'tenant' && access.scope !== 'finding') return undefined;
   const externalId = params.tenant ?? '';
-  if (!TENANT_EXTERNAL_ID.test(externalId)) return undefined;
+  if (!canNameTenant(externalId)) return undefined;
   const findingId = access.scope === 'finding' ? parseId(params.finding ?? '') : null;
   if (access.scope === 'finding' && findingId === null) return undefined;
   const both = await requireActorWith(db, request, (credential, now) =>
