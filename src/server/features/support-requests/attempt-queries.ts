@@ -1,7 +1,7 @@
 import { and, asc, eq, isNull, lte, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { tenants, users } from '../tenancy/tables.ts';
-import type { HandoffFields } from './rules.ts';
+import { deskCustomerOf, type HandoffFields } from './rules.ts';
 import type { AttemptOutcome } from './schemas.ts';
 import { supportRequestAttempts, supportRequests } from './tables.ts';
 
@@ -139,13 +139,12 @@ export async function storeFollowThrough(db: Db, tenantId: number, id: number, f
   return changed.length > 0;
 }
 
-/** The tenant's desk customer (docs/rules.md "Support requests"), trimmed; null when none is mapped. */
+/** The tenant's desk customer (docs/rules.md "Support requests"); null when none is mapped. */
 export async function findDeskCustomerId(db: Db, tenantId: number): Promise<string | null> {
   const [row] = await db
     .select({ deskCustomerId: tenants.deskCustomerId })
     .from(tenants)
     .where(eq(tenants.id, tenantId))
     .limit(1);
-  const value = row?.deskCustomerId?.trim() ?? '';
-  return value === '' ? null : value;
+  return deskCustomerOf(row?.deskCustomerId);
 }

@@ -1,10 +1,10 @@
 import { and, eq, isNull, or, type SQL, sql } from 'drizzle-orm';
-import { type Db, queryRows } from '../../db/client.ts';
+import type { Db } from '../../db/client.ts';
 import { newestFirst } from '../../db/order.ts';
 import { type AuditEvent, auditRowOf, auditSelectionOf } from '../audit/record.ts';
 import { auditEvents } from '../audit/tables.ts';
 import { operationRuns, type RunOutcome, type RunStatus } from '../operation-runs/tables.ts';
-import { users } from '../tenancy/tables.ts';
+import { tenants, users } from '../tenancy/tables.ts';
 import { type AttemptEnd, attemptInFlight, type NewAttempt } from './attempt-queries.ts';
 import type { HandoffFields } from './rules.ts';
 import type { HandoffOutcome, Severity } from './schemas.ts';
@@ -58,49 +58,84 @@ function selectRequests(db: Db) {
     .leftJoin(operationRuns, eq(operationRuns.id, supportRequests.operationRunId));
 }
 
-/** The id is taken first so the `SR-…` reference can be derived from it in the same insert. */
-export async function nextSupportRequestId(db: Db): Promise<number> {
-  const [row] = await queryRows<{ id: number | string }>(
-    db,
-    sql`select nextval(pg_get_serial_sequence('support_requests', 'id')) as id`,
-  );
-  return Number(row?.id);
+const NEXT_REQUEST = 'next_request';
+/** The drawn id and reference, each as a scalar subquery any part of the insert can use. */
+const drawnId = sql<number>`(select "id" from ${sql.identifier(NEXT_REQUEST)})`;
+const drawnReference = sql<string>`(select "reference" from ${sql.identifier(NEXT_REQUEST)})`;
+
+/**
+ * A request's id and reference, drawn inside the statement that inserts the request: `SR-`, the UTC year it
+ * was submitted, and the id zero-padded to six digits (more when it has more), e.g. `SR-2026-000042`; the
+ * id makes it unique across the installation, the year helps people. PostgreSQL evaluates a WITH query
+ * that calls a volatile function once, so the request, its attempt and its audit event all read the same
+ * id, and no round trip goes before the insert to fetch it.
+ */
+function drawRequestId(db: Db, submittedAt: Date) {
+  return db
+    .$with(NEXT_REQUEST, { id: sql<number>`id`.as('id'), reference: sql<string>`reference`.as('reference') })
+    .as(
+      sql`select id, 'SR-' || ${submittedAt.getUTCFullYear()}::text || '-' || lpad(id::text, greatest(6, length(id::text)), '0') as reference
+        from (select nextval(pg_get_serial_sequence('support_requests', 'id'))::integer as id) drawn`,
+    );
+}
+
+export interface Submission {
+  /** The request's columns, but for its id and reference, which the statement draws (drawRequestId). */
+  request: Omit<NewSupportRequest, 'id' | 'internalReference'> & { submittedAt: Date };
+  /** The submit's desk call, when it makes one, as the request's first attempt. */
+  attempt: Omit<NewAttempt, 'supportRequestId'> | null;
+  /** Its audit event: the subject is the drawn id, and `after` gains the drawn `id` and `internalReference`. */
+  audit: Omit<AuditEvent, 'subjectId' | 'after'> & { after: Record<string, unknown> };
 }
 
 /**
  * The request, its first desk attempt (when it hands off) and its audit event, in one statement: one round
- * trip, all or nothing as any statement is. The id comes first (nextSupportRequestId), so that all three
- * can name it; the attempt's foreign key is checked at the statement's end, when the request is there.
- * Returns the request as stored and the attempt's id.
+ * trip, all or nothing as any statement is; the attempt's foreign key is checked at the statement's end,
+ * when the request is there. Returns the request as stored, the attempt's id, and, for a handoff, the
+ * tenant's desk customer (raw; deskCustomerOf trims it), read by the same statement.
  */
-export async function insertSubmission(
-  db: Db,
-  request: NewSupportRequest,
-  attempt: NewAttempt | null,
-  audit: AuditEvent,
-) {
+export async function insertSubmission(db: Db, { request, attempt, audit }: Submission) {
+  const next = drawRequestId(db, request.submittedAt);
+  const auditRow = {
+    ...auditRowOf({ ...audit, subjectId: '' }),
+    subjectId: sql`${drawnId}::text`,
+    after: sql`${JSON.stringify(audit.after)}::jsonb || jsonb_build_object('id', ${drawnId}, 'internalReference', ${drawnReference})`,
+  };
   const audited = db
     .$with('audited')
-    .as(db.insert(auditEvents).values(auditRowOf(audit)).returning({ id: auditEvents.id }));
+    .as(db.insert(auditEvents).values(auditRow).returning({ id: auditEvents.id }));
+  const values = { ...request, id: drawnId, internalReference: drawnReference };
   if (!attempt) {
-    const [stored] = await db.with(audited).insert(supportRequests).values(request).returning(storedColumns);
+    const [stored] = await db
+      .with(next, audited)
+      .insert(supportRequests)
+      .values(values)
+      .returning(storedColumns);
     if (!stored) throw new Error('the support request insert returned no row');
-    return { stored, attemptId: null };
+    return { stored, attemptId: null, deskCustomerId: null };
   }
-  const attempted = db
-    .$with('attempted')
-    .as(db.insert(supportRequestAttempts).values(attempt).returning({ id: supportRequestAttempts.id }));
+  const attempted = db.$with('attempted').as(
+    db
+      .insert(supportRequestAttempts)
+      .values({ ...attempt, supportRequestId: drawnId })
+      .returning({ id: supportRequestAttempts.id }),
+  );
+  const deskCustomer = db
+    .select({ deskCustomerId: tenants.deskCustomerId })
+    .from(tenants)
+    .where(eq(tenants.id, request.tenantId));
   const [row] = await db
-    .with(audited, attempted)
+    .with(next, audited, attempted)
     .insert(supportRequests)
-    .values(request)
+    .values(values)
     .returning({
       ...storedColumns,
       attemptId: sql<number>`(select ${sql.identifier('id')} from ${attempted})`,
+      deskCustomerId: sql<string | null>`(${deskCustomer})`,
     });
   if (!row) throw new Error('the support request insert returned no row');
-  const { attemptId, ...stored } = row;
-  return { stored, attemptId: Number(attemptId) };
+  const { attemptId, deskCustomerId, ...stored } = row;
+  return { stored, attemptId: Number(attemptId), deskCustomerId };
 }
 
 /**

@@ -251,4 +251,18 @@ describe('references', () => {
       );
     }
   });
+
+  test('past SR-…-999999 the id keeps all its digits; the audit event names the same id and reference', async () => {
+    await queryRows(t.db, sql`select setval(pg_get_serial_sequence('support_requests', 'id'), 12345677)`);
+    const result = await submit(tenantSubmitUrl(tenant.externalId), validBody({ summary: 'eight digits' }));
+    assert.equal(result.support_request_id, 12345678);
+    assert.equal(result.internal_reference, `SR-${new Date().getUTCFullYear()}-12345678`);
+    assert.equal((await storedRow(12345678))?.internalReference, result.internal_reference);
+    const [event] = await auditEventsOf(t.db, 12345678);
+    const after = event?.after as { id?: number; internalReference?: string; summary?: string };
+    assert.deepEqual(
+      { id: after.id, internalReference: after.internalReference, summary: after.summary },
+      { id: 12345678, internalReference: result.internal_reference, summary: 'eight digits' },
+    );
+  });
 });

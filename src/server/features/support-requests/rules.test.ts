@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import {
-  formatReference,
+  deskCustomerOf,
   handoffDeadline,
   handoffFieldsOf,
   initialOutcome,
@@ -114,9 +114,11 @@ describe('submissionRuleFields', () => {
 });
 
 describe('references, outcomes and read-back', () => {
-  test('the reference is SR-, the UTC year and the zero-padded id', () => {
-    assert.equal(formatReference(42, new Date('2026-12-31T23:59:59Z')), 'SR-2026-000042');
-    assert.equal(formatReference(12345678, new Date('2027-01-01T00:00:00Z')), 'SR-2027-12345678');
+  test('a desk customer is the stored text trimmed; blanks or nothing are none', () => {
+    assert.equal(deskCustomerOf('  42 '), '42');
+    assert.equal(deskCustomerOf('   '), null);
+    assert.equal(deskCustomerOf(''), null);
+    assert.equal(deskCustomerOf(null), null);
   });
 
   test('only create_external_ticket starts without an outcome', () => {

@@ -74,9 +74,10 @@ export function submissionRuleFields(body: unknown): Record<string, string> {
   return fields;
 }
 
-/** `SR-2026-000042`: the row id makes it unique across the installation; the year helps people. */
-export function formatReference(id: number, submittedAt: Date): string {
-  return `SR-${submittedAt.getUTCFullYear()}-${String(id).padStart(6, '0')}`;
+/** A tenant's desk customer as stored, trimmed; none when nothing (or only blanks) is mapped. */
+export function deskCustomerOf(stored: string | null | undefined): string | null {
+  const value = stored?.trim() ?? '';
+  return value === '' ? null : value;
 }
 
 /** The outcome a request has the moment it is committed; null while a desk handoff is still to come. */

@@ -4,7 +4,7 @@ import type { Actor, TenantRef, WorkspaceRef } from '../../core/scopes.ts';
 import type { Db } from '../../db/client.ts';
 import type { TicketRequest, TicketResult } from '../../desks/desk.ts';
 import { actedIn } from '../audit/record.ts';
-import { type AttemptEnd, findDeskCustomerId } from './attempt-queries.ts';
+import type { AttemptEnd } from './attempt-queries.ts';
 import { type AttemptResult, attemptHandoff, type HandoffDeps } from './handoff-call.ts';
 import {
   findLatestRow,
@@ -13,15 +13,13 @@ import {
   insertSubmission,
   joinRequestRow,
   listSupportRequestRows,
-  nextSupportRequestId,
   type PrimaryContext,
   type RequestJoins,
-  type StoredSupportRequest,
   type SupportRequestRow,
   storeHandoffOutcome,
 } from './queries.ts';
 import {
-  formatReference,
+  deskCustomerOf,
   type HandoffFields,
   handoffDeadline,
   handoffFieldsOf,
@@ -45,9 +43,11 @@ export type { HandoffDeps } from './handoff-call.ts';
 const primaryContextOf = (ctx: SupportContext): PrimaryContext =>
   ctx.runId === null ? { type: 'tenant' } : { type: 'operation_run', runId: ctx.runId };
 
+const SUPPORT_REQUEST_SUBJECT = 'support_request';
+
 export const auditSubject = (ctx: SupportContext, id: number) => ({
   ...actedIn(ctx),
-  subjectType: 'support_request',
+  subjectType: SUPPORT_REQUEST_SUBJECT,
   subjectId: id,
 });
 
@@ -69,7 +69,11 @@ export async function submitSupportRequest(
     run,
   };
   const submittedAt = new Date();
-  const { stored: submitted, attemptId } = await commitSubmission(ctx, input, submittedAt, deps.budgetMs);
+  const {
+    stored: submitted,
+    attemptId,
+    deskCustomerId,
+  } = await commitSubmission(ctx, input, submittedAt, deps.budgetMs);
   let row: SupportRequestRow | undefined = joinRequestRow(submitted, joins);
 
   if (input.handoff_mode === 'create_external_ticket') {
@@ -89,7 +93,7 @@ export async function submitSupportRequest(
       submittedAt,
       link: deps.linkTo(ctx.tenant.externalId, submitted.id),
       // docs/rules.md "Support requests": the tenant's desk customer, never a default one.
-      deskCustomerId: await findDeskCustomerId(ctx.db, ctx.tenant.id),
+      deskCustomerId,
     };
     const result = await attemptHandoff(deps, ticket, { search: false });
     const fields = handoffFieldsOf(toTicketResult(result), deps.secrets);
@@ -119,23 +123,19 @@ export async function submitSupportRequest(
 }
 
 /**
- * The request with its audit event (and its first attempt, when it hands off) in one statement: the id
- * first, then one insert that writes all three, atomic as any statement is (insertSubmission).
+ * The request with its audit event (and its first attempt, when it hands off) in one statement, which
+ * draws the id and reference itself and, for a handoff, reads the tenant's desk customer (insertSubmission).
  */
 async function commitSubmission(
   ctx: SupportContext,
   input: SupportRequestHandoffSubmission,
   submittedAt: Date,
   budgetMs: number,
-): Promise<{ stored: StoredSupportRequest; attemptId: number | null }> {
-  const id = await nextSupportRequestId(ctx.db);
-  const reference = formatReference(id, submittedAt);
+) {
   const linking = input.handoff_mode === 'link_existing_ticket';
   const creating = input.handoff_mode === 'create_external_ticket';
   const deadlineAt = creating ? handoffDeadline(submittedAt, budgetMs) : null;
   const values = {
-    id,
-    internalReference: reference,
     workspaceId: ctx.workspace.id,
     tenantId: ctx.tenant.id,
     primaryContextType: ctx.runId === null ? ('tenant' as const) : ('operation_run' as const),
@@ -156,7 +156,6 @@ async function commitSubmission(
   // The submit's desk call is the request's first attempt, listed with any later ones.
   const attempt = deadlineAt
     ? {
-        supportRequestId: id,
         tenantId: ctx.tenant.id,
         kind: 'create' as const,
         actorUserId: ctx.actor.userId,
@@ -165,11 +164,17 @@ async function commitSubmission(
       }
     : null;
   const { reproductionNotes, ...audited } = values;
-  return insertSubmission(ctx.db, values, attempt, {
-    ...auditSubject(ctx, id),
-    action: 'support_request.submitted',
-    after: { ...audited, hasReproductionNotes: reproductionNotes !== null },
+  const { stored, attemptId, deskCustomerId } = await insertSubmission(ctx.db, {
+    request: values,
+    attempt,
+    audit: {
+      ...actedIn(ctx),
+      subjectType: SUPPORT_REQUEST_SUBJECT,
+      action: 'support_request.submitted',
+      after: { ...audited, hasReproductionNotes: reproductionNotes !== null },
+    },
   });
+  return { stored, attemptId, deskCustomerId: deskCustomerOf(deskCustomerId) };
 }
 
 /** The desk's answer in the words of a ticket result; `found` never comes from a submit (it does not search). */
