@@ -11,6 +11,7 @@ import type { DatabaseConfig } from '../config.ts';
 import { serverRoot } from '../server-root.ts';
 import { lockDataDir } from './data-dir-lock.ts';
 import { migrationsPending } from './migrations-pending.ts';
+import { preparingPglite } from './prepared-pglite.ts';
 import { preparingClientClass } from './prepared-statements.ts';
 import * as schema from './schema.ts';
 
@@ -42,7 +43,7 @@ export interface OpenOptions {
 const MIGRATION_LOCK_KEY = 727_001;
 
 export function wrapPglite(client: PGlite, onClose: () => void = () => {}): Database {
-  const db = drizzlePglite({ client, schema });
+  const db = drizzlePglite({ client: preparingPglite(client), schema });
   return {
     db: db as unknown as Db,
     kind: 'pglite',

@@ -1,5 +1,6 @@
-// Statements are prepared once per PostgreSQL connection, named after their text (prepared-statements.ts):
-// what is prepared, what is left on the simple protocol, and that a failing statement stays usable.
+// Statements are prepared once per connection, named after their text: on PostgreSQL by the pool's client
+// (prepared-statements.ts), on PGlite by its wrapper (prepared-pglite.ts). What is prepared, what is left
+// to the unnamed path, and that failures leave the connection and the statement usable.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'drizzle-orm';
@@ -26,33 +27,28 @@ describe('statement names', () => {
   });
 });
 
-const postgresOnly = process.env.TEST_DATABASE_URL
-  ? false
-  : 'prepared statements are PostgreSQL’s (TEST_DATABASE_URL)';
-
-describe('on PostgreSQL', { skip: postgresOnly }, () => {
+describe('on the database the suite runs on', () => {
   let database: Database & { url: string | null };
-  // One connection, so that pg_prepared_statements shows what this connection prepared.
+  // One connection, so that pg_prepared_statements shows what this connection prepared (PGlite has one).
   let oneConnection: Database;
   before(async () => {
     database = await createTestDatabase();
-    oneConnection = wrapPostgres(createPostgresPool(database.url as string, 1));
+    oneConnection = database.url ? wrapPostgres(createPostgresPool(database.url, 1)) : database;
   });
   after(async () => {
-    await oneConnection.close();
+    if (oneConnection !== database) await oneConnection.close();
     await database.close();
   });
 
-  const prepared = async (statement: string) =>
-    (
-      await queryRows<{ n: string }>(
-        oneConnection.db,
-        sql`select count(*) as n from pg_prepared_statements where statement = ${statement} and ${1} = 1`,
-      )
-    )[0]?.n;
+  const preparedCount = async (statement: string) => {
+    const [row] = await queryRows<{ n: string | number }>(
+      oneConnection.db,
+      sql`select count(*) as n from pg_prepared_statements where statement like ${statement} and ${1} = 1`,
+    );
+    return Number(row?.n);
+  };
 
   test('a statement with parameters is prepared once and run again by name', async () => {
-    const text = 'select $1::int * 2 as doubled';
     for (const n of [1, 2, 3]) {
       const rows = await queryRows<{ doubled: number }>(
         oneConnection.db,
@@ -60,46 +56,93 @@ describe('on PostgreSQL', { skip: postgresOnly }, () => {
       );
       assert.deepEqual(rows, [{ doubled: n * 2 }]);
     }
-    assert.equal(await prepared(text), '1');
+    assert.equal(await preparedCount('select $1::int * 2 as doubled'), 1);
   });
 
-  test('no parameters: the simple protocol, which a multi-statement text needs', async () => {
+  test('one new statement asked for many times at once: prepared once, every answer its own', async () => {
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, (_, n) =>
+        queryRows<{ tripled: number }>(oneConnection.db, sql`select ${n}::int * 3 as tripled`),
+      ),
+    );
+    assert.deepEqual(
+      answers.map((rows) => rows[0]?.tripled),
+      Array.from({ length: 20 }, (_, n) => n * 3),
+    );
+    assert.equal(await preparedCount('select $1::int * 3 as tripled'), 1);
+  });
+
+  test('no parameters: not prepared', async () => {
+    await oneConnection.db.execute(sql.raw('select 41 + 1 as answer'));
+    assert.equal(await preparedCount('select 41 + 1 as answer'), 0);
+  });
+
+  test('no parameters on PostgreSQL: the simple protocol, which a multi-statement text needs', {
+    skip: process.env.TEST_DATABASE_URL ? false : 'PGlite runs one statement a query',
+  }, async () => {
     await oneConnection.db.execute(sql.raw('select 1 as a; select 2 as b'));
-    assert.equal(await prepared('select 1 as a; select 2 as b'), '0');
+    assert.equal(await preparedCount('select 1 as a; select 2 as b'), 0);
   });
 
   test('more parameters than a hot statement takes (an in-list of 65): not prepared', async () => {
-    const ids = Array.from({ length: 65 }, (_, i) => i);
     const list = sql.join(
-      ids.map((id) => sql`${id}`),
+      Array.from({ length: 65 }, (_, i) => sql`${i}`),
       sql`, `,
     );
-    const rows = await queryRows<{ n: string }>(
+    const rows = await queryRows<{ n: string | number }>(
       oneConnection.db,
       sql`select count(*) as n from generate_series(0, 100) g where g in (${list})`,
     );
-    assert.equal(rows[0]?.n, '65');
-    const count = await queryRows<{ n: string }>(
-      oneConnection.db,
-      sql`select count(*) as n from pg_prepared_statements where statement like ${'%generate_series(0, 100)%'}`,
-    );
-    assert.equal(count[0]?.n, '0');
+    assert.equal(Number(rows[0]?.n), 65);
+    assert.equal(await preparedCount('%generate_series(0, 100)%'), 0);
   });
 
   // Drizzle wraps the driver's error; PostgreSQL's own words are its cause.
-  const divisionByZero = (error: Error) => /division by zero/.test(String((error.cause as Error)?.message));
+  const failedWith = (words: RegExp) => (error: Error) => words.test(String((error.cause as Error)?.message));
 
   test('a prepared statement that fails stays usable, and a failed transaction leaves it so', async () => {
     const divide = (by: number) =>
       queryRows<{ q: number }>(oneConnection.db, sql`select 10 / ${by}::int as q`);
     assert.deepEqual(await divide(5), [{ q: 2 }]);
-    await assert.rejects(divide(0), divisionByZero);
+    await assert.rejects(divide(0), failedWith(/division by zero/));
     await assert.rejects(
       oneConnection.db.transaction(async (tx) => {
+        assert.deepEqual(await queryRows(tx, sql`select 10 / ${5}::int as q`), [{ q: 2 }]);
         await queryRows(tx, sql`select 10 / ${0}::int as q`);
       }),
-      divisionByZero,
+      failedWith(/division by zero/),
     );
     assert.deepEqual(await divide(2), [{ q: 5 }]);
+  });
+
+  test('a statement that does not parse is refused each time, and the connection goes on', async () => {
+    const broken = () => queryRows(oneConnection.db, sql`select ${1}::int +`);
+    await assert.rejects(broken(), failedWith(/syntax error/));
+    await assert.rejects(broken(), failedWith(/syntax error/));
+    assert.deepEqual(await queryRows(oneConnection.db, sql`select ${7}::int as seven`), [{ seven: 7 }]);
+  });
+
+  test('a write through a prepared statement commits with its transaction, or not at all', async () => {
+    await oneConnection.db.execute(sql.raw('create table prepared_probe (n integer)'));
+    await oneConnection.db.transaction(async (tx) => {
+      await tx.execute(sql`insert into prepared_probe values (${1})`);
+    });
+    await assert.rejects(
+      oneConnection.db.transaction(async (tx) => {
+        await tx.execute(sql`insert into prepared_probe values (${2})`);
+        throw new Error('changed my mind');
+      }),
+      /changed my mind/,
+    );
+    await oneConnection.db.execute(sql`insert into prepared_probe values (${3})`);
+    const rows = await queryRows<{ n: number }>(
+      oneConnection.db,
+      sql`select n from prepared_probe where n > ${0} order by n`,
+    );
+    assert.deepEqual(
+      rows.map((row) => row.n),
+      [1, 3],
+    );
+    assert.equal(await preparedCount('insert into prepared_probe values ($1)'), 1);
   });
 });

@@ -7,7 +7,7 @@ import pg from 'pg';
  * list whose length varies with the request, from filling each connection's memory with one-off plans.
  */
 export const PREPARED_STATEMENT_LIMIT = 400;
-const MAX_PARAMETERS = 64;
+export const MAX_PREPARED_PARAMETERS = 64;
 
 interface QueryConfig {
   text?: unknown;
@@ -40,7 +40,7 @@ function namedConfig<Config>(config: Config, values: unknown, names: StatementNa
     return config;
   // pg takes the values as the second argument or in the config.
   const parameters = Array.isArray(values) ? values : query.values;
-  if (!Array.isArray(parameters) || parameters.length === 0 || parameters.length > MAX_PARAMETERS)
+  if (!Array.isArray(parameters) || parameters.length === 0 || parameters.length > MAX_PREPARED_PARAMETERS)
     return config;
   const name = names.nameOf(query.text);
   return name ? ({ ...query, name } as Config) : config;
