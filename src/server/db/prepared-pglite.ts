@@ -11,6 +11,21 @@ import { MAX_PREPARED_PARAMETERS, PREPARED_STATEMENT_LIMIT, StatementNames } fro
 type Query = (text: string, params?: unknown[], options?: QueryOptions) => Promise<Results>;
 
 /**
+ * What each instance has prepared (statement name to parameter types), kept with the instance rather than
+ * with one wrapper: a second wrapper of the same instance must not send Parse for a name it already holds.
+ */
+const preparedStatements = new WeakMap<PGlite, Map<string, number[]>>();
+
+function preparedOn(pg: PGlite): Map<string, number[]> {
+  let prepared = preparedStatements.get(pg);
+  if (!prepared) {
+    prepared = new Map();
+    preparedStatements.set(pg, prepared);
+  }
+  return prepared;
+}
+
+/**
  * The embedded database, preparing each parameterised statement once and running it by name after that, as
  * the PostgreSQL pool does (prepared-statements.ts). On PGlite this matters more: every query runs on the
  * one thread the server has, and planning is most of a short statement's cost there (the access lookup:
@@ -24,10 +39,9 @@ type Query = (text: string, params?: unknown[], options?: QueryOptions) => Promi
  * to PGlite's `query` unchanged. Everything else of the PGlite instance is passed through.
  */
 export function preparingPglite(pg: PGlite, names = new StatementNames(PREPARED_STATEMENT_LIMIT)): PGlite {
-  const paramTypes = new Map<string, number[]>();
+  const paramTypes = preparedOn(pg);
 
   async function runNamed(name: string, text: string, params: unknown[], options?: QueryOptions) {
-    await pg.waitReady;
     const send = (message: Uint8Array) => pg.execProtocolStream(message, { syncToFs: false });
     const messages = [];
     try {
@@ -64,6 +78,8 @@ export function preparingPglite(pg: PGlite, names = new StatementNames(PREPARED_
       const name =
         params.length > 0 && params.length <= MAX_PREPARED_PARAMETERS ? names.nameOf(text) : undefined;
       if (!name) return fallback(text, params, options);
+      // As PGlite's query: ready first, outside the locks its own start-up takes.
+      await pg.waitReady;
       if (inTransaction) return pg._runExclusiveQuery(() => runNamed(name, text, params, options));
       return pg._runExclusiveTransaction(() =>
         pg._runExclusiveQuery(async () => {

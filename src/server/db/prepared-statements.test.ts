@@ -3,9 +3,10 @@
 // to the unnamed path, and that failures leave the connection and the statement usable.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
 import { createTestDatabase } from '../../../test/helpers/db.ts';
-import { createPostgresPool, type Database, queryRows, wrapPostgres } from './client.ts';
+import { createPostgresPool, type Database, queryRows, wrapPglite, wrapPostgres } from './client.ts';
 import { StatementNames } from './prepared-statements.ts';
 
 describe('statement names', () => {
@@ -145,4 +146,16 @@ describe('on the database the suite runs on', () => {
     );
     assert.equal(await preparedCount('insert into prepared_probe values ($1)'), 1);
   });
+});
+
+test('two wrappers of one embedded database share what it prepared', async () => {
+  const pglite = new PGlite();
+  const [first, second] = [wrapPglite(pglite), wrapPglite(pglite)];
+  try {
+    for (const database of [first, second, first]) {
+      assert.deepEqual(await queryRows(database.db, sql`select ${6}::int * 7 as answer`), [{ answer: 42 }]);
+    }
+  } finally {
+    await first.close();
+  }
 });
