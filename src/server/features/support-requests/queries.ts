@@ -96,6 +96,7 @@ export interface Submission {
  */
 export async function insertSubmission(db: Db, { request, attempt, audit }: Submission) {
   const next = drawRequestId(db, request.submittedAt);
+  // The event as any other, but for what the statement draws: its subject and two fields of `after`.
   const auditRow = {
     ...auditRowOf({ ...audit, subjectId: '' }),
     subjectId: sql`${drawnId}::text`,
