@@ -43,11 +43,15 @@ export function preparingPglite(pg: PGlite, names = new StatementNames(PREPARED_
 
   async function runNamed(name: string, text: string, params: unknown[], options?: QueryOptions) {
     const send = (message: Uint8Array) => pg.execProtocolStream(message, { syncToFs: false });
-    const messages = [];
+    let messages: Awaited<ReturnType<typeof send>> = [];
+    // concat, not push(...): a result of many rows is as many messages, more than a call takes arguments.
+    const collect = async (message: Uint8Array) => {
+      messages = messages.concat(await send(message));
+    };
     try {
       let types = paramTypes.get(name);
       if (!types) {
-        messages.push(...(await send(protocol.serialize.parse({ name, text, types: options?.paramTypes }))));
+        await collect(protocol.serialize.parse({ name, text, types: options?.paramTypes }));
         types = parse.parseDescribeStatementResults(
           await send(protocol.serialize.describe({ type: 'S', name })),
         );
@@ -60,13 +64,11 @@ export function preparingPglite(pg: PGlite, names = new StatementNames(PREPARED_
         const serialize = options?.serializers?.[type] ?? pg.serializers[type];
         return serialize ? serialize(value) : String(value);
       });
-      messages.push(
-        ...(await send(protocol.serialize.bind({ statement: name, values }))),
-        ...(await send(protocol.serialize.describe({ type: 'P' }))),
-        ...(await send(protocol.serialize.execute({}))),
-      );
+      await collect(protocol.serialize.bind({ statement: name, values }));
+      await collect(protocol.serialize.describe({ type: 'P' }));
+      await collect(protocol.serialize.execute({}));
     } finally {
-      messages.push(...(await send(protocol.serialize.sync())));
+      await collect(protocol.serialize.sync());
     }
     return parse.parseResults(messages, pg.parsers, options)[0] as Results;
   }
@@ -101,13 +103,22 @@ export function preparingPglite(pg: PGlite, names = new StatementNames(PREPARED_
       ),
     );
 
+  // What the wrapper answers itself; a caller may still replace either (a bench records the queries sent).
+  const own = new Map<PropertyKey, unknown>([
+    ['query', query],
+    ['transaction', transaction],
+  ]);
   return new Proxy(pg, {
     get(target, property) {
-      if (property === 'query') return query;
-      if (property === 'transaction') return transaction;
+      if (own.has(property)) return own.get(property);
       const value = Reflect.get(target, property, target);
       // PGlite's methods read private fields: they must run on the instance itself, not on this proxy.
       return typeof value === 'function' ? value.bind(target) : value;
+    },
+    set(target, property, value) {
+      if (!own.has(property)) return Reflect.set(target, property, value, target);
+      own.set(property, value);
+      return true;
     },
   });
 }

@@ -148,6 +148,39 @@ describe('on the database the suite runs on', () => {
   });
 });
 
+test('a prepared statement may answer hundreds of thousands of rows', async () => {
+  const database = await createTestDatabase();
+  try {
+    const rows = await queryRows<{ n: number }>(
+      database.db,
+      sql`select g as n from generate_series(1, ${300_000}) g`,
+    );
+    assert.equal(rows.length, 300_000);
+    assert.equal(rows.at(-1)?.n, 300_000);
+  } finally {
+    await database.close();
+  }
+});
+
+test('the embedded client’s query can be replaced, and the replacement reaches the database', async () => {
+  const database = wrapPglite(new PGlite());
+  try {
+    const client = (
+      database.db as unknown as { $client: { query: (...args: unknown[]) => Promise<unknown> } }
+    ).$client;
+    const original = client.query.bind(client);
+    const seen: string[] = [];
+    client.query = (...args: unknown[]) => {
+      seen.push(String(args[0]));
+      return original(...args);
+    };
+    assert.deepEqual(await queryRows(database.db, sql`select ${2}::int + 2 as four`), [{ four: 4 }]);
+    assert.deepEqual(seen, ['select $1::int + 2 as four']);
+  } finally {
+    await database.close();
+  }
+});
+
 test('two wrappers of one embedded database share what it prepared', async () => {
   const pglite = new PGlite();
   const [first, second] = [wrapPglite(pglite), wrapPglite(pglite)];
