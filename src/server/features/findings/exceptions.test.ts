@@ -337,3 +337,48 @@ describe('decisions: approve, reject, revoke', () => {
     assert.equal(must((await exceptionsOf(finding.id))[0], 'the exception').status, 'pending');
   });
 });
+
+describe("a finding's detail lists its exceptions", () => {
+  test('none: an empty list; each one as its own decision answered it, newest first', async () => {
+    const finding = await newFinding();
+    assert.deepEqual((await detail(finding.id)).exceptions, []);
+    const first = (await ask(finding.id, good())).json().exception;
+    const rejected = (await act(finding.id, first.id, 'reject', { note: 'Not this quarter' })).json()
+      .exception;
+    const second = (await ask(finding.id, { ...good(), expires_at: inDays(30) })).json().exception;
+    const approved = (await act(finding.id, second.id, 'approve')).json().exception;
+    const listed = (await detail(finding.id)).exceptions;
+    assert.deepEqual(listed, [approved, rejected]);
+    assert.notEqual(first.id, second.id);
+  });
+
+  test('the newest 50, newest first, of a finding that has had more', async () => {
+    const finding = await newFinding();
+    const rows = await t.db
+      .insert(findingExceptions)
+      .values(
+        Array.from({ length: 55 }, (_, i) => ({
+          findingId: finding.id,
+          ownerUserId: u.colleague,
+          requestedByUserId: u.operator,
+          requestReason: `reason ${i}`,
+          reviewDueAt: new Date(Date.now() - DAY),
+          status: 'rejected' as const,
+          decidedByUserId: u.owner,
+          decidedAt: new Date(Date.now() - DAY),
+          decisionNote: `note ${i}`,
+        })),
+      )
+      .returning({ id: findingExceptions.id });
+    const listed = (await detail(finding.id)).exceptions as { id: number; request_reason: string }[];
+    const newest = rows
+      .map((row) => row.id)
+      .sort((a, b) => b - a)
+      .slice(0, 50);
+    assert.deepEqual(
+      listed.map((exception) => exception.id),
+      newest,
+    );
+    assert.equal(listed[0]?.request_reason, 'reason 54');
+  });
+});

@@ -1,5 +1,15 @@
-import { type AnyColumn, and, type Column, eq, exists, inArray, type SQL, sql } from 'drizzle-orm';
-import { alias, QueryBuilder } from 'drizzle-orm/pg-core';
+import {
+  type AnyColumn,
+  and,
+  type Column,
+  eq,
+  exists,
+  inArray,
+  type SQL,
+  type SQLWrapper,
+  sql,
+} from 'drizzle-orm';
+import { alias, QueryBuilder, type SelectedFields } from 'drizzle-orm/pg-core';
 import type { Db } from '../../db/client.ts';
 import { newestFirst } from '../../db/order.ts';
 import { tenantMemberships, tenants, users } from '../tenancy/tables.ts';
@@ -59,6 +69,28 @@ function selectExceptions(db: Db) {
     .$dynamic();
 }
 
+/**
+ * A finding's exceptions, newest first and at most `limit`, as one JSON array of objects under
+ * exceptionFields' names (the shape of an ExceptionRow): the detail reads them in the finding's own
+ * statement instead of a second one.
+ */
+function exceptionHistory(db: Db, findingId: AnyColumn, limit: number) {
+  const newest = selectExceptions(db)
+    .where(eq(e.findingId, findingId))
+    .orderBy(newestFirst(e.id))
+    .limit(limit)
+    .as('h');
+  const fields = newest as unknown as Record<keyof typeof exceptionFields, SQLWrapper>;
+  const item = sql.join(
+    Object.keys(exceptionFields).map(
+      (name) => sql`${name}::text, ${fields[name as keyof typeof exceptionFields]}`,
+    ),
+    sql`, `,
+  );
+  const objects = sql`json_agg(json_build_object(${item}) order by ${newest.id} desc)`;
+  return sql<ExceptionRow[]>`(select coalesce(${objects}, '[]'::json) from ${newest})`;
+}
+
 /** A page of findings rows, for hydrateFindings: `findingsPage().where(…).orderBy(…).limit(…)`. */
 export const findingsPage = () => new QueryBuilder().select().from(findings).$dynamic();
 export type FindingsPage = ReturnType<typeof findingsPage>;
@@ -70,7 +102,13 @@ const PAGE = 'p';
  * Everything a finding item shows, for the rows of `page` only, in `order`: people, the owner's active
  * membership, the tenant, and the current exception (pending, or approved and unexpired) via a lateral join.
  */
-export function hydrateFindings(db: Db, page: FindingsPage, order: SQL[], now: Date) {
+export function hydrateFindings<Extra extends SelectedFields = Record<never, never>>(
+  db: Db,
+  page: FindingsPage,
+  order: SQL[],
+  now: Date,
+  extra?: (page: { id: AnyColumn }) => Extra,
+) {
   const p = page.as(PAGE);
   const owner = alias(users, 'o');
   const assignee = alias(users, 'a');
@@ -116,6 +154,7 @@ export function hydrateFindings(db: Db, page: FindingsPage, order: SQL[], now: D
       assignee_name: assignee.displayName,
       /** The current exception, or null when the lateral join found none. */
       x: current._.selectedFields,
+      ...(extra?.(p) ?? ({} as Extra)),
     })
     .from(p)
     .innerJoin(tenants, eq(tenants.id, p.tenantId))
@@ -135,11 +174,26 @@ export async function getFindingRow(db: Db, tenantId: number, findingId: number,
   return row;
 }
 
-export function listExceptionRows(db: Db, findingId: number, limit: number) {
-  return selectExceptions(db).where(eq(e.findingId, findingId)).orderBy(newestFirst(e.id)).limit(limit);
-}
+export type ExceptionRow = Awaited<ReturnType<typeof selectExceptions>>[number];
 
-export type ExceptionRow = Awaited<ReturnType<typeof listExceptionRows>>[number];
+/**
+ * One finding of a tenant for its detail, hydrated, with its newest `exceptionLimit` exceptions, in one
+ * statement (access has already proven it exists in the tenant).
+ */
+export async function getFindingDetailRow(
+  db: Db,
+  tenantId: number,
+  findingId: number,
+  now: Date,
+  exceptionLimit: number,
+) {
+  const page = findingsPage().where(and(eq(findings.id, findingId), eq(findings.tenantId, tenantId)));
+  const [row] = await hydrateFindings(db, page, [], now, (p) => ({
+    exceptions: exceptionHistory(db, p.id, exceptionLimit).as('exceptions'),
+  }));
+  if (!row) throw new Error(`finding ${findingId} vanished after access was resolved`);
+  return row;
+}
 
 /** Exceptions by id, with their people, in one statement (a page of the workspace approval queue). */
 export function listExceptionRowsByIds(db: Db, exceptionIds: number[]) {

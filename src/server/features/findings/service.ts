@@ -2,7 +2,7 @@ import { AppError } from '../../core/errors.ts';
 import { DEFAULT_PAGE_SIZE, decodeCursor, encodeCursor, toPage } from '../../core/pagination.ts';
 import type { Actor, FindingScope, TenantScope } from '../../core/scopes.ts';
 import type { Db } from '../../db/client.ts';
-import { type FindingRow, getFindingRow, hydrateFindings, listExceptionRows } from './item-queries.ts';
+import { type FindingRow, getFindingDetailRow, hydrateFindings } from './item-queries.ts';
 import {
   type FindingFilter,
   listGapOwnerIds,
@@ -129,16 +129,13 @@ export async function listFindings(scope: TenantScope, query: FindingListQuery) 
 
 export async function getFinding(scope: FindingScope) {
   const now = new Date();
-  const [row, exceptions] = await Promise.all([
-    getFindingRow(scope.db, scope.tenant.id, scope.findingId, now),
-    listExceptionRows(scope.db, scope.findingId, DETAIL_EXCEPTIONS),
-  ]);
+  const row = await getFindingDetailRow(scope.db, scope.tenant.id, scope.findingId, now, DETAIL_EXCEPTIONS);
   return {
     ...toFindingItem(row, now),
     surface: FINDING_DETAIL_SURFACE,
     detail_route: FINDING_DETAIL_ROUTE,
     tenant: tenantRef(row),
-    exceptions: exceptions.map((exception) => toExceptionView(exception, now)),
+    exceptions: row.exceptions.map((exception) => toExceptionView(exception, now)),
     capabilities: [...scope.capabilities],
   };
 }
