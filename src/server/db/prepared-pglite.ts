@@ -6,7 +6,7 @@ import {
   type Results,
   type Transaction,
 } from '@electric-sql/pglite';
-import { MAX_PREPARED_PARAMETERS, PREPARED_STATEMENT_LIMIT, StatementNames } from './prepared-statements.ts';
+import { PREPARED_STATEMENT_LIMIT, StatementNames } from './prepared-statements.ts';
 
 type Query = (text: string, params?: unknown[], options?: QueryOptions) => Promise<Results>;
 
@@ -77,8 +77,7 @@ export function preparingPglite(pg: PGlite, names = new StatementNames(PREPARED_
   const preparing =
     (fallback: Query, inTransaction: boolean): Query =>
     async (text, params = [], options) => {
-      const name =
-        params.length > 0 && params.length <= MAX_PREPARED_PARAMETERS ? names.nameOf(text) : undefined;
+      const name = names.nameFor(text, params.length);
       if (!name) return fallback(text, params, options);
       // As PGlite's query: ready first, outside the locks its own start-up takes.
       await pg.waitReady;

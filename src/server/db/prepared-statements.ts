@@ -7,7 +7,7 @@ import pg from 'pg';
  * list whose length varies with the request, from filling each connection's memory with one-off plans.
  */
 export const PREPARED_STATEMENT_LIMIT = 400;
-export const MAX_PREPARED_PARAMETERS = 64;
+const MAX_PREPARED_PARAMETERS = 64;
 
 interface QueryConfig {
   text?: unknown;
@@ -40,9 +40,7 @@ function namedConfig<Config>(config: Config, values: unknown, names: StatementNa
     return config;
   // pg takes the values as the second argument or in the config.
   const parameters = Array.isArray(values) ? values : query.values;
-  if (!Array.isArray(parameters) || parameters.length === 0 || parameters.length > MAX_PREPARED_PARAMETERS)
-    return config;
-  const name = names.nameOf(query.text);
+  const name = names.nameFor(query.text, Array.isArray(parameters) ? parameters.length : 0);
   return name ? ({ ...query, name } as Config) : config;
 }
 
@@ -50,6 +48,15 @@ function namedConfig<Config>(config: Config, values: unknown, names: StatementNa
 export class StatementNames {
   private readonly names = new Map<string, string>();
   constructor(private readonly limit: number) {}
+
+  /**
+   * The name a statement with `parameters` parameters is prepared under; none for a statement without
+   * parameters (the simple protocol), one with more than a hot statement takes, or past the limit.
+   */
+  nameFor(text: string, parameters: number): string | undefined {
+    if (parameters === 0 || parameters > MAX_PREPARED_PARAMETERS) return undefined;
+    return this.nameOf(text);
+  }
 
   nameOf(text: string): string | undefined {
     const known = this.names.get(text);
