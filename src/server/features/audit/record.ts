@@ -81,3 +81,48 @@ export function auditSelectionOf(
     createdAt: sql`now()`.as('created_at'),
   };
 }
+
+/**
+ * An event as one record of a JSON recordset (`jsonb_to_recordset(…) as <alias>(AUDIT_RECORD_COLUMNS)`), for
+ * a statement that writes many changes, each with its own event: auditSelectionFromRecord reads it back.
+ */
+export function auditRecordOf(event: AuditEvent) {
+  const row = auditRowOf(event);
+  return {
+    audit_workspace_id: row.workspaceId,
+    audit_tenant_id: row.tenantId,
+    audit_actor_user_id: row.actorUserId,
+    audit_action: row.action,
+    audit_subject_type: row.subjectType,
+    audit_subject_id: row.subjectId,
+    audit_before: row.before,
+    audit_after: row.after,
+    audit_client_address: row.clientAddress,
+  };
+}
+
+/** The column list of auditRecordOf's records, as a recordset's definition needs it. */
+export const AUDIT_RECORD_COLUMNS = sql.raw(
+  'audit_workspace_id integer, audit_tenant_id integer, audit_actor_user_id integer, audit_action text, ' +
+    'audit_subject_type text, audit_subject_id text, audit_before jsonb, audit_after jsonb, audit_client_address text',
+);
+
+/** auditSelectionOf for events passed as auditRecordOf's records, read from the recordset named `alias`. */
+export function auditSelectionFromRecord(
+  alias: string,
+): Record<keyof typeof auditEvents.$inferSelect, SQL.Aliased> {
+  const field = (name: string) => sql`${sql.identifier(alias)}.${sql.identifier(name)}`;
+  return {
+    id: sql`nextval(pg_get_serial_sequence('audit_events', 'id'))`.as('id'),
+    workspaceId: field('audit_workspace_id').as('workspace_id'),
+    tenantId: field('audit_tenant_id').as('tenant_id'),
+    actorUserId: field('audit_actor_user_id').as('actor_user_id'),
+    action: field('audit_action').as('action'),
+    subjectType: field('audit_subject_type').as('subject_type'),
+    subjectId: field('audit_subject_id').as('subject_id'),
+    before: field('audit_before').as('before'),
+    after: field('audit_after').as('after'),
+    clientAddress: field('audit_client_address').as('client_address'),
+    createdAt: sql`now()`.as('created_at'),
+  };
+}

@@ -1,11 +1,17 @@
 import { and, eq, isNull, or, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { newestFirst } from '../../db/order.ts';
-import { type AuditEvent, auditRowOf, auditSelectionOf } from '../audit/record.ts';
+import {
+  AUDIT_RECORD_COLUMNS,
+  type AuditEvent,
+  auditRecordOf,
+  auditRowOf,
+  auditSelectionFromRecord,
+} from '../audit/record.ts';
 import { auditEvents } from '../audit/tables.ts';
 import { operationRuns, type RunOutcome, type RunStatus } from '../operation-runs/tables.ts';
 import { tenants, users } from '../tenancy/tables.ts';
-import { type AttemptEnd, attemptInFlight, type NewAttempt } from './attempt-queries.ts';
+import type { AttemptEnd, NewAttempt } from './attempt-queries.ts';
 import type { HandoffFields } from './rules.ts';
 import type { HandoffOutcome, Severity } from './schemas.ts';
 import { supportRequestAttempts, supportRequests } from './tables.ts';
@@ -139,26 +145,60 @@ export async function insertSubmission(db: Db, { request, attempt, audit }: Subm
   return { stored, attemptId: Number(attemptId), deskCustomerId };
 }
 
+/** One desk answer to store: the request it answers, its fields, its attempt's end and their audit event. */
+export interface OutcomeWrite {
+  target: { tenantId: number; id: number; attemptId: number | null };
+  fields: HandoffFields;
+  attemptEnd: { end: AttemptEnd; at: Date };
+  audit: AuditEvent;
+}
+
+const OUTCOMES = 'outcomes';
+const outcome = (name: string) => sql`${sql.identifier(OUTCOMES)}.${sql.identifier(name)}`;
+
 /**
- * Stores the desk's answer, once, with its attempt's end and their audit event in one statement: all three
- * only when the request still waited for the answer. Returns the request as stored, or undefined when it
- * was no longer waiting.
+ * Stores desk answers, each once, with its attempt's end and their audit event, all in one statement: each
+ * request's three only when it still waited for the answer. The answers travel as one JSON recordset, so
+ * the statement's text is the same for one answer or 250 (prepared once). Returns, in order, each request
+ * as stored, or undefined for one that was no longer waiting.
  */
-export async function storeHandoffOutcome(
-  db: Db,
-  target: { tenantId: number; id: number; attemptId: number | null },
-  fields: HandoffFields,
-  attemptEnd: { end: AttemptEnd; at: Date },
-  audit: AuditEvent,
-) {
+export async function storeHandoffOutcomes(db: Db, writes: readonly OutcomeWrite[]) {
+  const records = writes.map(({ target, fields, attemptEnd, audit }) => ({
+    request_id: target.id,
+    request_tenant_id: target.tenantId,
+    attempt_id: target.attemptId,
+    handoff_outcome: fields.handoffOutcome,
+    external_ticket_reference: fields.externalTicketReference,
+    external_ticket_url: fields.externalTicketUrl,
+    failure_summary: fields.failureSummary,
+    attempt_outcome: attemptEnd.end.outcome,
+    attempt_ticket_reference: attemptEnd.end.externalTicketReference,
+    attempt_ticket_url: attemptEnd.end.externalTicketUrl,
+    attempt_summary: attemptEnd.end.summary,
+    attempt_finished_at: attemptEnd.at.toISOString(),
+    ...auditRecordOf(audit),
+  }));
+  const answers = db.$with(OUTCOMES, { requestId: sql<number>`request_id`.as('request_id') }).as(
+    sql`select * from jsonb_to_recordset(${JSON.stringify(records)}::jsonb) as answers(
+      request_id integer, request_tenant_id integer, attempt_id integer, handoff_outcome text,
+      external_ticket_reference text, external_ticket_url text, failure_summary text, attempt_outcome text,
+      attempt_ticket_reference text, attempt_ticket_url text, attempt_summary text,
+      attempt_finished_at timestamptz, ${AUDIT_RECORD_COLUMNS})`,
+  );
   const stored = db.$with('stored').as(
     db
       .update(supportRequests)
-      .set(fields)
+      .set({
+        handoffOutcome: sql`${outcome('handoff_outcome')}`,
+        externalTicketReference: sql`${outcome('external_ticket_reference')}`,
+        externalTicketUrl: sql`${outcome('external_ticket_url')}`,
+        failureSummary: sql`${outcome('failure_summary')}`,
+      })
+      .from(sql`${sql.identifier(OUTCOMES)}`)
       .where(
         and(
-          eq(supportRequests.id, target.id),
-          eq(supportRequests.tenantId, target.tenantId),
+          sql`${supportRequests.id} = ${outcome('request_id')}`,
+          sql`${supportRequests.tenantId} = ${outcome('request_tenant_id')}`,
           isNull(supportRequests.handoffOutcome),
         ),
       )
@@ -167,22 +207,37 @@ export async function storeHandoffOutcome(
   const audited = db.$with('audited').as(
     db
       .insert(auditEvents)
-      .select(db.select(auditSelectionOf(audit)).from(stored))
+      .select(
+        db
+          .select(auditSelectionFromRecord(OUTCOMES))
+          .from(stored)
+          .innerJoin(sql`${sql.identifier(OUTCOMES)}`, sql`${outcome('request_id')} = ${stored.id}`),
+      )
       .returning({ id: auditEvents.id }),
   );
-  if (target.attemptId === null) {
-    const [row] = await db.with(stored, audited).select().from(stored);
-    return row;
-  }
   const finished = db.$with('finished').as(
     db
       .update(supportRequestAttempts)
-      .set({ ...attemptEnd.end, finishedAt: attemptEnd.at })
-      .where(and(attemptInFlight(target.attemptId), sql`exists (select 1 from ${stored})`))
+      .set({
+        outcome: sql`${outcome('attempt_outcome')}`,
+        externalTicketReference: sql`${outcome('attempt_ticket_reference')}`,
+        externalTicketUrl: sql`${outcome('attempt_ticket_url')}`,
+        summary: sql`${outcome('attempt_summary')}`,
+        finishedAt: sql`${outcome('attempt_finished_at')}`,
+      })
+      .from(sql`${sql.identifier(OUTCOMES)}`)
+      .where(
+        and(
+          sql`${supportRequestAttempts.id} = ${outcome('attempt_id')}`,
+          isNull(supportRequestAttempts.finishedAt),
+          sql`exists (select 1 from ${stored} where ${stored.id} = ${outcome('request_id')})`,
+        ),
+      )
       .returning({ id: supportRequestAttempts.id }),
   );
-  const [row] = await db.with(stored, audited, finished).select().from(stored);
-  return row;
+  const rows = await db.with(answers, stored, audited, finished).select().from(stored);
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  return writes.map(({ target }) => byId.get(target.id));
 }
 
 /** The row a read by id gives, from what a write returned and the joins its writer already holds. */

@@ -2,6 +2,7 @@ import { invalidFields, notFound } from '../../core/errors.ts';
 import { DEFAULT_PAGE_SIZE, decodeCursor, encodeCursor, toPage } from '../../core/pagination.ts';
 import type { Actor, TenantRef, WorkspaceRef } from '../../core/scopes.ts';
 import type { Db } from '../../db/client.ts';
+import { WriteGroup } from '../../db/write-group.ts';
 import type { TicketRequest, TicketResult } from '../../desks/desk.ts';
 import { actedIn } from '../audit/record.ts';
 import type { AttemptEnd } from './attempt-queries.ts';
@@ -13,10 +14,12 @@ import {
   insertSubmission,
   joinRequestRow,
   listSupportRequestRows,
+  type OutcomeWrite,
   type PrimaryContext,
   type RequestJoins,
+  type StoredSupportRequest,
   type SupportRequestRow,
-  storeHandoffOutcome,
+  storeHandoffOutcomes,
 } from './queries.ts';
 import {
   deskCustomerOf,
@@ -198,22 +201,34 @@ export function attemptEndOf(fields: HandoffFields, found = false): AttemptEnd {
   };
 }
 
+/** One group of outcome writes per database (WriteGroup): answers arriving together are stored together. */
+const outcomeWriters = new WeakMap<Db, WriteGroup<OutcomeWrite, StoredSupportRequest | undefined>>();
+
+function outcomeWriterOf(db: Db) {
+  let writer = outcomeWriters.get(db);
+  if (!writer) {
+    writer = new WriteGroup((writes) => storeHandoffOutcomes(db, writes));
+    outcomeWriters.set(db, writer);
+  }
+  return writer;
+}
+
 /**
  * The request as stored with the desk's answer, or undefined when it no longer waited for one: the answer,
- * the attempt's end and the audit event in one statement (storeHandoffOutcome).
+ * the attempt's end and the audit event in one statement, shared with the other answers that came at the
+ * same time (storeHandoffOutcomes).
  */
-async function commitHandoffOutcome(
+function commitHandoffOutcome(
   ctx: SupportContext,
   id: number,
   attemptId: number | null,
   fields: HandoffFields,
 ) {
-  return storeHandoffOutcome(
-    ctx.db,
-    { tenantId: ctx.tenant.id, id, attemptId },
+  return outcomeWriterOf(ctx.db).write({
+    target: { tenantId: ctx.tenant.id, id, attemptId },
     fields,
-    { end: attemptEndOf(fields), at: new Date() },
-    {
+    attemptEnd: { end: attemptEndOf(fields), at: new Date() },
+    audit: {
       ...auditSubject(ctx, id),
       action:
         fields.handoffOutcome === 'external_ticket_created'
@@ -227,7 +242,7 @@ async function commitHandoffOutcome(
       },
       after: fields,
     },
-  );
+  });
 }
 
 /** docs/rules.md "Support requests": the tenant's requests, newest first, filtered by outcome, context and severity. */
