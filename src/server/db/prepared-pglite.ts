@@ -73,10 +73,19 @@ export function preparingPglite(pg: PGlite, names = new StatementNames(PREPARED_
     return parse.parseResults(messages, pg.parsers, options)[0] as Results;
   }
 
-  /** `query`, in or out of a transaction: outside, it takes the transaction lock first, as PGlite's does. */
+  /**
+ * PGlite runs a statement synchronously, and a statement's answer resolves at once, so the next statement
+ * queued behind it would run in the same drain of the microtask queue, and the one after it: requests
+ * arriving meanwhile would not even be read until every queued statement had run (200 submits at once
+ * reached the server over a whole second). Each statement first lets the event loop poll once.
+ */
+const yieldToIo = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** `query`, in or out of a transaction: outside, it takes the transaction lock first, as PGlite's does. */
   const preparing =
     (fallback: Query, inTransaction: boolean): Query =>
     async (text, params = [], options) => {
+      await yieldToIo();
       const name = names.nameFor(text, params.length);
       if (!name) return fallback(text, params, options);
       // As PGlite's query: ready first, outside the locks its own start-up takes.

@@ -116,6 +116,29 @@ describe('on the database the suite runs on', () => {
     assert.deepEqual(await divide(2), [{ q: 5 }]);
   });
 
+  test('statements one after another leave the event loop free between them (a timer runs mid-chain)', async () => {
+    // On PGlite a statement runs synchronously and answers at once: without a turn of the event loop between
+    // statements, a chain of them would hold off every timer and every request arriving until it ended.
+    const CHAIN = 100;
+    let done = 0;
+    let doneWhenTimerRan = -1;
+    const timer = new Promise<void>((resolve) =>
+      setTimeout(() => {
+        doneWhenTimerRan = done;
+        resolve();
+      }, 0),
+    );
+    for (let n = 0; n < CHAIN; n += 1) {
+      await queryRows(oneConnection.db, sql`select ${n}::int as n`);
+      done += 1;
+    }
+    await timer;
+    assert.ok(
+      doneWhenTimerRan >= 0 && doneWhenTimerRan < CHAIN,
+      `the timer ran after ${doneWhenTimerRan} of ${CHAIN}`,
+    );
+  });
+
   test('a statement that does not parse is refused each time, and the connection goes on', async () => {
     const broken = () => queryRows(oneConnection.db, sql`select ${1}::int +`);
     await assert.rejects(broken(), failedWith(/syntax error/));

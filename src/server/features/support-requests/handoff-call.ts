@@ -24,12 +24,13 @@ export type AttemptResult =
 const BACKSTOP_MS = 1000;
 
 /**
- * What the budget keeps back for the outcome's write after the desk call (one statement), so that the
- * answer, not just the desk call, ends about `budgetMs` after the request arrived: 2 % of it, at most
- * 100 ms, so a short budget still gives the desk nearly all of itself.
+ * What the budget keeps back for the outcome's write after the desk call, so that the answer, not just the
+ * desk call, ends about `budgetMs` after the request arrived: 1 % of it, at most 50 ms, so a short budget
+ * still gives the desk nearly all of itself. Outcomes that come back together are written together
+ * (db/write-group.ts), so 200 at once take tens of milliseconds, not one write's time 200 times.
  */
-export const OUTCOME_WRITE_RESERVE_MS = 100;
-const reserveOf = (budgetMs: number) => Math.min(OUTCOME_WRITE_RESERVE_MS, budgetMs * 0.02);
+export const OUTCOME_WRITE_RESERVE_MS = 50;
+const reserveOf = (budgetMs: number) => Math.min(OUTCOME_WRITE_RESERVE_MS, budgetMs * 0.01);
 
 /**
  * docs/rules.md "Support requests": the budget runs from the request's arrival (Fastify's start of the
