@@ -85,15 +85,23 @@ const yieldToIo = () => new Promise<void>((resolve) => setImmediate(resolve));
   const preparing =
     (fallback: Query, inTransaction: boolean): Query =>
     async (text, params = [], options) => {
-      await yieldToIo();
       const name = names.nameFor(text, params.length);
-      if (!name) return fallback(text, params, options);
+      if (!name) {
+        await yieldToIo();
+        return fallback(text, params, options);
+      }
       // As PGlite's query: ready first, outside the locks its own start-up takes.
       await pg.waitReady;
-      if (inTransaction) return pg._runExclusiveQuery(() => runNamed(name, text, params, options));
+      // The turn is taken once the locks are held, so statements run one per turn of the event loop, however
+      // many wait: a turn taken before the locks would let every waiting statement run in the same one.
+      const run = async () => {
+        await yieldToIo();
+        return runNamed(name, text, params, options);
+      };
+      if (inTransaction) return pg._runExclusiveQuery(run);
       return pg._runExclusiveTransaction(() =>
         pg._runExclusiveQuery(async () => {
-          const result = await runNamed(name, text, params, options);
+          const result = await run();
           await pg.syncToFs();
           return result;
         }),
