@@ -1,4 +1,5 @@
 import { and, eq, isNull, or, type SQL, sql } from 'drizzle-orm';
+import { builtOnce } from '../../db/built-once.ts';
 import type { Db } from '../../db/client.ts';
 import { newestFirst } from '../../db/order.ts';
 import {
@@ -71,16 +72,16 @@ const drawnReference = sql<string>`(select "reference" from ${sql.identifier(NEX
 
 /**
  * A request's id and reference, drawn inside the statement that inserts the request: `SR-`, the UTC year it
- * was submitted, and the id zero-padded to six digits (more when it has more), e.g. `SR-2026-000042`; the
- * id makes it unique across the installation, the year helps people. PostgreSQL evaluates a WITH query
- * that calls a volatile function once, so the request, its attempt and its audit event all read the same
- * id, and no round trip goes before the insert to fetch it.
+ * was submitted (the `year` value), and the id zero-padded to six digits (more when it has more), e.g.
+ * `SR-2026-000042`; the id makes it unique across the installation, the year helps people. PostgreSQL
+ * evaluates a WITH query that calls a volatile function once, so the request, its attempt and its audit event
+ * all read the same id, and no round trip goes before the insert to fetch it.
  */
-function drawRequestId(db: Db, submittedAt: Date) {
+function drawRequestId(db: Db) {
   return db
     .$with(NEXT_REQUEST, { id: sql<number>`id`.as('id'), reference: sql<string>`reference`.as('reference') })
     .as(
-      sql`select id, 'SR-' || ${submittedAt.getUTCFullYear()}::text || '-' || lpad(id::text, greatest(6, length(id::text)), '0') as reference
+      sql`select id, 'SR-' || ${sql.placeholder('year')}::text || '-' || lpad(id::text, greatest(6, length(id::text)), '0') as reference
         from (select nextval(pg_get_serial_sequence('support_requests', 'id'))::integer as id) drawn`,
     );
 }
@@ -94,55 +95,155 @@ export interface Submission {
   audit: Omit<AuditEvent, 'subjectId' | 'after'> & { after: Record<string, unknown> };
 }
 
+/** The columns a submission gives (the statement draws the id and reference), each run as a value of its own. */
+const SUBMITTED_COLUMNS = [
+  'workspaceId',
+  'tenantId',
+  'primaryContextType',
+  'operationRunId',
+  'severity',
+  'summary',
+  'reproductionNotes',
+  'contactName',
+  'contactEmail',
+  'submittedByUserId',
+  'submittedAt',
+  'handoffMode',
+  'handoffOutcome',
+  'handoffDeadlineAt',
+  'externalTicketReference',
+  'externalTicketUrl',
+] as const satisfies readonly (keyof NewSupportRequest)[];
+const ATTEMPT_COLUMNS = [
+  'tenantId',
+  'kind',
+  'actorUserId',
+  'startedAt',
+  'deadlineAt',
+] as const satisfies readonly (keyof NewAttempt)[];
+
+/**
+ * Placeholders named `<prefix>_<column>`, for a statement built once (builtOnce) and run with values. Each is
+ * wrapped as SQL, so its value goes to the driver as given (valuesOf), not through the column's encoder,
+ * which Drizzle would otherwise call on a null date.
+ */
+function placeholdersOf<Column extends string>(prefix: string, columns: readonly Column[]) {
+  return Object.fromEntries(
+    columns.map((column) => [column, sql`${sql.placeholder(`${prefix}_${column}`)}`]),
+  ) as Record<Column, SQL>;
+}
+
+/** The values for placeholdersOf's placeholders; a date as Drizzle would send it for a timestamp column. */
+function valuesOf<Column extends string>(
+  prefix: string,
+  columns: readonly Column[],
+  row: Partial<Record<Column, unknown>>,
+) {
+  return Object.fromEntries(
+    columns.map((column) => {
+      const value = row[column] ?? null;
+      return [`${prefix}_${column}`, value instanceof Date ? value.toISOString() : value];
+    }),
+  );
+}
+
 /**
  * The request, its first desk attempt (when it hands off) and its audit event, in one statement: one round
  * trip, all or nothing as any statement is; the attempt's foreign key is checked at the statement's end,
  * when the request is there. Returns the request as stored, the attempt's id, and, for a handoff, the
- * tenant's desk customer (raw; deskCustomerOf trims it), read by the same statement.
+ * tenant's desk customer (raw; deskCustomerOf trims it), read by the same statement. Built once per database
+ * and shape (with or without an attempt), run with the submission's values.
  */
 export async function insertSubmission(db: Db, { request, attempt, audit }: Submission) {
-  const next = drawRequestId(db, request.submittedAt);
+  const event = auditRowOf({ ...audit, subjectId: '' });
+  const values = {
+    year: String(request.submittedAt.getUTCFullYear()),
+    ...valuesOf('request', SUBMITTED_COLUMNS, request),
+    audit_actor: event.actorUserId,
+    audit_workspace: event.workspaceId,
+    audit_tenant: event.tenantId,
+    audit_action: event.action,
+    audit_subject_type: event.subjectType,
+    audit_before: event.before === null ? null : JSON.stringify(event.before),
+    audit_after: JSON.stringify(event.after),
+    audit_client_address: event.clientAddress,
+  };
+  if (!attempt) {
+    const statement = builtOnce(db, 'tp_insert_submission', (name) => submissionStatement(db, name));
+    const [stored] = await statement.execute(values);
+    if (!stored) throw new Error('the support request insert returned no row');
+    return { stored, attemptId: null, deskCustomerId: null };
+  }
+  const statement = builtOnce(db, 'tp_insert_submission_attempt', (name) =>
+    handoffSubmissionStatement(db, name),
+  );
+  const [row] = await statement.execute({ ...values, ...valuesOf('attempt', ATTEMPT_COLUMNS, attempt) });
+  if (!row) throw new Error('the support request insert returned no row');
+  const { attemptId, deskCustomerId, ...stored } = row;
+  return { stored, attemptId: Number(attemptId), deskCustomerId };
+}
+
+/** What both shapes of insertSubmission share: the drawn id, the audit event, and the request's values. */
+function submissionParts(db: Db) {
+  const value = (name: string) => sql`${sql.placeholder(name)}`;
   // The event as any other, but for what the statement draws: its subject and two fields of `after`.
   const auditRow = {
-    ...auditRowOf({ ...audit, subjectId: '' }),
+    actorUserId: value('audit_actor'),
+    workspaceId: value('audit_workspace'),
+    tenantId: value('audit_tenant'),
+    action: value('audit_action'),
+    subjectType: value('audit_subject_type'),
     subjectId: sql`${drawnId}::text`,
-    after: sql`${JSON.stringify(audit.after)}::jsonb || jsonb_build_object('id', ${drawnId}, 'internalReference', ${drawnReference})`,
+    before: sql`${value('audit_before')}::jsonb`,
+    after: sql`${value('audit_after')}::jsonb || jsonb_build_object('id', ${drawnId}, 'internalReference', ${drawnReference})`,
+    clientAddress: value('audit_client_address'),
   };
   const audited = db
     .$with('audited')
     .as(db.insert(auditEvents).values(auditRow).returning({ id: auditEvents.id }));
-  const values = { ...request, id: drawnId, internalReference: drawnReference };
-  if (!attempt) {
-    const [stored] = await db
-      .with(next, audited)
-      .insert(supportRequests)
-      .values(values)
-      .returning(storedColumns);
-    if (!stored) throw new Error('the support request insert returned no row');
-    return { stored, attemptId: null, deskCustomerId: null };
-  }
+  const request = {
+    ...placeholdersOf('request', SUBMITTED_COLUMNS),
+    id: drawnId,
+    internalReference: drawnReference,
+  };
+  return { next: drawRequestId(db), audited, request };
+}
+
+function submissionStatement(db: Db, name: string) {
+  const { next, audited, request } = submissionParts(db);
+  return db
+    .with(next, audited)
+    .insert(supportRequests)
+    .values(request)
+    .returning(storedColumns)
+    .prepare(name);
+}
+
+function handoffSubmissionStatement(db: Db, name: string) {
+  const { next, audited, request } = submissionParts(db);
   const attempted = db.$with('attempted').as(
     db
       .insert(supportRequestAttempts)
-      .values({ ...attempt, supportRequestId: drawnId })
+      .values({
+        ...placeholdersOf('attempt', ATTEMPT_COLUMNS),
+        supportRequestId: drawnId,
+      })
       .returning({ id: supportRequestAttempts.id }),
   );
   const deskCustomer = db
     .select({ deskCustomerId: tenants.deskCustomerId })
     .from(tenants)
-    .where(eq(tenants.id, request.tenantId));
-  const [row] = await db
+    .where(eq(tenants.id, sql.placeholder('request_tenantId')));
+  return db
     .with(next, audited, attempted)
     .insert(supportRequests)
-    .values(values)
+    .values(request)
     .returning({
       ...storedColumns,
       attemptId: sql<number>`(select ${sql.identifier('id')} from ${attempted})`,
       deskCustomerId: sql<string | null>`(${deskCustomer})`,
-    });
-  if (!row) throw new Error('the support request insert returned no row');
-  const { attemptId, deskCustomerId, ...stored } = row;
-  return { stored, attemptId: Number(attemptId), deskCustomerId };
+    })
+    .prepare(name);
 }
 
 /** One desk answer to store: the request it answers, its fields, its attempt's end and their audit event. */
@@ -178,8 +279,16 @@ export async function storeHandoffOutcomes(db: Db, writes: readonly OutcomeWrite
     attempt_finished_at: attemptEnd.at.toISOString(),
     ...auditRecordOf(audit),
   }));
+  const statement = builtOnce(db, 'tp_store_handoff_outcomes', (name) => outcomesStatement(db, name));
+  const rows = await statement.execute({ records: JSON.stringify(records) });
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  return writes.map(({ target }) => byId.get(target.id));
+}
+
+/** storeHandoffOutcomes' one statement, its answers a JSON recordset given as `records`. */
+function outcomesStatement(db: Db, name: string) {
   const answers = db.$with(OUTCOMES, { requestId: sql<number>`request_id`.as('request_id') }).as(
-    sql`select * from jsonb_to_recordset(${JSON.stringify(records)}::jsonb) as answers(
+    sql`select * from jsonb_to_recordset(${sql.placeholder('records')}::jsonb) as answers(
       request_id integer, request_tenant_id integer, attempt_id integer, handoff_outcome text,
       external_ticket_reference text, external_ticket_url text, failure_summary text, attempt_outcome text,
       attempt_ticket_reference text, attempt_ticket_url text, attempt_summary text,
@@ -235,9 +344,7 @@ export async function storeHandoffOutcomes(db: Db, writes: readonly OutcomeWrite
       )
       .returning({ id: supportRequestAttempts.id }),
   );
-  const rows = await db.with(answers, stored, audited, finished).select().from(stored);
-  const byId = new Map(rows.map((row) => [row.id, row]));
-  return writes.map(({ target }) => byId.get(target.id));
+  return db.with(answers, stored, audited, finished).select().from(stored).prepare(name);
 }
 
 /** The row a read by id gives, from what a write returned and the joins its writer already holds. */
