@@ -5,11 +5,13 @@ import {
   eq,
   exists,
   inArray,
+  type Placeholder,
   type SQL,
   type SQLWrapper,
   sql,
 } from 'drizzle-orm';
 import { alias, QueryBuilder, type SelectedFields } from 'drizzle-orm/pg-core';
+import { builtOnce } from '../../db/built-once.ts';
 import type { Db } from '../../db/client.ts';
 import { newestFirst } from '../../db/order.ts';
 import { tenantMemberships, tenants, users } from '../tenancy/tables.ts';
@@ -28,10 +30,14 @@ export const iso = <T extends AnyColumn | SQL>(value: T) =>
 export const isoMicros = <T extends AnyColumn>(column: T) =>
   sql<IsoText<T>>`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
+/** `now` as a statement takes it: a date, or the placeholder of a statement built once (builtOnce). */
+export type Instant = Date | Placeholder;
+const instantSql = (now: Instant) => sql`${now instanceof Date ? now.toISOString() : now}::timestamptz`;
+
 /** Pending, or approved with no expiry or one after `now` (rules.isExceptionShown, in SQL). */
-export const shownException = (exception: { status: AnyColumn; expiresAt: AnyColumn }, now: Date) =>
+export const shownException = (exception: { status: AnyColumn; expiresAt: AnyColumn }, now: Instant) =>
   sql`(${exception.status} = 'pending' or (${exception.status} = 'approved'
-    and (${exception.expiresAt} is null or ${exception.expiresAt} > ${now.toISOString()}::timestamptz)))`;
+    and (${exception.expiresAt} is null or ${exception.expiresAt} > ${instantSql(now)})))`;
 
 const e = findingExceptions;
 const eo = alias(users, 'eo');
@@ -106,7 +112,7 @@ export function hydrateFindings<Extra extends SelectedFields = Record<never, nev
   db: Db,
   page: FindingsPage,
   order: SQL[],
-  now: Date,
+  now: Instant,
   extra?: (page: { id: AnyColumn }) => Extra,
 ) {
   const p = page.as(PAGE);
@@ -187,10 +193,16 @@ export async function getFindingDetailRow(
   now: Date,
   exceptionLimit: number,
 ) {
-  const page = findingsPage().where(and(eq(findings.id, findingId), eq(findings.tenantId, tenantId)));
-  const [row] = await hydrateFindings(db, page, [], now, (p) => ({
-    exceptions: exceptionHistory(db, p.id, exceptionLimit).as('exceptions'),
-  }));
+  // Built once per database (builtOnce): the detail is a hot read, and its statement the largest one built.
+  const statement = builtOnce(db, `tp_finding_detail_${exceptionLimit}`, (name) => {
+    const page = findingsPage().where(
+      and(eq(findings.id, sql.placeholder('finding')), eq(findings.tenantId, sql.placeholder('tenant'))),
+    );
+    return hydrateFindings(db, page, [], sql.placeholder('now'), (p) => ({
+      exceptions: exceptionHistory(db, p.id, exceptionLimit).as('exceptions'),
+    })).prepare(name);
+  });
+  const [row] = await statement.execute({ finding: findingId, tenant: tenantId, now: now.toISOString() });
   if (!row) throw new Error(`finding ${findingId} vanished after access was resolved`);
   return row;
 }
