@@ -59,30 +59,6 @@ export async function recordAuditEvents(db: Db, events: readonly AuditEvent[]): 
 }
 
 /**
- * The event as a select list in the table's column order, for `insert … select … from <a CTE>`: the event
- * is written only when the change it records happened, in the change's own statement.
- */
-export function auditSelectionOf(
-  event: AuditEvent,
-): Record<keyof typeof auditEvents.$inferSelect, SQL.Aliased> {
-  const row = auditRowOf(event);
-  const json = (value: unknown) => (value === null ? sql`null::jsonb` : sql`${JSON.stringify(value)}::jsonb`);
-  return {
-    id: sql`nextval(pg_get_serial_sequence('audit_events', 'id'))`.as('id'),
-    workspaceId: sql`${row.workspaceId}::integer`.as('workspace_id'),
-    tenantId: sql`${row.tenantId}::integer`.as('tenant_id'),
-    actorUserId: sql`${row.actorUserId}::integer`.as('actor_user_id'),
-    action: sql`${row.action}::text`.as('action'),
-    subjectType: sql`${row.subjectType}::text`.as('subject_type'),
-    subjectId: sql`${row.subjectId}::text`.as('subject_id'),
-    before: json(row.before).as('before'),
-    after: json(row.after).as('after'),
-    clientAddress: sql`${row.clientAddress}::text`.as('client_address'),
-    createdAt: sql`now()`.as('created_at'),
-  };
-}
-
-/**
  * An event as one record of a JSON recordset (`jsonb_to_recordset(…) as <alias>(AUDIT_RECORD_COLUMNS)`), for
  * a statement that writes many changes, each with its own event: auditSelectionFromRecord reads it back.
  */
@@ -107,7 +83,11 @@ export const AUDIT_RECORD_COLUMNS = sql.raw(
     'audit_subject_type text, audit_subject_id text, audit_before jsonb, audit_after jsonb, audit_client_address text',
 );
 
-/** auditSelectionOf for events passed as auditRecordOf's records, read from the recordset named `alias`. */
+/**
+ * The events passed as auditRecordOf's records, read from the recordset named `alias`, as a select list in
+ * the table's column order, for `insert … select`: each event is written only when the change it records
+ * happened, in the change's own statement.
+ */
 export function auditSelectionFromRecord(
   alias: string,
 ): Record<keyof typeof auditEvents.$inferSelect, SQL.Aliased> {

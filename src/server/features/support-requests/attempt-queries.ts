@@ -28,7 +28,7 @@ export async function insertAttempt(db: Db, values: NewAttempt): Promise<number>
 }
 
 /** The attempt, while still in flight: one already ended (closed as interrupted) stays as it is. */
-export function attemptInFlight(attemptId: number) {
+function attemptInFlight(attemptId: number) {
   return and(eq(supportRequestAttempts.id, attemptId), isNull(supportRequestAttempts.finishedAt));
 }
 
