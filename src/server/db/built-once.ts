@@ -1,3 +1,4 @@
+import { type Placeholder, sql } from 'drizzle-orm';
 import type { Db } from './client.ts';
 
 /**
@@ -21,3 +22,11 @@ export function builtOnce<Statement>(db: Db, name: string, build: (name: string)
   }
   return statement;
 }
+
+/** A value of a statement: given, or the placeholder it takes in a statement built once. */
+export type Bound<T> = T | Placeholder;
+
+/** `now` as a statement takes it: a date, or the placeholder of a statement built once (run with ISO text). */
+export type Instant = Bound<Date>;
+export const instantSql = (now: Instant) =>
+  sql`${now instanceof Date ? now.toISOString() : now}::timestamptz`;

@@ -5,13 +5,12 @@ import {
   eq,
   exists,
   inArray,
-  type Placeholder,
   type SQL,
   type SQLWrapper,
   sql,
 } from 'drizzle-orm';
 import { alias, QueryBuilder, type SelectedFields } from 'drizzle-orm/pg-core';
-import { builtOnce } from '../../db/built-once.ts';
+import { builtOnce, type Instant, instantSql } from '../../db/built-once.ts';
 import type { Db } from '../../db/client.ts';
 import { newestFirst } from '../../db/order.ts';
 import { tenantMemberships, tenants, users } from '../tenancy/tables.ts';
@@ -29,10 +28,6 @@ export const iso = <T extends AnyColumn | SQL>(value: T) =>
 /** Microsecond text of a sort key: a cursor must not lose the precision the database compares with. */
 export const isoMicros = <T extends AnyColumn>(column: T) =>
   sql<IsoText<T>>`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
-
-/** `now` as a statement takes it: a date, or the placeholder of a statement built once (builtOnce). */
-export type Instant = Date | Placeholder;
-const instantSql = (now: Instant) => sql`${now instanceof Date ? now.toISOString() : now}::timestamptz`;
 
 /** Pending, or approved with no expiry or one after `now` (rules.isExceptionShown, in SQL). */
 export const shownException = (exception: { status: AnyColumn; expiresAt: AnyColumn }, now: Instant) =>

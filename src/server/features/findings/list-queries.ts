@@ -14,10 +14,11 @@ import {
   sql,
 } from 'drizzle-orm';
 import { alias, QueryBuilder } from 'drizzle-orm/pg-core';
+import { type Bound, builtOnce, type Instant } from '../../db/built-once.ts';
 import { type Db, queryRows } from '../../db/client.ts';
 import { newestFirst } from '../../db/order.ts';
 import { tenantMemberships } from '../tenancy/tables.ts';
-import { findingsPage } from './item-queries.ts';
+import { findingsPage, hydrateFindings } from './item-queries.ts';
 import { openCondition } from './open.ts';
 import type { ResponsibilityState } from './rules.ts';
 import type { FindingSort } from './schemas.ts';
@@ -25,6 +26,8 @@ import { findings, type Severity, type WorkflowStatus } from './tables.ts';
 
 /** Where the previous page ended, in the sort's own key. */
 export type SortKey = { id: number; rank?: number; detected?: string };
+/** A sort key as a page takes it: given, or placeholders of a page built once. */
+type BoundSortKey = { [K in keyof SortKey]: Bound<NonNullable<SortKey[K]>> };
 
 export interface FindingFilter {
   responsibilityState?: ResponsibilityState | undefined;
@@ -48,7 +51,7 @@ const mostSevereFirst = (column: AnyColumn) => sql`${column} desc nulls last`;
 
 const latestDetected = {
   order: (t: SortColumns) => [newestFirst(t.detectedAt), newestFirst(t.id)],
-  after: (t: SortColumns, k: SortKey) =>
+  after: (t: SortColumns, k: BoundSortKey) =>
     sql`(${t.detectedAt}, ${t.id}) < (${k.detected ?? ''}::timestamptz, ${k.id})`,
 };
 
@@ -61,7 +64,7 @@ const latestDetected = {
  */
 const sorts: Record<
   FindingSort,
-  { order: (t: SortColumns) => SQL[]; after: (t: SortColumns, key: SortKey) => SQL }
+  { order: (t: SortColumns) => SQL[]; after: (t: SortColumns, key: BoundSortKey) => SQL }
 > = {
   newest: latestDetected,
   detected: latestDetected,
@@ -128,7 +131,7 @@ export type WorkflowFilter = WorkflowStatus | 'open' | 'any';
  * docs/rules.md "Finding lifecycle": the filter judges the effective status (open.ts): risk_accepted while
  * risk_accepted_until is ahead of `now`; a stored risk_accepted without that reads as reopened.
  */
-function workflowCondition(status: WorkflowFilter, now: Date): SQL | undefined {
+function workflowCondition(status: WorkflowFilter, now: Instant): SQL | undefined {
   if (status === 'any') return undefined;
   if (status === 'open') return openCondition(now);
   if (status === 'risk_accepted') return gt(f.riskAcceptedUntil, now);
@@ -151,12 +154,12 @@ function ownerlessPrefix(filter: FindingFilter, sort: FindingSort): SQL[] {
 }
 
 export interface ListInput {
-  tenantId: number;
+  tenantId: Bound<number>;
   filter: FindingFilter;
   sort: FindingSort;
-  after: SortKey | null;
-  limit: number;
-  now: Date;
+  after: BoundSortKey | null;
+  limit: Bound<number>;
+  now: Instant;
   gapOwnerIds: number[];
 }
 
@@ -167,6 +170,54 @@ export function tenantFindingsPage(input: ListInput) {
     ...rest,
     place: eq(f.tenantId, tenantId),
     gapOwners: gapOwnerIds.length === 0 ? undefined : inArray(f.ownerUserId, gapOwnerIds),
+  });
+}
+
+/** A tenant list page's input with its values given (what a request has). */
+export interface GivenListInput extends ListInput {
+  tenantId: number;
+  after: SortKey | null;
+  limit: number;
+  now: Date;
+}
+
+/**
+ * A page of the tenant's findings list, hydrated. Filtered by workflow status alone (the list as it opens, its
+ * status choices, its sorts and next pages), the statement is built once per shape (builtOnce) and run with
+ * the request's values, as the hottest read is worth; any other filter builds the statement for the request.
+ */
+export async function tenantListRows(db: Db, input: GivenListInput) {
+  const { filter, sort, after } = input;
+  const statusAlone = Object.entries(filter).every(
+    ([key, value]) => key === 'workflowStatus' || value === undefined,
+  );
+  if (!statusAlone || input.gapOwnerIds.length > 0) {
+    return hydrateFindings(db, tenantFindingsPage(input), orderOf(sort, 'p'), input.now);
+  }
+  const status = filter.workflowStatus;
+  const name = `tp_findings_list_${sort}_${status ?? 'any'}_${after ? 'after' : 'first'}`;
+  const statement = builtOnce(db, name, (statementName) => {
+    const value = sql.placeholder;
+    const page = tenantFindingsPage({
+      tenantId: value('tenant'),
+      filter: { workflowStatus: status },
+      sort,
+      after: after
+        ? { id: value('after_id'), rank: value('after_rank'), detected: value('after_detected') }
+        : null,
+      limit: value('limit'),
+      now: value('now'),
+      gapOwnerIds: [],
+    });
+    return hydrateFindings(db, page, orderOf(sort, 'p'), value('now')).prepare(statementName);
+  });
+  return statement.execute({
+    tenant: input.tenantId,
+    limit: input.limit,
+    now: input.now.toISOString(),
+    after_id: after?.id ?? null,
+    after_rank: after?.rank ?? 0,
+    after_detected: after?.detected ?? '',
   });
 }
 

@@ -1,4 +1,5 @@
 import { type AnyColumn, type SQL, sql } from 'drizzle-orm';
+import { type Instant, instantSql } from '../../db/built-once.ts';
 import type { WorkflowStatus } from './schemas.ts';
 import { findings } from './tables.ts';
 
@@ -33,12 +34,12 @@ const STORED_OPEN = [...OPEN_STATUSES, 'risk_accepted'] as const;
  * live exception, which reads as `reopened`) and not risk-accepted now (risk_accepted_until, kept by the
  * exceptions trigger, not ahead of `now`). `now` is a parameter so one request judges every row at one instant.
  */
-export function openCondition(now: Date, columns: StatusColumns = findings): SQL {
+export function openCondition(now: Instant, columns: StatusColumns = findings): SQL {
   const stored = sql.join(
     STORED_OPEN.map((status) => sql`${status}`),
     sql`, `,
   );
-  return sql`(${columns.workflowStatus} in (${stored}) and (${columns.riskAcceptedUntil} is null or ${columns.riskAcceptedUntil} <= ${now.toISOString()}::timestamptz))`;
+  return sql`(${columns.workflowStatus} in (${stored}) and (${columns.riskAcceptedUntil} is null or ${columns.riskAcceptedUntil} <= ${instantSql(now)}))`;
 }
 
 /** The effective status as SQL text, for reads that show it without hydrating (CSV rows, counts by status). */

@@ -9,7 +9,7 @@ import {
   myWorkPage,
   orderOf,
   type SortKey,
-  tenantFindingsPage,
+  tenantListRows,
 } from './list-queries.ts';
 import { listFindingHistoryRows, listFindingPeople, listUserNames } from './queries.ts';
 import {
@@ -107,7 +107,7 @@ export async function listFindings(scope: TenantScope, query: FindingListQuery) 
   const limit = query.limit ?? DEFAULT_PAGE_SIZE;
   const { filter, sort, now, gapOwnerIds } = await resolveListQuery(scope, query);
   const after = decodeSortKey(query.cursor, sort);
-  const page = tenantFindingsPage({
+  const rows = await tenantListRows(scope.db, {
     tenantId: scope.tenant.id,
     filter,
     sort,
@@ -116,7 +116,6 @@ export async function listFindings(scope: TenantScope, query: FindingListQuery) 
     now,
     gapOwnerIds,
   });
-  const rows = await hydrateFindings(scope.db, page, orderOf(sort, 'p'), now);
   const { items, next_cursor } = toPage(rows, limit, (last) => encodeSortKey(sort, last));
   return {
     surface: FINDING_LIST_SURFACE,
