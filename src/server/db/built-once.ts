@@ -26,7 +26,12 @@ export function builtOnce<Statement>(db: Db, name: string, build: (name: string)
 /** A value of a statement: given, or the placeholder it takes in a statement built once. */
 export type Bound<T> = T | Placeholder;
 
+/**
+ * A value as a statement is run with it: a date as ISO text, as Drizzle sends it for a timestamp column. A
+ * built statement's values reach the driver as given, not through a column's encoder.
+ */
+export const boundValue = (value: unknown) => (value instanceof Date ? value.toISOString() : value);
+
 /** `now` as a statement takes it: a date, or the placeholder of a statement built once (run with ISO text). */
 export type Instant = Bound<Date>;
-export const instantSql = (now: Instant) =>
-  sql`${now instanceof Date ? now.toISOString() : now}::timestamptz`;
+export const instantSql = (now: Instant) => sql`${boundValue(now)}::timestamptz`;

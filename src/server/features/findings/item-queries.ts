@@ -10,7 +10,7 @@ import {
   sql,
 } from 'drizzle-orm';
 import { alias, QueryBuilder, type SelectedFields } from 'drizzle-orm/pg-core';
-import { builtOnce, type Instant, instantSql } from '../../db/built-once.ts';
+import { boundValue, builtOnce, type Instant, instantSql } from '../../db/built-once.ts';
 import type { Db } from '../../db/client.ts';
 import { newestFirst } from '../../db/order.ts';
 import { tenantMemberships, tenants, users } from '../tenancy/tables.ts';
@@ -197,7 +197,7 @@ export async function getFindingDetailRow(
       exceptions: exceptionHistory(db, p.id, exceptionLimit).as('exceptions'),
     })).prepare(name);
   });
-  const [row] = await statement.execute({ finding: findingId, tenant: tenantId, now: now.toISOString() });
+  const [row] = await statement.execute({ finding: findingId, tenant: tenantId, now: boundValue(now) });
   if (!row) throw new Error(`finding ${findingId} vanished after access was resolved`);
   return row;
 }

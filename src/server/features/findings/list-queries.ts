@@ -14,7 +14,7 @@ import {
   sql,
 } from 'drizzle-orm';
 import { alias, QueryBuilder } from 'drizzle-orm/pg-core';
-import { type Bound, builtOnce, type Instant } from '../../db/built-once.ts';
+import { type Bound, boundValue, builtOnce, type Instant } from '../../db/built-once.ts';
 import { type Db, queryRows } from '../../db/client.ts';
 import { newestFirst } from '../../db/order.ts';
 import { tenantMemberships } from '../tenancy/tables.ts';
@@ -214,7 +214,7 @@ export async function tenantListRows(db: Db, input: GivenListInput) {
   return statement.execute({
     tenant: input.tenantId,
     limit: input.limit,
-    now: input.now.toISOString(),
+    now: boundValue(input.now),
     after_id: after?.id ?? null,
     after_rank: after?.rank ?? 0,
     after_detected: after?.detected ?? '',

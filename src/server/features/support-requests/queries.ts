@@ -1,12 +1,11 @@
 import { and, eq, isNull, or, type SQL, sql } from 'drizzle-orm';
-import { builtOnce } from '../../db/built-once.ts';
+import { boundValue, builtOnce } from '../../db/built-once.ts';
 import type { Db } from '../../db/client.ts';
 import { newestFirst } from '../../db/order.ts';
 import {
   AUDIT_RECORD_COLUMNS,
   type AuditEvent,
   auditRecordOf,
-  auditRowOf,
   auditSelectionFromRecord,
 } from '../audit/record.ts';
 import { auditEvents } from '../audit/tables.ts';
@@ -133,17 +132,14 @@ function placeholdersOf<Column extends string>(prefix: string, columns: readonly
   ) as Record<Column, SQL>;
 }
 
-/** The values for placeholdersOf's placeholders; a date as Drizzle would send it for a timestamp column. */
+/** The values for placeholdersOf's placeholders. */
 function valuesOf<Column extends string>(
   prefix: string,
   columns: readonly Column[],
   row: Partial<Record<Column, unknown>>,
 ) {
   return Object.fromEntries(
-    columns.map((column) => {
-      const value = row[column] ?? null;
-      return [`${prefix}_${column}`, value instanceof Date ? value.toISOString() : value];
-    }),
+    columns.map((column) => [`${prefix}_${column}`, boundValue(row[column] ?? null)]),
   );
 }
 
@@ -155,18 +151,19 @@ function valuesOf<Column extends string>(
  * and shape (with or without an attempt), run with the submission's values.
  */
 export async function insertSubmission(db: Db, { request, attempt, audit }: Submission) {
-  const event = auditRowOf({ ...audit, subjectId: '' });
+  // The event's record as the grouped outcome write takes it; the statement draws its subject id.
+  const {
+    audit_subject_id: _drawn,
+    audit_before,
+    audit_after,
+    ...event
+  } = auditRecordOf({ ...audit, subjectId: '' });
   const values = {
     year: String(request.submittedAt.getUTCFullYear()),
     ...valuesOf('request', SUBMITTED_COLUMNS, request),
-    audit_actor: event.actorUserId,
-    audit_workspace: event.workspaceId,
-    audit_tenant: event.tenantId,
-    audit_action: event.action,
-    audit_subject_type: event.subjectType,
-    audit_before: event.before === null ? null : JSON.stringify(event.before),
-    audit_after: JSON.stringify(event.after),
-    audit_client_address: event.clientAddress,
+    ...event,
+    audit_before: audit_before === null ? null : JSON.stringify(audit_before),
+    audit_after: JSON.stringify(audit_after),
   };
   if (!attempt) {
     const statement = builtOnce(db, 'tp_insert_submission', (name) => submissionStatement(db, name));
@@ -188,9 +185,9 @@ function submissionParts(db: Db) {
   const value = (name: string) => sql`${sql.placeholder(name)}`;
   // The event as any other, but for what the statement draws: its subject and two fields of `after`.
   const auditRow = {
-    actorUserId: value('audit_actor'),
-    workspaceId: value('audit_workspace'),
-    tenantId: value('audit_tenant'),
+    actorUserId: value('audit_actor_user_id'),
+    workspaceId: value('audit_workspace_id'),
+    tenantId: value('audit_tenant_id'),
     action: value('audit_action'),
     subjectType: value('audit_subject_type'),
     subjectId: sql`${drawnId}::text`,

@@ -1,5 +1,5 @@
 import { and, eq, gt, isNull, type SQL, type SQLWrapper, sql } from 'drizzle-orm';
-import { builtOnce } from '../../db/built-once.ts';
+import { boundValue, builtOnce } from '../../db/built-once.ts';
 import type { Db } from '../../db/client.ts';
 import { findings } from '../findings/tables.ts';
 import { secondFactorSatisfiedSql } from '../second-factor/queries.ts';
@@ -98,7 +98,7 @@ const credentialKindOf = (credential: CredentialDigest): CredentialKind =>
  */
 const callerValues = (credential: CredentialDigest, now: Date) => ({
   credential: 'session' in credential ? credential.session : credential.token,
-  now: now.toISOString(),
+  now: boundValue(now),
 });
 
 /**
