@@ -9,6 +9,8 @@ import {
 import { PREPARED_STATEMENT_LIMIT, StatementNames } from './prepared-statements.ts';
 
 type Query = (text: string, params?: unknown[], options?: QueryOptions) => Promise<Results>;
+/** The type parsers an answer is read with, all merged, and the options without their own parsers. */
+type ResultReader = { parsers: PGlite['parsers']; options: QueryOptions | undefined };
 
 /**
  * What each instance has prepared (statement name to parameter types), kept with the instance rather than
@@ -56,6 +58,26 @@ async function yieldToIo() {
  */
 export function preparingPglite(pg: PGlite, names = new StatementNames(PREPARED_STATEMENT_LIMIT)): PGlite {
   const paramTypes = preparedOn(pg);
+  const readers = new WeakMap<QueryOptions, ResultReader>();
+
+  /**
+   * How a statement's answer is read with `options`: PGlite's parseResults copies its 318 type parsers into a
+   * new object for every answer whose options bring parsers of their own, and Drizzle's always do (it reads
+   * dates as text). That copy was a tenth of an embedded server's CPU under submits. Drizzle keeps one options
+   * object per prepared query, so the merged parsers are made once per options object and kept beside it.
+   */
+  function readerFor(options: QueryOptions | undefined): ResultReader {
+    if (!options?.parsers) return { parsers: pg.parsers, options };
+    let reader = readers.get(options);
+    if (!reader) {
+      reader = {
+        parsers: { ...pg.parsers, ...options.parsers },
+        options: { ...options, parsers: undefined },
+      };
+      readers.set(options, reader);
+    }
+    return reader;
+  }
 
   async function runNamed(name: string, text: string, params: unknown[], options?: QueryOptions) {
     const send = (message: Uint8Array) => pg.execProtocolStream(message, { syncToFs: false });
@@ -86,7 +108,8 @@ export function preparingPglite(pg: PGlite, names = new StatementNames(PREPARED_
     } finally {
       await collect(protocol.serialize.sync());
     }
-    return parse.parseResults(messages, pg.parsers, options)[0] as Results;
+    const reader = readerFor(options);
+    return parse.parseResults(messages, reader.parsers, reader.options)[0] as Results;
   }
 
   /** `query`, in or out of a transaction: outside, it takes the transaction lock first, as PGlite's does. */

@@ -3,7 +3,7 @@
 // to the unnamed path, and that failures leave the connection and the statement usable.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { PGlite } from '@electric-sql/pglite';
+import { PGlite, types } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
 import { createTestDatabase } from '../../../test/helpers/db.ts';
 import { createPostgresPool, type Database, queryRows, wrapPglite, wrapPostgres } from './client.ts';
@@ -213,5 +213,30 @@ test('two wrappers of one embedded database share what it prepared', async () =>
     }
   } finally {
     await first.close();
+  }
+});
+
+test('an embedded answer is read with the parsers its own options bring, each options object its own', async () => {
+  const database = wrapPglite(new PGlite());
+  try {
+    const client = (database.db as unknown as { $client: PGlite }).$client;
+    const text = 'select $1::int as n, $2::timestamptz as at';
+    const params = [7, '2026-11-30T10:00:00Z'];
+    const asText = { rowMode: 'array' as const, parsers: { [types.TIMESTAMPTZ]: (value: string) => value } };
+    const tagged = { rowMode: 'array' as const, parsers: { [types.INT4]: (value: string) => `#${value}` } };
+    // Each twice, interleaved: what one options object merged must not reach another, nor PGlite's own.
+    for (let round = 0; round < 2; round++) {
+      const [textRow] = (await client.query(text, params, asText)).rows as unknown[][];
+      assert.equal(textRow?.[0], 7);
+      assert.match(String(textRow?.[1]), /^2026-11-30 10:00:00\+00/);
+      const [taggedRow] = (await client.query(text, params, tagged)).rows as unknown[][];
+      assert.equal(taggedRow?.[0], '#7');
+      assert.ok(taggedRow?.[1] instanceof Date);
+      const [plainRow] = (await client.query(text, params)).rows as Record<string, unknown>[];
+      assert.equal(plainRow?.n, 7);
+      assert.ok(plainRow?.at instanceof Date);
+    }
+  } finally {
+    await database.close();
   }
 });
