@@ -5,11 +5,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
 import { createTestDatabase } from '../../../test/helpers/db.ts';
 import { createTenant, createWorkspace } from '../../../test/helpers/factories.ts';
-import { type Database, openDatabase, queryRows } from './client.ts';
+import { type Database, openDatabase, queryRows, wrapPglite } from './client.ts';
 import {
+  asDeadlineWork,
   maintainEmbeddedDatabase,
   scheduleEmbeddedMaintenance,
   type TableActivity,
@@ -206,4 +208,59 @@ test('an embedded table filled by another process is analyzed, though this proce
   } finally {
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
+});
+
+describe('a pass due while deadline work is under way (a handoff waiting for its desk)', () => {
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  // A fresh embedded database with one table no pass has analyzed yet: its row estimate says when one ran.
+  async function unanalyzedTable() {
+    const database = wrapPglite(new PGlite());
+    await database.db.execute(sql`create table scratch as select n from generate_series(1, 5000) n`);
+    const estimate = async () => {
+      const [row] = await queryRows<{ rows: number }>(
+        database.db,
+        sql`select reltuples::int as rows from pg_class where relname = 'scratch'`,
+      );
+      return Number(row?.rows);
+    };
+    return { database, estimate };
+  }
+  const underWay = () => {
+    let finish = () => {};
+    const work = asDeadlineWork(() => new Promise<void>((resolve) => (finish = resolve)));
+    return { work, finish: () => finish() };
+  };
+
+  test('waits until the work is done, then runs', async () => {
+    const { database, estimate } = await unanalyzedTable();
+    const handoff = underWay();
+    const maintenance = scheduleEmbeddedMaintenance(database.db, assert.ifError, 20);
+    try {
+      await sleep(600);
+      assert.equal(await estimate(), -1, 'no pass ran while the handoff was under way');
+      handoff.finish();
+      await handoff.work;
+      for (let waited = 0; (await estimate()) !== 5000 && waited < 5000; waited += 50) await sleep(50);
+      assert.equal(await estimate(), 5000);
+    } finally {
+      handoff.finish();
+      await maintenance.stop();
+      await database.close();
+    }
+  });
+
+  test('runs anyway once it has waited the longest hold-off', async () => {
+    const { database, estimate } = await unanalyzedTable();
+    const handoff = underWay();
+    const maintenance = scheduleEmbeddedMaintenance(database.db, assert.ifError, 20, 500);
+    try {
+      for (let waited = 0; (await estimate()) !== 5000 && waited < 5000; waited += 50) await sleep(50);
+      assert.equal(await estimate(), 5000, 'the pass ran though the handoff never finished');
+    } finally {
+      handoff.finish();
+      await handoff.work;
+      await maintenance.stop();
+      await database.close();
+    }
+  });
 });

@@ -1,4 +1,5 @@
 import { AppError, conflict, notFound } from '../../core/errors.ts';
+import { asDeadlineWork } from '../../db/embedded-maintenance.ts';
 import type { TicketRequest } from '../../desks/desk.ts';
 import { recordAuditEvent } from '../audit/record.ts';
 import {
@@ -125,7 +126,12 @@ export async function linkTicket(ctx: FollowThroughContext, id: number, input: L
  * under the same budget and SR reference. A desk that can be searched by the reference is asked first
  * for the ticket an earlier (timed-out) attempt may have made. One attempt in flight per request (409).
  */
-export async function handOffAgain(ctx: FollowThroughContext, deps: HandoffDeps, id: number) {
+export function handOffAgain(ctx: FollowThroughContext, deps: HandoffDeps, id: number) {
+  // A handoff answers by its budget: embedded maintenance waits for it (db/embedded-maintenance.ts).
+  return asDeadlineWork(() => handOffAgainWithin(ctx, deps, id));
+}
+
+async function handOffAgainWithin(ctx: FollowThroughContext, deps: HandoffDeps, id: number) {
   const startedAt = new Date();
   const { attemptId, before } = await refusingSecondInFlight(() =>
     ctx.db.transaction(async (tx) => {

@@ -2,6 +2,7 @@ import { invalidFields, notFound } from '../../core/errors.ts';
 import { DEFAULT_PAGE_SIZE, decodeCursor, encodeCursor, toPage } from '../../core/pagination.ts';
 import type { Actor, TenantRef, WorkspaceRef } from '../../core/scopes.ts';
 import type { Db } from '../../db/client.ts';
+import { asDeadlineWork } from '../../db/embedded-maintenance.ts';
 import { WriteGroup } from '../../db/write-group.ts';
 import type { TicketRequest, TicketResult } from '../../desks/desk.ts';
 import { actedIn } from '../audit/record.ts';
@@ -60,11 +61,18 @@ export const auditSubject = (ctx: SupportContext, id: number) => ({
  * The answer, latest_summary included, is this submit's own request as its writes returned it (section 10):
  * never the newest of the context, which another submit may have made meanwhile, and no read back.
  */
-export async function submitSupportRequest(
+export function submitSupportRequest(
   ctx: SupportContext,
   deps: HandoffDeps,
   input: SupportRequestHandoffSubmission,
 ) {
+  // A handoff answers by its budget: embedded maintenance waits for it (db/embedded-maintenance.ts).
+  return input.handoff_mode === 'create_external_ticket'
+    ? asDeadlineWork(() => submit(ctx, deps, input))
+    : submit(ctx, deps, input);
+}
+
+async function submit(ctx: SupportContext, deps: HandoffDeps, input: SupportRequestHandoffSubmission) {
   const run = ctx.runId === null ? null : ((await findTenantRun(ctx.db, ctx.tenant.id, ctx.runId)) ?? null);
   if (ctx.runId !== null && !run) throw notFound();
   const joins: RequestJoins = {
