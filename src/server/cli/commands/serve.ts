@@ -22,7 +22,7 @@ export const serve: Command = {
     const host = typeof values.host === 'string' ? values.host : undefined;
     if (host !== undefined && !host.trim()) throw new UsageError('--host must not be empty', 'serve');
     const settings = config();
-    keepServingHeapTight();
+    if (settings.database.kind === 'pglite') keepServingHeapTight();
     // The database opens while the HTTP stack loads: the embedded one's WebAssembly compiles off the main
     // thread meanwhile. (Loaded here, the HTTP stack is a cost no other command should pay.)
     const opening = openDatabase(settings.database, { serving: true });
