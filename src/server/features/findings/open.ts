@@ -45,7 +45,7 @@ export function openCondition(now: Instant, columns: StatusColumns = findings): 
 /** The effective status as SQL text, for reads that show it without hydrating (CSV rows, counts by status). */
 export function effectiveStatusSql(now: Date, columns: StatusColumns = findings): SQL<WorkflowStatus> {
   return sql<WorkflowStatus>`(case
-    when ${columns.riskAcceptedUntil} > ${now.toISOString()}::timestamptz then 'risk_accepted'
+    when ${columns.riskAcceptedUntil} > ${instantSql(now)} then 'risk_accepted'
     when ${columns.workflowStatus} = 'risk_accepted' then 'reopened'
     else ${columns.workflowStatus} end)`;
 }

@@ -1,5 +1,6 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { AppError } from '../../core/errors.ts';
+import { instantSql } from '../../db/built-once.ts';
 import type { Db } from '../../db/client.ts';
 import { tenantMemberships, users } from '../tenancy/tables.ts';
 import { effectiveWorkflowStatus, NOT_AN_ACTIVE_MEMBER, type Responsibility } from './rules.ts';
@@ -118,7 +119,7 @@ export async function findBlockingException(tx: Db, findingId: number, now: Date
       and(
         eq(findingExceptions.findingId, findingId),
         sql`(${findingExceptions.status} = 'pending' or (${findingExceptions.status} = 'approved' and
-          (${findingExceptions.expiresAt} is null or ${findingExceptions.expiresAt} > ${now.toISOString()}::timestamptz)))`,
+          (${findingExceptions.expiresAt} is null or ${findingExceptions.expiresAt} > ${instantSql(now)})))`,
       ),
     )
     .orderBy(sql`${findingExceptions.id} desc`)

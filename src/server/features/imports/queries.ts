@@ -1,4 +1,5 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
+import { instantSql } from '../../db/built-once.ts';
 import type { Db } from '../../db/client.ts';
 import { findings, type WorkflowStatus } from '../findings/tables.ts';
 import { operationRuns } from '../operation-runs/tables.ts';
@@ -222,7 +223,7 @@ export async function updateSeenFindings(db: Db, tenantId: number, seenAt: Date,
       workflow_status = coalesce(v.status, f.workflow_status),
       updated_at = case when v.status is null then f.updated_at else now() end,
       description = v.description, evidence = v.evidence, help_url = v.help_url,
-      last_seen_at = ${seenAt.toISOString()}::timestamptz
+      last_seen_at = ${instantSql(seenAt)}
     from jsonb_to_recordset(${rows}::jsonb) as v(id integer, status text, description text, evidence text, help_url text)
     where f.id = v.id and f.tenant_id = ${tenantId}`);
 }
