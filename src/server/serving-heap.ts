@@ -10,7 +10,7 @@ import v8 from 'node:v8';
  * (`--max-old-space-size`, `--max-semi-space-size`) are fixed when V8 starts; this factor is read at every
  * collection, so it can be set from inside the process.
  */
-export const SERVING_HEAP_GROWTH_FLAG = '--heap-growing-percent=20';
+const SERVING_HEAP_GROWTH_FLAG = '--heap-growing-percent=20';
 
 /** For `serve` on the embedded database only (see above); a command exits when done. */
 export function keepServingHeapTight(): void {

@@ -1,5 +1,4 @@
 import { AppError, conflict, notFound } from '../../core/errors.ts';
-import { asDeadlineWork } from '../../db/embedded-maintenance.ts';
 import type { TicketRequest } from '../../desks/desk.ts';
 import { recordAuditEvent } from '../audit/record.ts';
 import {
@@ -12,7 +11,7 @@ import {
   lockRequestHandoff,
   storeFollowThrough,
 } from './attempt-queries.ts';
-import { attemptHandoff, type HandoffDeps } from './handoff-call.ts';
+import { asHandoffRequest, attemptHandoff, type HandoffDeps } from './handoff-call.ts';
 import { findSupportRequestRow, findTenantRun, type SupportRequestRow } from './queries.ts';
 import {
   followThroughConflict,
@@ -127,8 +126,7 @@ export async function linkTicket(ctx: FollowThroughContext, id: number, input: L
  * for the ticket an earlier (timed-out) attempt may have made. One attempt in flight per request (409).
  */
 export function handOffAgain(ctx: FollowThroughContext, deps: HandoffDeps, id: number) {
-  // A handoff answers by its budget: embedded maintenance waits for it (db/embedded-maintenance.ts).
-  return asDeadlineWork(() => handOffAgainWithin(ctx, deps, id));
+  return asHandoffRequest(() => handOffAgainWithin(ctx, deps, id));
 }
 
 async function handOffAgainWithin(ctx: FollowThroughContext, deps: HandoffDeps, id: number) {

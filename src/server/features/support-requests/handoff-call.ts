@@ -1,3 +1,4 @@
+import { asDeadlineWork } from '../../db/embedded-maintenance.ts';
 import type { SupportDesk, TicketRequest, TicketResult } from '../../desks/desk.ts';
 import { ADAPTER_FAILED_SUMMARY, NO_DESK_CUSTOMER_SUMMARY, NO_DESK_SUMMARY } from './rules.ts';
 
@@ -40,6 +41,13 @@ const reserveOf = (budgetMs: number) => Math.min(OUTCOME_WRITE_RESERVE_MS, budge
 export function handoffDeadlineOf(budgetMs: number, elapsedMs: number): number {
   return performance.now() - elapsedMs + budgetMs - reserveOf(budgetMs);
 }
+
+/**
+ * Runs the whole of a request that hands off (its writes, the desk call, the outcome's write): such a request
+ * answers by its budget, so a due maintenance pass of the embedded database waits for it
+ * (db/embedded-maintenance.ts).
+ */
+export const asHandoffRequest = <T>(work: () => Promise<T>): Promise<T> => asDeadlineWork(work);
 
 /** Below this, a create could not even connect: nothing is sent. */
 const SMALLEST_CREATE_BUDGET_MS = 100;

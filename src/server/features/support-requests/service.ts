@@ -2,12 +2,11 @@ import { invalidFields, notFound } from '../../core/errors.ts';
 import { DEFAULT_PAGE_SIZE, decodeCursor, encodeCursor, toPage } from '../../core/pagination.ts';
 import type { Actor, TenantRef, WorkspaceRef } from '../../core/scopes.ts';
 import type { Db } from '../../db/client.ts';
-import { asDeadlineWork } from '../../db/embedded-maintenance.ts';
 import { WriteGroup } from '../../db/write-group.ts';
 import type { TicketRequest, TicketResult } from '../../desks/desk.ts';
 import { actedIn } from '../audit/record.ts';
 import type { AttemptEnd } from './attempt-queries.ts';
-import { type AttemptResult, attemptHandoff, type HandoffDeps } from './handoff-call.ts';
+import { type AttemptResult, asHandoffRequest, attemptHandoff, type HandoffDeps } from './handoff-call.ts';
 import {
   findLatestRow,
   findSupportRequestRow,
@@ -66,9 +65,8 @@ export function submitSupportRequest(
   deps: HandoffDeps,
   input: SupportRequestHandoffSubmission,
 ) {
-  // A handoff answers by its budget: embedded maintenance waits for it (db/embedded-maintenance.ts).
   return input.handoff_mode === 'create_external_ticket'
-    ? asDeadlineWork(() => submit(ctx, deps, input))
+    ? asHandoffRequest(() => submit(ctx, deps, input))
     : submit(ctx, deps, input);
 }
 
