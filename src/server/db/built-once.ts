@@ -35,3 +35,17 @@ export const boundValue = (value: unknown) => (value instanceof Date ? value.toI
 /** `now` as a statement takes it: a date, or the placeholder of a statement built once (run with ISO text). */
 export type Instant = Bound<Date>;
 export const instantSql = (now: Instant) => sql`${boundValue(now)}::timestamptz`;
+
+/**
+ * A LIMIT written into a statement's text rather than sent as a value. PostgreSQL costs the generic plan of a
+ * prepared statement whose LIMIT is a parameter as if it returned a tenth of the rows, so a page's generic
+ * plan looks hundreds of times costlier than it is and the plan cache plans the statement anew on every run:
+ * the findings list spent ~0.95 ms binding (planning) against ~0.35 ms executing, in PostgreSQL's log, and
+ * PGlite plans the same way. With the LIMIT in the text the generic plan is costed right and chosen after
+ * the plan cache's first five runs. Each count is another text, so callers keep their counts to a few.
+ */
+export function limitInText(rows: number): number {
+  if (!Number.isSafeInteger(rows) || rows < 0) throw new Error(`not a row count: ${rows}`);
+  // Drizzle writes an SQL chunk given as the limit into the text as it is; its type names numbers and placeholders.
+  return sql.raw(String(rows)) as unknown as number;
+}

@@ -14,7 +14,7 @@ import {
   sql,
 } from 'drizzle-orm';
 import { alias, QueryBuilder } from 'drizzle-orm/pg-core';
-import { type Bound, boundValue, builtOnce, type Instant } from '../../db/built-once.ts';
+import { type Bound, boundValue, builtOnce, type Instant, limitInText } from '../../db/built-once.ts';
 import { type Db, queryRows } from '../../db/client.ts';
 import { newestFirst } from '../../db/order.ts';
 import { tenantMemberships } from '../tenancy/tables.ts';
@@ -191,11 +191,12 @@ export async function tenantListRows(db: Db, input: GivenListInput) {
   const statusAlone = Object.entries(filter).every(
     ([key, value]) => key === 'workflowStatus' || value === undefined,
   );
-  if (!statusAlone || input.gapOwnerIds.length > 0) {
+  const fetched = fetchedRowsFor(input.limit);
+  if (!statusAlone || input.gapOwnerIds.length > 0 || fetched === undefined) {
     return hydrateFindings(db, tenantFindingsPage(input), orderOf(sort, 'p'), input.now);
   }
   const status = filter.workflowStatus;
-  const name = `tp_findings_list_${sort}_${status ?? 'any'}_${after ? 'after' : 'first'}`;
+  const name = `tp_findings_list_${sort}_${status ?? 'any'}_${after ? 'after' : 'first'}_${fetched}`;
   const statement = builtOnce(db, name, (statementName) => {
     const value = sql.placeholder;
     const page = tenantFindingsPage({
@@ -205,20 +206,31 @@ export async function tenantListRows(db: Db, input: GivenListInput) {
       after: after
         ? { id: value('after_id'), rank: value('after_rank'), detected: value('after_detected') }
         : null,
-      limit: value('limit'),
+      limit: limitInText(fetched),
       now: value('now'),
       gapOwnerIds: [],
     });
     return hydrateFindings(db, page, orderOf(sort, 'p'), value('now')).prepare(statementName);
   });
-  return statement.execute({
+  const rows = await statement.execute({
     tenant: input.tenantId,
-    limit: input.limit,
     now: boundValue(input.now),
     after_id: after?.id ?? null,
     after_rank: after?.rank ?? 0,
     after_detected: after?.detected ?? '',
   });
+  return rows.slice(0, input.limit);
+}
+
+/**
+ * The rows a built list statement fetches for a request's `limit`: the smallest of a few counts that holds it
+ * (the web UI's page and the API's default page plus the row that tells whether another page follows are two
+ * of them). The count is in the statement's text (limitInText), so every count is another statement kept by
+ * each connection; the few keep them bounded whatever limits requests ask for.
+ */
+const FETCHED_ROWS = [26, 51, 101, 201] as const;
+export function fetchedRowsFor(limit: number): number | undefined {
+  return FETCHED_ROWS.find((rows) => rows >= limit);
 }
 
 /**
