@@ -8,7 +8,7 @@ import { sql } from 'drizzle-orm';
 import { createTestDatabase } from '../../../../test/helpers/db.ts';
 import { createTenant, createWorkspace } from '../../../../test/helpers/factories.ts';
 import { createPostgresPool, type Database, queryRows, wrapPostgres } from '../../db/client.ts';
-import { fetchedRowsFor, tenantListRows } from './list-queries.ts';
+import { type FindingFilter, fetchedRowsFor, tenantListRows } from './list-queries.ts';
 
 const FINDINGS = 20_000;
 
@@ -34,10 +34,10 @@ describe('the findings list statement on one connection', () => {
     await database.close();
   });
 
-  const listPage = (limit: number) =>
+  const listPage = (limit: number, filter: FindingFilter = {}) =>
     tenantListRows(oneConnection.db, {
       tenantId,
-      filter: { workflowStatus: 'open' },
+      filter: { workflowStatus: 'open', ...filter },
       sort: 'newest',
       after: null,
       limit,
@@ -46,10 +46,12 @@ describe('the findings list statement on one connection', () => {
     });
 
   // By its text: PostgreSQL knows it by the name Drizzle gives it, PGlite by the one its wrapper makes of the text.
-  const plansOf = async (fetched: number) => {
+  const plansOf = async (fetched: number, severityFiltered = false) => {
     const [row, more] = await queryRows<{ generic_plans: string | number; custom_plans: string | number }>(
       oneConnection.db,
-      sql`select generic_plans, custom_plans from pg_prepared_statements where statement like ${`%limit ${fetched}) "p"%`}`,
+      sql`select generic_plans, custom_plans from pg_prepared_statements
+        where statement like ${`%limit ${fetched}) "p"%`}
+          and (statement like ${'%"findings"."severity" = $%'}) = ${severityFiltered}`,
     );
     assert.equal(more, undefined, 'one statement of the list with that count');
     return { generic: Number(row?.generic_plans), custom: Number(row?.custom_plans) };
@@ -72,5 +74,16 @@ describe('the findings list statement on one connection', () => {
     const rows = await listPage(31);
     assert.equal(rows.length, 31);
     assert.equal((await plansOf(51)).generic, 4);
+  });
+
+  test('a list filtered by more than its status, built per request, is planned once too', async () => {
+    for (let run = 0; run < 8; run++) {
+      const rows = await listPage(26, { severity: 'low' });
+      assert.equal(rows.length, 26);
+      assert.equal(rows[0]?.title, `Drift ${FINDINGS}`, 'newest first');
+    }
+    const plans = await plansOf(26, true);
+    assert.equal(plans.custom, 5);
+    assert.equal(plans.generic, 3);
   });
 });

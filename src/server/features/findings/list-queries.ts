@@ -192,8 +192,9 @@ export async function tenantListRows(db: Db, input: GivenListInput) {
     ([key, value]) => key === 'workflowStatus' || value === undefined,
   );
   const fetched = fetchedRowsFor(input.limit);
-  if (!statusAlone || input.gapOwnerIds.length > 0 || fetched === undefined) {
-    return hydrateFindings(db, tenantFindingsPage(input), orderOf(sort, 'p'), input.now);
+  if (!statusAlone || input.gapOwnerIds.length > 0) {
+    const page = tenantFindingsPage({ ...input, limit: fetched });
+    return (await hydrateFindings(db, page, orderOf(sort, 'p'), input.now)).slice(0, input.limit);
   }
   const status = filter.workflowStatus;
   const name = `tp_findings_list_${sort}_${status ?? 'any'}_${after ? 'after' : 'first'}_${fetched}`;
@@ -206,7 +207,7 @@ export async function tenantListRows(db: Db, input: GivenListInput) {
       after: after
         ? { id: value('after_id'), rank: value('after_rank'), detected: value('after_detected') }
         : null,
-      limit: limitInText(fetched),
+      limit: fetched,
       now: value('now'),
       gapOwnerIds: [],
     });
@@ -223,14 +224,15 @@ export async function tenantListRows(db: Db, input: GivenListInput) {
 }
 
 /**
- * The rows a built list statement fetches for a request's `limit`: the smallest of a few counts that holds it
- * (the web UI's page and the API's default page plus the row that tells whether another page follows are two
- * of them). The count is in the statement's text (limitInText), so every count is another statement kept by
- * each connection; the few keep them bounded whatever limits requests ask for.
+ * The rows a page of findings fetches for a request's `limit` (which counts the row that tells whether another
+ * page follows): the smallest of a few counts that holds it, the web UI's page and the API's default page two
+ * of them. The count is written into the statement's text (placedFindingsPage), so every count is another
+ * statement each connection keeps; the few keep them bounded whatever limits requests ask for. The caller
+ * cuts the page from what comes back.
  */
 const FETCHED_ROWS = [26, 51, 101, 201] as const;
-export function fetchedRowsFor(limit: number): number | undefined {
-  return FETCHED_ROWS.find((rows) => rows >= limit);
+export function fetchedRowsFor(limit: number): number {
+  return FETCHED_ROWS.find((rows) => rows >= limit) ?? limit;
 }
 
 /**
@@ -259,10 +261,12 @@ export function placedFindingsPage(input: PlacedListInput) {
   if (filter.workflowStatus) conditions.push(workflowCondition(filter.workflowStatus, input.now));
   if (filter.source !== undefined) conditions.push(eq(f.source, filter.source));
   if (input.after) conditions.push(sorts[sort].after(f, input.after));
+  // A count in the text, not a value: see limitInText (exports and bulk changes take a constant count).
+  const limit = typeof input.limit === 'number' ? limitInText(input.limit) : input.limit;
   return findingsPage()
     .where(and(...conditions))
     .orderBy(...ownerlessPrefix(filter, sort), ...sorts[sort].order(f))
-    .limit(input.limit);
+    .limit(limit);
 }
 
 /**

@@ -3,7 +3,7 @@ import { tenantCapabilitiesOf } from '../../core/capabilities.ts';
 import { toPage } from '../../core/pagination.ts';
 import type { WorkspaceScope } from '../../core/scopes.ts';
 import { hydrateFindings } from '../findings/item-queries.ts';
-import { orderOf, placedFindingsPage } from '../findings/list-queries.ts';
+import { fetchedRowsFor, orderOf, placedFindingsPage } from '../findings/list-queries.ts';
 import { readFindingListQuery } from '../findings/service.ts';
 import { findings } from '../findings/tables.ts';
 import { tenantRef, toFindingItem } from '../findings/views.ts';
@@ -171,7 +171,8 @@ export async function listWorkspaceFindings(scope: WorkspaceScope, query: Worksp
     query,
   );
   if (place === null) return { items: [], next_cursor: null };
-  const page = placedFindingsPage({ place, gapOwners, filter, sort, after, limit: limit + 1, now });
+  const fetched = fetchedRowsFor(limit + 1);
+  const page = placedFindingsPage({ place, gapOwners, filter, sort, after, limit: fetched, now });
   const rows = await hydrateFindings(scope.db, page, orderOf(sort, 'p'), now);
   const { items, next_cursor } = toPage(rows, limit, cursorOf);
   return {
