@@ -1,7 +1,7 @@
 import { type Config, loadConfig } from '../config.ts';
 import { type Database, openDatabase } from '../db/client.ts';
 import type { DataDirInUseError } from '../db/data-dir-lock.ts';
-import { maintainEmbeddedDatabase } from '../db/embedded-maintenance.ts';
+import { analyzeAfterBulkWrite, maintainEmbeddedDatabase } from '../db/embedded-maintenance.ts';
 
 export interface OptionSpec {
   type: 'string' | 'boolean';
@@ -90,9 +90,14 @@ export async function withDatabase<T>(
   try {
     await database.migrate();
     const result = await work(database);
-    // A bulk write leaves the embedded database's statistics current, as autovacuum soon would on PostgreSQL:
-    // the first requests after it are planned on them.
-    if (options.bulkWrite && database.kind === 'pglite') await maintainEmbeddedDatabase(database.db);
+    // A bulk write leaves the database's statistics current, so the first requests after it are planned on
+    // them: the embedded database (no autovacuum) gets its maintenance pass, PostgreSQL an analyze of what
+    // changed rather than autovacuum's a minute later.
+    if (options.bulkWrite) {
+      await (database.kind === 'pglite'
+        ? maintainEmbeddedDatabase(database.db)
+        : analyzeAfterBulkWrite(database.db));
+    }
     return result;
   } finally {
     await database.close();

@@ -92,6 +92,19 @@ export async function maintainEmbeddedDatabase(db: Db): Promise<MaintenanceStep[
   return steps;
 }
 
+/**
+ * After a bulk write on PostgreSQL (`fixtures load`, `import`, `seed`): analyzes now the tables the same rules
+ * pick, as PostgreSQL's guide to bulk loading asks, instead of a minute or so later when autovacuum gets to
+ * them. Until then a fresh database has no statistics, and the findings list's plan walked the (tenant,
+ * status) index and sorted every open finding of the tenant: 1.7 ms a page against 0.35 ms, on the
+ * 110,000-row bench fixture. Vacuuming stays autovacuum's.
+ */
+export async function analyzeAfterBulkWrite(db: Db): Promise<string[]> {
+  const tables = tablesToMaintain(await readActivity(db)).map((step) => step.table);
+  for (const table of tables) await db.execute(sql`analyze ${sql.identifier(table)}`);
+  return tables;
+}
+
 export interface EmbeddedMaintenance {
   /** Ends the schedule, after the pass under way if one is. */
   stop(): Promise<void>;

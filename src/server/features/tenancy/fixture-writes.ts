@@ -248,26 +248,3 @@ export async function rebuildsIndexes(db: Db, count: number, from: number): Prom
   );
   return Number(row?.n) < count;
 }
-
-/** Every table a fixture writes to. */
-const FIXTURE_TABLES = [
-  users,
-  apiTokens,
-  workspaces,
-  workspaceMemberships,
-  tenants,
-  tenantMemberships,
-  operationRuns,
-  findings,
-  findingExceptions,
-];
-
-/**
- * Gives the planner statistics of what a load wrote, as PostgreSQL's guide to bulk loading asks: until
- * autovacuum (or, embedded, the maintenance pass) gets to them a minute later, a fresh database has none,
- * and the findings list's plan then walks the wrong index and sorts every open finding of the tenant
- * (measured: 1.7 ms a page against 0.35 ms, on the 110,000-row bench fixture).
- */
-export async function analyzeFixtureTables(db: Db): Promise<void> {
-  await db.execute(sql`analyze ${sql.join(FIXTURE_TABLES, sql`, `)}`);
-}

@@ -3,9 +3,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { count, eq, getTableName, sql } from 'drizzle-orm';
+import { count, eq } from 'drizzle-orm';
 import { createTestDatabase } from '../../../../test/helpers/db.ts';
-import { type Database, queryRows } from '../../db/client.ts';
+import type { Database } from '../../db/client.ts';
 import { findingExceptions, findings } from '../findings/tables.ts';
 import { operationRuns } from '../operation-runs/tables.ts';
 import { digestSecret, verifyPassword } from './credentials.ts';
@@ -209,30 +209,6 @@ describe('loadFixtures', () => {
     });
     assert.deepEqual(Object.keys(ids), ['workspaces', 'findings']);
     assert.deepEqual(ids.findings, {});
-  });
-
-  test('the planner has statistics of every table a load wrote, not a minute later', async () => {
-    const fresh = await createTestDatabase();
-    try {
-      await loadFixtures(fresh.db, fixture());
-      const analyzed = await queryRows<{ relname: string; reltuples: number }>(
-        fresh.db,
-        sql`select relname, reltuples::float8 as reltuples from pg_class
-          where relname in (${sql.join(
-            tables.map((table) => getTableName(table)),
-            sql`, `,
-          )}) and relkind = 'r' order by relname`,
-      );
-      assert.equal(analyzed.length, tables.length);
-      for (const { relname, reltuples } of analyzed) assert.ok(reltuples >= 0, `${relname} never analyzed`);
-      const [findingsStats] = await queryRows<{ n: string | number }>(
-        fresh.db,
-        sql`select count(*) as n from pg_stats where tablename = 'findings' and attname = ${'workflow_status'}`,
-      );
-      assert.equal(Number(findingsStats?.n), 1, 'column statistics of findings');
-    } finally {
-      await fresh.close();
-    }
   });
 
   test('conflicts with what the database holds are refused, emails case-insensitively', async () => {

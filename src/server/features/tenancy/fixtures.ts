@@ -7,7 +7,6 @@ import { digestSecret } from './credentials.ts';
 import { checkFixture, type ExistingData } from './fixture-checks.ts';
 import { type Fixture, validateFixtureSchema } from './fixture-schema.ts';
 import {
-  analyzeFixtureTables,
   type LoadOptions,
   REBUILD_INDEXES_FROM,
   rebuildsIndexes,
@@ -93,7 +92,7 @@ export async function loadFixtures(db: Db, data: unknown, options: LoadOptions =
   const schemaProblems = validateFixtureSchema(data);
   if (schemaProblems.length) throw new FixtureError(schemaProblems);
   const fixture = data as Fixture;
-  const ids = await db.transaction(async (tx) => {
+  return db.transaction(async (tx) => {
     const problems = checkFixture(fixture, await readExisting(tx, fixture));
     if (problems.length) throw new FixtureError(problems);
     const rebuildIndexes = await rebuildsIndexes(
@@ -113,6 +112,4 @@ export async function loadFixtures(db: Db, data: unknown, options: LoadOptions =
     };
     return Object.fromEntries(Object.entries(all).filter(([collection]) => collection in fixture));
   });
-  await analyzeFixtureTables(db);
-  return ids;
 }
