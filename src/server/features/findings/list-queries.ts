@@ -182,21 +182,31 @@ export interface GivenListInput extends ListInput {
 }
 
 /**
- * A page of the tenant's findings list, hydrated. Filtered by workflow status alone (the list as it opens, its
- * status choices, its sorts and next pages), the statement is built once per shape (builtOnce) and run with
- * the request's values, as the hottest read is worth; any other filter builds the statement for the request.
+ * A page of the tenant's findings list, hydrated: fetched in one of a few counts (fetchedRowsFor), then cut to
+ * `limit`. Filtered by workflow status alone (the list as it opens, its status choices, its sorts and next
+ * pages), the statement is built once per shape (builtOnce) and run with the request's values, as the hottest
+ * read is worth; any other filter builds the statement for the request.
  */
 export async function tenantListRows(db: Db, input: GivenListInput) {
-  const { filter, sort, after } = input;
-  const statusAlone = Object.entries(filter).every(
+  const statusAlone = Object.entries(input.filter).every(
     ([key, value]) => key === 'workflowStatus' || value === undefined,
   );
   const fetched = fetchedRowsFor(input.limit);
-  if (!statusAlone || input.gapOwnerIds.length > 0) {
-    const page = tenantFindingsPage({ ...input, limit: fetched });
-    return (await hydrateFindings(db, page, orderOf(sort, 'p'), input.now)).slice(0, input.limit);
-  }
-  const status = filter.workflowStatus;
+  const rows =
+    statusAlone && input.gapOwnerIds.length === 0
+      ? await builtListRows(db, input, fetched)
+      : await hydrateFindings(
+          db,
+          tenantFindingsPage({ ...input, limit: fetched }),
+          orderOf(input.sort, 'p'),
+          input.now,
+        );
+  return rows.slice(0, input.limit);
+}
+
+function builtListRows(db: Db, input: GivenListInput, fetched: number) {
+  const { sort, after } = input;
+  const status = input.filter.workflowStatus;
   const name = `tp_findings_list_${sort}_${status ?? 'any'}_${after ? 'after' : 'first'}_${fetched}`;
   const statement = builtOnce(db, name, (statementName) => {
     const value = sql.placeholder;
@@ -213,14 +223,13 @@ export async function tenantListRows(db: Db, input: GivenListInput) {
     });
     return hydrateFindings(db, page, orderOf(sort, 'p'), value('now')).prepare(statementName);
   });
-  const rows = await statement.execute({
+  return statement.execute({
     tenant: input.tenantId,
     now: boundValue(input.now),
     after_id: after?.id ?? null,
     after_rank: after?.rank ?? 0,
     after_detected: after?.detected ?? '',
   });
-  return rows.slice(0, input.limit);
 }
 
 /**
