@@ -1,5 +1,16 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, pgTable, serial, smallint, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  index,
+  integer,
+  pgSequence,
+  pgTable,
+  serial,
+  smallint,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
 import { oneOf } from '../../db/checks.ts';
 import { tenants, users, workspaces } from '../tenancy/tables.ts';
 
@@ -154,3 +165,17 @@ export const findingExceptions = pgTable(
     oneOf('finding_exceptions_status_check', t.status, exceptionStatuses),
   ],
 );
+
+/**
+ * docs/rules.md "Findings list": when a tenant's list pages were last changed, for the pages a server process
+ * keeps (list-cache.ts). One row per tenant, and row 0 for what every tenant's list shows (people's names and
+ * whether they are active, and any TRUNCATE). A change to findings, exceptions, tenant memberships or the
+ * tenant notes its tenant; at commit, one statement sets each noted row to a fresh value of the sequence
+ * (migration finding_list_generation_triggers), so a row never takes a value twice and concurrent writers only
+ * ever wait at commit, in tenant order.
+ */
+export const findingListGenerationSeq = pgSequence('finding_list_generation_seq');
+export const findingListGenerations = pgTable('finding_list_generations', {
+  tenantId: integer('tenant_id').primaryKey(),
+  generation: bigint('generation', { mode: 'number' }).notNull(),
+});

@@ -210,6 +210,11 @@ describe('a load larger than the findings table rebuilds its indexes', () => {
           join tenants t on t.id = c.tenant_id where t.external_id like ${`bulk-${label}-%`}`,
     );
     assert.equal(Number(counted?.total), held + 2 * BATCH + 1, 'the counters trigger saw every row');
+    const generations = await queryRows<{ tenant_id: number }>(
+      database.db,
+      sql`select g.tenant_id from finding_list_generations g where g.tenant_id = ${ids.tenants?.t1 ?? -1}`,
+    );
+    assert.equal(generations.length, 1, "the tenant's list generation moved with the load");
     // The rebuilt indexes answer queries: the planner may use them, and they hold the new rows.
     const [one] = await queryRows<{ n: number | string }>(
       database.db,

@@ -49,6 +49,10 @@ export async function withIndexesRebuilt<T>(
     await db.execute(sql`alter table ${table} disable trigger ${sql.identifier(trigger)}`);
   }
   const result = await load();
+  // The load's deferred trigger events (the list generation's, migration finding_list_generation_triggers)
+  // fire now rather than at commit, in the same transaction: a table with pending events cannot be altered.
+  await db.execute(sql`set constraints all immediate`);
+  await db.execute(sql`set constraints all deferred`);
   for (const trigger of triggers) {
     await db.execute(sql`alter table ${table} enable trigger ${sql.identifier(trigger)}`);
   }
