@@ -46,6 +46,11 @@ export interface TenantScope extends ActorScope {
   tenant: TenantRef;
   role: Role;
   capabilities: readonly TenantCapability[];
+  /**
+   * When the tenant's findings list pages last changed (findings/list-cache.ts), when the statement that found
+   * the scope read it as well.
+   */
+  listGeneration?: string;
 }
 
 export interface RunScope extends ActorScope {

@@ -163,7 +163,10 @@ async function findActorAndScopeAtOnce(
   const { actor, row } = both;
   if (!isEntitled(row) || row.workspaceMember === null || !row.findingFound) throw notFound();
   const found = entitled(base(actor), row);
-  const scoped = findingId === null ? found : { ...found, scope: { ...found.scope, findingId } };
+  const scoped =
+    findingId === null
+      ? { ...found, scope: { ...found.scope, listGeneration: row.listGeneration ?? undefined } }
+      : { ...found, scope: { ...found.scope, findingId } };
   return { actor, found: { ...scoped, secondFactorSatisfied: row.secondFactorSatisfied } };
 }
 

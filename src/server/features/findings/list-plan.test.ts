@@ -34,8 +34,8 @@ describe('the findings list statement on one connection', () => {
     await database.close();
   });
 
-  const listPage = (limit: number, filter: FindingFilter = {}) =>
-    tenantListRows(oneConnection.db, {
+  const listPage = async (limit: number, filter: FindingFilter = {}) => {
+    const page = await tenantListRows(oneConnection.db, {
       tenantId,
       filter: { workflowStatus: 'open', ...filter },
       sort: 'newest',
@@ -44,6 +44,8 @@ describe('the findings list statement on one connection', () => {
       now: new Date(),
       gapOwnerIds: [],
     });
+    return page.rows;
+  };
 
   // By its text: PostgreSQL knows it by the name Drizzle gives it, PGlite by the one its wrapper makes of the text.
   const plansOf = async (fetched: number, severityFiltered = false) => {

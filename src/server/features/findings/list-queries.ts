@@ -18,7 +18,7 @@ import { type Bound, boundValue, builtOnce, type Instant, limitInText } from '..
 import { type Db, queryRows } from '../../db/client.ts';
 import { newestFirst } from '../../db/order.ts';
 import { tenantMemberships } from '../tenancy/tables.ts';
-import { findingsPage, hydrateFindings } from './item-queries.ts';
+import { type FindingRow, findingsPage, hydrateFindings } from './item-queries.ts';
 import { openCondition } from './open.ts';
 import type { ResponsibilityState } from './rules.ts';
 import type { FindingSort } from './schemas.ts';
@@ -181,28 +181,44 @@ export interface GivenListInput extends ListInput {
   now: Date;
 }
 
+/** A page of the tenant's findings list: its rows, and when the page may next read differently by the clock. */
+export interface TenantListPage {
+  rows: FindingRow[];
+  /**
+   * Epoch ms at which the earliest acceptance of the tenant ends after `now` (null: none will), for a page that
+   * a process may keep (list-cache.ts); undefined for a page built for the request, which is not kept.
+   */
+  nextAcceptanceEnd: number | null | undefined;
+}
+
 /**
  * A page of the tenant's findings list, hydrated: fetched in one of a few counts (fetchedRowsFor), then cut to
  * `limit`. Filtered by workflow status alone (the list as it opens, its status choices, its sorts and next
  * pages), the statement is built once per shape (builtOnce) and run with the request's values, as the hottest
- * read is worth; any other filter builds the statement for the request.
+ * read is worth, and says when the tenant's next acceptance ends; any other filter builds the statement for the
+ * request.
  */
-export async function tenantListRows(db: Db, input: GivenListInput) {
+export async function tenantListRows(db: Db, input: GivenListInput): Promise<TenantListPage> {
   const statusAlone = Object.entries(input.filter).every(
     ([key, value]) => key === 'workflowStatus' || value === undefined,
   );
   const fetched = fetchedRowsFor(input.limit);
-  const rows =
-    statusAlone && input.gapOwnerIds.length === 0
-      ? await builtListRows(db, input, fetched)
-      : await hydrateFindings(
-          db,
-          tenantFindingsPage({ ...input, limit: fetched }),
-          orderOf(input.sort, 'p'),
-          input.now,
-        );
-  return rows.slice(0, input.limit);
+  if (statusAlone && input.gapOwnerIds.length === 0) {
+    const rows = await builtListRows(db, input, fetched);
+    const nextAcceptanceEnd = rows[0]?.next_acceptance_end_ms ?? null;
+    return { rows: rows.slice(0, input.limit), nextAcceptanceEnd: toEpochMs(nextAcceptanceEnd) };
+  }
+  const rows = await hydrateFindings(
+    db,
+    tenantFindingsPage({ ...input, limit: fetched }),
+    orderOf(input.sort, 'p'),
+    input.now,
+  );
+  return { rows: rows.slice(0, input.limit), nextAcceptanceEnd: undefined };
 }
+
+/** float8 arrives as a number, or as text (Infinity) on some drivers. */
+const toEpochMs = (value: number | string | null) => (value === null ? null : Number(value));
 
 function builtListRows(db: Db, input: GivenListInput, fetched: number) {
   const { sort, after } = input;
@@ -221,7 +237,14 @@ function builtListRows(db: Db, input: GivenListInput, fetched: number) {
       now: value('now'),
       gapOwnerIds: [],
     });
-    return hydrateFindings(db, page, orderOf(sort, 'p'), value('now')).prepare(statementName);
+    // An index probe (findings_tenant_accepted_counts_idx), run once for the statement: it names no page column.
+    const nextAcceptanceEnd = sql<
+      number | string | null
+    >`(select (extract(epoch from min(${f.riskAcceptedUntil})) * 1000)::float8
+      from ${f} where ${f.tenantId} = ${value('tenant')} and ${f.riskAcceptedUntil} > ${value('now')}::timestamptz)`;
+    return hydrateFindings(db, page, orderOf(sort, 'p'), value('now'), () => ({
+      next_acceptance_end_ms: nextAcceptanceEnd,
+    })).prepare(statementName);
   });
   return statement.execute({
     tenant: input.tenantId,

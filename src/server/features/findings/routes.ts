@@ -70,7 +70,12 @@ export function registerFindingRoutes(app: App): void {
     },
     async (request, reply) => {
       const scope = scopeOf(request, 'tenant');
-      if (request.query.format !== 'csv') return listFindings(scope, request.query);
+      if (request.query.format !== 'csv') {
+        const serialize = reply.getSerializationFunction('200', 'application/json');
+        if (serialize === undefined) throw new Error('the findings list declares its JSON answer');
+        const body = await listFindings(scope, request.query, serialize);
+        return reply.type('application/json; charset=utf-8').send(body);
+      }
       const lines = await exportFindingsCsv(scope, request.query);
       return reply
         .type('text/csv; charset=utf-8')

@@ -3,6 +3,7 @@ import { DEFAULT_PAGE_SIZE, decodeCursor, encodeCursor, toPage } from '../../cor
 import type { Actor, FindingScope, TenantScope } from '../../core/scopes.ts';
 import type { Db } from '../../db/client.ts';
 import { type FindingRow, getFindingDetailRow, hydrateFindings } from './item-queries.ts';
+import { keptListPages, pageChangesAt } from './list-cache.ts';
 import {
   type FindingFilter,
   listGapOwnerIds,
@@ -103,11 +104,14 @@ export async function resolveListQuery(
   return { filter, sort, now: new Date(), gapOwnerIds };
 }
 
-export async function listFindings(scope: TenantScope, query: FindingListQuery) {
+/** A page of the list as the contract answers it (FindingListSurface). */
+export type FindingListAnswer = Awaited<ReturnType<typeof listFindingsPage>>['answer'];
+
+async function listFindingsPage(scope: TenantScope, query: FindingListQuery) {
   const limit = query.limit ?? DEFAULT_PAGE_SIZE;
   const { filter, sort, now, gapOwnerIds } = await resolveListQuery(scope, query);
   const after = decodeSortKey(query.cursor, sort);
-  const rows = await tenantListRows(scope.db, {
+  const { rows, nextAcceptanceEnd } = await tenantListRows(scope.db, {
     tenantId: scope.tenant.id,
     filter,
     sort,
@@ -117,13 +121,40 @@ export async function listFindings(scope: TenantScope, query: FindingListQuery) 
     gapOwnerIds,
   });
   const { items, next_cursor } = toPage(rows, limit, (last) => encodeSortKey(sort, last));
-  return {
+  const answer = {
     surface: FINDING_LIST_SURFACE,
     collection_route: FINDING_COLLECTION_ROUTE,
     primary_inspect_model: 'finding' as const,
     items: items.map((row) => toFindingItem(row, now)),
     next_cursor,
   };
+  const changesAt =
+    nextAcceptanceEnd === undefined ? undefined : pageChangesAt(rows, nextAcceptanceEnd, +now);
+  return { answer, changesAt };
+}
+
+/**
+ * A page of the tenant's findings list, as the JSON `serialize` makes of it. A page a process may keep
+ * (list-cache.ts: one the access statement read the tenant's list generation for, and whose statement says
+ * when it moves with the clock) is answered from what this process kept while it is certain to be the same.
+ */
+export async function listFindings(
+  scope: TenantScope,
+  query: FindingListQuery,
+  serialize: (answer: FindingListAnswer) => string,
+): Promise<string> {
+  const generation = scope.listGeneration;
+  const kept = keptListPages(scope.db);
+  // The query string as validated (the schema admits no other field). Only pages filtered by status alone are
+  // kept, and they read the same for every member of the tenant.
+  const key = `${scope.tenant.id} ${JSON.stringify(query)}`;
+  const answered = generation === undefined ? undefined : kept.answer(key, generation, Date.now());
+  if (answered !== undefined) return answered;
+  const { answer, changesAt } = await listFindingsPage(scope, query);
+  const body = serialize(answer);
+  if (generation !== undefined && changesAt !== undefined)
+    kept.keep(key, { generation, until: changesAt, body });
+  return body;
 }
 
 export async function getFinding(scope: FindingScope) {

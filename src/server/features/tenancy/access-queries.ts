@@ -1,7 +1,7 @@
 import { and, eq, gt, isNull, type SQL, type SQLWrapper, sql } from 'drizzle-orm';
 import { boundValue, builtOnce } from '../../db/built-once.ts';
 import type { Db } from '../../db/client.ts';
-import { findings } from '../findings/tables.ts';
+import { findingListGenerations, findings } from '../findings/tables.ts';
 import { secondFactorSatisfiedSql } from '../second-factor/queries.ts';
 import {
   apiTokens,
@@ -170,6 +170,16 @@ function callerColumns(source: CallerSource) {
 }
 
 /**
+ * When the tenant's list pages last changed, as text: its own generation and row 0's (what every tenant's list
+ * shows). Each row only ever takes fresh values (migration finding_list_generation_triggers), so the pair is
+ * never the same after a change, whichever order changes commit in.
+ */
+const listGenerationOf = (tenantId: SQLWrapper, g = findingListGenerations) =>
+  sql<string | null>`(select coalesce(max(${g.generation}) filter (where ${g.tenantId} = ${tenantId}), 0)
+    || '.' || coalesce(max(${g.generation}) filter (where ${g.tenantId} = 0), 0)
+    from ${g} where ${g.tenantId} in (${tenantId}, 0))`;
+
+/**
  * The caller and their entitlement to one tenant (and, with `findingId`, whether that finding is the
  * tenant's) in one statement: a read's first round trip is also its last before the page. No row: nobody
  * valid is calling (401). A row without `role`: the tenant is out of the caller's reach (404).
@@ -194,6 +204,8 @@ export async function findActorWithEntitlement(
         findingFound: ofFinding
           ? sql<boolean>`exists (select 1 from ${findings} where ${findings.id} = ${sql.placeholder('finding')} and ${findings.tenantId} = ${tenants.id})`
           : sql<boolean>`true`,
+        // The tenant's list pages a process keeps are checked against this (findings/list-cache.ts).
+        listGeneration: ofFinding ? sql<null>`null` : listGenerationOf(tenants.id),
       })
       .from(caller.table)
       .innerJoin(users, caller.user)
