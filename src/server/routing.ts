@@ -43,6 +43,11 @@ export type AccessDeclaration = (
    * `recordIdOf`.
    */
   record?: RecordKind;
+  /**
+   * A tenant route whose answers a process keeps by the tenant's findings list generation
+   * (features/findings/list-cache.ts): the scope's statement reads it too. Only the findings list.
+   */
+  readsListGeneration?: true;
 };
 
 /** The records the pipeline can look up below a scope (http/access.ts keeps how). */

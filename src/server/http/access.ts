@@ -156,8 +156,14 @@ async function findActorAndScopeAtOnce(
   if (!canNameTenant(externalId)) return undefined;
   const findingId = access.scope === 'finding' ? parseId(params.finding ?? '') : null;
   if (access.scope === 'finding' && findingId === null) return undefined;
+  const extra =
+    findingId !== null
+      ? { findingId }
+      : access.readsListGeneration
+        ? { listGeneration: true as const }
+        : null;
   const both = await requireActorWith(db, request, (credential, now) =>
-    findActorWithEntitlement(db, credential, { externalId }, findingId, now),
+    findActorWithEntitlement(db, credential, { externalId }, extra, now),
   );
   if (!both) return undefined;
   const { actor, row } = both;

@@ -66,7 +66,7 @@ export function registerFindingRoutes(app: App): void {
           },
         },
       },
-      config: { access: { scope: 'tenant', capability: 'tenant.view' } },
+      config: { access: { scope: 'tenant', capability: 'tenant.view', readsListGeneration: true } },
     },
     async (request, reply) => {
       const scope = scopeOf(request, 'tenant');

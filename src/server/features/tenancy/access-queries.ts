@@ -171,29 +171,38 @@ function callerColumns(source: CallerSource) {
 
 /**
  * When the tenant's list pages last changed, as text: its own generation and row 0's (what every tenant's list
- * shows). Each row only ever takes fresh values (migration finding_list_generation_triggers), so the pair is
- * never the same after a change, whichever order changes commit in.
+ * shows), two primary-key probes. Each row only ever takes fresh values (migration
+ * finding_list_generation_triggers), so the pair is never the same after a change, whichever order changes
+ * commit in.
  */
-const listGenerationOf = (tenantId: SQLWrapper, g = findingListGenerations) =>
-  sql<string | null>`(select coalesce(max(${g.generation}) filter (where ${g.tenantId} = ${tenantId}), 0)
-    || '.' || coalesce(max(${g.generation}) filter (where ${g.tenantId} = 0), 0)
-    from ${g} where ${g.tenantId} in (${tenantId}, 0))`;
+function listGenerationOf(tenantId: SQLWrapper, g = findingListGenerations) {
+  const of = (id: SQLWrapper | number) =>
+    sql`coalesce((select ${g.generation} from ${g} where ${g.tenantId} = ${id}), 0)`;
+  return sql<string | null>`${of(tenantId)} || '.' || ${of(0)}`;
+}
+
+/** What a tenant's scope statement reads beside the entitlement: a finding of the tenant, or its list generation. */
+export type EntitlementExtra = { findingId: number } | { listGeneration: true } | null;
 
 /**
  * The caller and their entitlement to one tenant (and, with `findingId`, whether that finding is the
- * tenant's) in one statement: a read's first round trip is also its last before the page. No row: nobody
- * valid is calling (401). A row without `role`: the tenant is out of the caller's reach (404).
+ * tenant's; with `listGeneration`, the tenant's list generation) in one statement: a read's first round trip
+ * is also its last before the page. No row: nobody valid is calling (401). A row without `role`: the tenant is
+ * out of the caller's reach (404).
  */
 export async function findActorWithEntitlement(
   db: Db,
   credential: CredentialDigest,
   tenant: { externalId: string },
-  findingId: number | null,
+  extra: EntitlementExtra,
   now: Date,
 ) {
   const kind = credentialKindOf(credential);
+  const findingId = extra !== null && 'findingId' in extra ? extra.findingId : null;
   const ofFinding = findingId !== null;
-  const statement = builtOnce(db, `tp_caller_tenant_${kind}${ofFinding ? '_finding' : ''}`, (name) => {
+  const withGeneration = extra !== null && 'listGeneration' in extra;
+  const suffix = ofFinding ? '_finding' : withGeneration ? '_list' : '';
+  const statement = builtOnce(db, `tp_caller_tenant_${kind}${suffix}`, (name) => {
     const caller = callerSource(kind);
     return db
       .select({
@@ -205,7 +214,7 @@ export async function findActorWithEntitlement(
           ? sql<boolean>`exists (select 1 from ${findings} where ${findings.id} = ${sql.placeholder('finding')} and ${findings.tenantId} = ${tenants.id})`
           : sql<boolean>`true`,
         // The tenant's list pages a process keeps are checked against this (findings/list-cache.ts).
-        listGeneration: ofFinding ? sql<null>`null` : listGenerationOf(tenants.id),
+        listGeneration: withGeneration ? listGenerationOf(tenants.id) : sql<string | null>`null`,
       })
       .from(caller.table)
       .innerJoin(users, caller.user)
