@@ -1,7 +1,7 @@
 import { type Config, loadConfig } from '../config.ts';
 import { type Database, openDatabase } from '../db/client.ts';
 import type { DataDirInUseError } from '../db/data-dir-lock.ts';
-import { analyzeAfterBulkWrite, maintainEmbeddedDatabase } from '../db/embedded-maintenance.ts';
+import { maintainTables } from '../db/embedded-maintenance.ts';
 
 export interface OptionSpec {
   type: 'string' | 'boolean';
@@ -93,11 +93,7 @@ export async function withDatabase<T>(
     // A bulk write leaves the database's statistics current, so the first requests after it are planned on
     // them: the embedded database (no autovacuum) gets its maintenance pass, PostgreSQL an analyze of what
     // changed rather than autovacuum's a minute later.
-    if (options.bulkWrite) {
-      await (database.kind === 'pglite'
-        ? maintainEmbeddedDatabase(database.db)
-        : analyzeAfterBulkWrite(database.db));
-    }
+    if (options.bulkWrite) await maintainTables(database.db, { vacuum: database.kind === 'pglite' });
     return result;
   } finally {
     await database.close();

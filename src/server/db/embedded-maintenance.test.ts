@@ -11,9 +11,8 @@ import { createTestDatabase } from '../../../test/helpers/db.ts';
 import { createTenant, createWorkspace } from '../../../test/helpers/factories.ts';
 import { type Database, openDatabase, queryRows, wrapPglite } from './client.ts';
 import {
-  analyzeAfterBulkWrite,
   asDeadlineWork,
-  maintainEmbeddedDatabase,
+  maintainTables,
   scheduleEmbeddedMaintenance,
   type TableActivity,
   tablesToMaintain,
@@ -131,7 +130,7 @@ describe('a pass on the database', () => {
       assert.equal(await analyzedColumns('findings'), 0, 'nothing has analyzed it yet');
       assert.doesNotMatch(await listPlan(), /Index Scan using findings_tenant_detected_idx/);
     }
-    const steps = await maintainEmbeddedDatabase(database.db);
+    const steps = await maintainTables(database.db, { vacuum: true });
     assert.ok(
       steps.some((step) => step.table === 'findings'),
       JSON.stringify(steps),
@@ -152,7 +151,7 @@ describe('a pass on the database', () => {
     for (let waited = 0; (await deadRows()) < 10_000 && waited < 10_000; waited += 100)
       await new Promise((resolve) => setTimeout(resolve, 100));
     assert.ok((await deadRows()) >= 10_000, 'the update left dead rows');
-    const steps = await maintainEmbeddedDatabase(database.db);
+    const steps = await maintainTables(database.db, { vacuum: true });
     assert.deepEqual(
       steps.find((step) => step.table === 'findings'),
       { table: 'findings', vacuum: true },
@@ -200,8 +199,12 @@ describe('after a bulk write on the database (what a command runs on PostgreSQL)
     };
     // On PostgreSQL autovacuum could come first; on PGlite nothing else ever analyzes.
     if (database.kind === 'pglite') assert.equal((await statistics()).columns, 0);
-    const analyzed = await analyzeAfterBulkWrite(database.db);
-    assert.ok(analyzed.includes('findings'), JSON.stringify(analyzed));
+    const steps = await maintainTables(database.db, { vacuum: false });
+    assert.ok(
+      steps.some((step) => step.table === 'findings'),
+      JSON.stringify(steps),
+    );
+    assert.ok(steps.every((step) => !step.vacuum));
     const after = await statistics();
     assert.ok(after.columns > 0, 'findings has column statistics');
     assert.equal(after.vacuums, 0, "vacuuming stays autovacuum's");
@@ -223,7 +226,7 @@ test('an embedded table filled by another process is analyzed, though this proce
 
     const serving = await openDatabase({ kind: 'pglite', dataDir });
     try {
-      const steps = await maintainEmbeddedDatabase(serving.db);
+      const steps = await maintainTables(serving.db, { vacuum: true });
       assert.ok(
         steps.some((step) => step.table === 'findings'),
         JSON.stringify(steps),
@@ -233,7 +236,11 @@ test('an embedded table filled by another process is analyzed, though this proce
         sql`select count(*)::int as columns from pg_statistic where starelid = 'findings'::regclass`,
       );
       assert.ok(Number(row?.columns) > 0, 'findings has statistics');
-      assert.deepEqual(await maintainEmbeddedDatabase(serving.db), [], 'and the next pass has nothing to do');
+      assert.deepEqual(
+        await maintainTables(serving.db, { vacuum: true }),
+        [],
+        'and the next pass has nothing to do',
+      );
     } finally {
       await serving.close();
     }

@@ -82,27 +82,24 @@ async function readActivity(db: Db): Promise<TableActivity[]> {
   }));
 }
 
-/** One pass: reads every table's activity, then analyzes (and vacuums) those that need it, one by one. */
-export async function maintainEmbeddedDatabase(db: Db): Promise<MaintenanceStep[]> {
-  const steps = tablesToMaintain(await readActivity(db));
+/**
+ * One pass: reads every table's activity, then analyzes those the rules pick, one by one, and vacuums those that
+ * need it too when `vacuum` says so (the embedded database, which has no autovacuum). Without it: after a bulk
+ * write on PostgreSQL (`fixtures load`, `import`, `seed`), analyzing now, as PostgreSQL's guide to bulk loading
+ * asks, rather than a minute or so later when autovacuum gets to the tables. Until then a fresh database has no
+ * statistics, and the findings list's plan walked the (tenant, status) index and sorted every open finding of
+ * the tenant: 1.7 ms a page against 0.35 ms, on the 110,000-row bench fixture. Vacuuming stays autovacuum's.
+ */
+export async function maintainTables(db: Db, { vacuum }: { vacuum: boolean }): Promise<MaintenanceStep[]> {
+  const steps = tablesToMaintain(await readActivity(db)).map((step) => ({
+    table: step.table,
+    vacuum: vacuum && step.vacuum,
+  }));
   for (const step of steps) {
     const table = sql.identifier(step.table);
     await db.execute(step.vacuum ? sql`vacuum (analyze) ${table}` : sql`analyze ${table}`);
   }
   return steps;
-}
-
-/**
- * After a bulk write on PostgreSQL (`fixtures load`, `import`, `seed`): analyzes now the tables the same rules
- * pick, as PostgreSQL's guide to bulk loading asks, instead of a minute or so later when autovacuum gets to
- * them. Until then a fresh database has no statistics, and the findings list's plan walked the (tenant,
- * status) index and sorted every open finding of the tenant: 1.7 ms a page against 0.35 ms, on the
- * 110,000-row bench fixture. Vacuuming stays autovacuum's.
- */
-export async function analyzeAfterBulkWrite(db: Db): Promise<string[]> {
-  const tables = tablesToMaintain(await readActivity(db)).map((step) => step.table);
-  for (const table of tables) await db.execute(sql`analyze ${sql.identifier(table)}`);
-  return tables;
 }
 
 export interface EmbeddedMaintenance {
@@ -160,7 +157,7 @@ export function scheduleEmbeddedMaintenance(
       wait(HELD_OFF_RECHECK_MS, () => due(heldOffMs + HELD_OFF_RECHECK_MS));
       return;
     }
-    running = maintainEmbeddedDatabase(db)
+    running = maintainTables(db, { vacuum: true })
       .catch((error: Error) => onError(error))
       .finally(() => {
         if (!stopped) next();
