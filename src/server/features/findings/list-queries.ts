@@ -264,7 +264,10 @@ function builtListRows(db: Db, input: GivenListInput, fetched: number) {
  */
 const FETCHED_ROWS = [26, 51, 101, 201] as const;
 export function fetchedRowsFor(limit: number): number {
-  return FETCHED_ROWS.find((rows) => rows >= limit) ?? limit;
+  const fetched = FETCHED_ROWS.find((rows) => rows >= limit);
+  // The list schemas cap `limit` at 200: a larger page here is a caller's mistake, not another statement.
+  if (fetched === undefined) throw new Error(`no page of findings fetches ${limit} rows`);
+  return fetched;
 }
 
 /**
