@@ -35,7 +35,10 @@ interface CellPlan {
   parents: string[];
   key: string;
   decode: (value: unknown) => unknown;
-  /** For a column of a joined table's object (`{ o: { id, name } }`): the table, whose object is null when its first cell is. */
+  /**
+   * For a column of a joined table's object (`{ o: { id, name } }`): the table, whose object is null when its
+   * first cell is.
+   */
   table: string | undefined;
 }
 

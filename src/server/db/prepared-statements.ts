@@ -20,9 +20,10 @@ interface QueryConfig {
  * A pg client that prepares each parameterised statement once per connection, named after its text, so that
  * PostgreSQL parses and plans it once and later requests send only the values (the extended protocol's
  * Parse is skipped; PostgreSQL's plan cache decides between custom and generic plans as it does for any
- * prepared statement, which for a page means its LIMIT in the text: built-once.ts, limitInText). Unprepared, every request paid for parsing and planning its statements again: the
- * findings list planned for 0.7–2 ms (the server log's bind step) and executed in 0.3–0.5 ms. Statements without parameters stay on the simple
- * protocol, which a migration's multi-statement text needs.
+ * prepared statement, which for a page means its LIMIT in the text: built-once.ts, limitInText).
+ * Unprepared, every request paid for parsing and planning its statements again: the findings list planned
+ * for 0.7–2 ms (the server log's bind step) and executed in 0.3–0.5 ms. Statements without parameters stay
+ * on the simple protocol, which a migration's multi-statement text needs.
  */
 export function preparingClientClass(names = new StatementNames(PREPARED_STATEMENT_LIMIT)) {
   return class PreparingClient extends pg.Client {
