@@ -158,6 +158,22 @@ describe('a kept page', () => {
     });
   }
 
+  test('an empty page, its findings all accepted for now, shows them once the acceptance ends', async () => {
+    const acceptedUntil = new Date(Date.now() + 600);
+    await make.createException(t.db, {
+      findingId: finding.id,
+      ownerUserId: colleague.id,
+      status: 'approved',
+      expiresAt: acceptedUntil,
+    });
+    assert.deepEqual(await list(), []);
+    assert.deepEqual(await list(), [], 'asked twice while accepted');
+    await new Promise((resolve) =>
+      setTimeout(resolve, Math.max(0, acceptedUntil.getTime() - Date.now()) + 50),
+    );
+    assert.deepEqual(titles(await list()), ['Kept']);
+  });
+
   test('moves when the tenant itself changes', async () => {
     const before = await generations();
     await t.db.execute(sql`update tenants set name = 'Renamed tenant' where id = ${home.id}`);

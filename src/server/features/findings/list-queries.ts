@@ -205,8 +205,10 @@ export async function tenantListRows(db: Db, input: GivenListInput): Promise<Ten
   const fetched = fetchedRowsFor(input.limit);
   if (statusAlone && input.gapOwnerIds.length === 0) {
     const rows = await builtListRows(db, input, fetched);
-    const nextAcceptanceEnd = rows[0]?.next_acceptance_end_ms ?? null;
-    return { rows: rows.slice(0, input.limit), nextAcceptanceEnd: toEpochMs(nextAcceptanceEnd) };
+    const [first] = rows;
+    // An empty page carries no row to say it (its findings may all be accepted for now): it is not kept.
+    const nextAcceptanceEnd = first === undefined ? undefined : toEpochMs(first.next_acceptance_end_ms);
+    return { rows: rows.slice(0, input.limit), nextAcceptanceEnd };
   }
   const rows = await hydrateFindings(
     db,
