@@ -10,7 +10,7 @@ import * as make from './factories.ts';
 import { type FakeDesk, startFakeDesk } from './fake-desk.ts';
 import { type Nginx, startNginx } from './nginx.ts';
 import { type ProxyClient, proxyClient } from './proxy-client.ts';
-import { freePort, type ServeProcess, startServeProcess } from './serve-process.ts';
+import { freePorts, type ServeProcess, startServeProcess } from './serve-process.ts';
 
 /** Run only against a server: the embedded database belongs to one process. */
 export const skipWithoutPostgres = process.env.TEST_DATABASE_URL
@@ -48,7 +48,7 @@ export async function startScaleOutWorld(): Promise<ScaleOutWorld> {
     SUPPORT_DESK_URL: desk.url,
     SUPPORT_DESK_TIMEOUT_MS: String(DESK_BUDGET_MS),
   };
-  const ports = [await freePort(), await freePort()];
+  const ports = await freePorts(2);
   const started = await Promise.allSettled(
     ports.map((port) => startServeProcess(database.url as string, port, env)),
   );

@@ -21,12 +21,25 @@ export interface ServeProcess {
   stop(): Promise<void>;
 }
 
+/**
+ * `count` different loopback ports nothing listens on at the moment of asking. They are held open together
+ * until all are known: asked one after another, the port one released could be the next one handed out, and
+ * two servers told the same port would fail to start (EADDRINUSE).
+ */
+export async function freePorts(count: number): Promise<number[]> {
+  const servers = Array.from({ length: count }, () => net.createServer());
+  await Promise.all(
+    servers.map((server) => new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))),
+  );
+  const ports = servers.map((server) => (server.address() as AddressInfo).port);
+  await Promise.all(servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
+  return ports;
+}
+
 /** A loopback port nothing listens on at the moment of asking. */
 export async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  const [port] = await freePorts(1);
+  if (port === undefined) throw new Error('no loopback port was handed out');
   return port;
 }
 
