@@ -360,7 +360,30 @@ export async function typeToFilter(
   await page.getByRole('option').filter({ hasNotText: typed }).first().waitFor({ state: 'detached' });
 }
 
-/** Picks `option` of a searchable combobox by keyboard: typeToFilter, then ArrowDown and Enter. */
+/**
+ * Presses ArrowDown until `option` of the open list is the highlighted one (Mantine marks it
+ * `data-combobox-selected`), as a person watching the list would, then Enter. Mantine re-reads which option
+ * is highlighted a tick after a filtered list renders, so the first ArrowDown can still move from where the
+ * unfiltered list was.
+ */
+export async function chooseHighlighted(page: Page, option: string): Promise<void> {
+  const highlighted = page
+    .getByRole('option', { name: option, exact: true })
+    .and(page.locator('[data-combobox-selected]'));
+  for (let press = 0; press < 5; press++) {
+    await page.keyboard.press('ArrowDown');
+    if (
+      await highlighted.waitFor({ timeout: 1000 }).then(
+        () => true,
+        () => false,
+      )
+    )
+      break;
+  }
+  await page.keyboard.press('Enter');
+}
+
+/** Picks `option` of a searchable combobox by keyboard: typeToFilter, then ArrowDown to it and Enter. */
 export async function chooseByTyping(
   page: Page,
   combobox: Locator,
@@ -368,6 +391,5 @@ export async function chooseByTyping(
   option: string,
 ): Promise<void> {
   await typeToFilter(page, combobox, typed, option);
-  await page.keyboard.press('ArrowDown');
-  await page.keyboard.press('Enter');
+  await chooseHighlighted(page, option);
 }

@@ -5,6 +5,7 @@ import {
   assertAccessible,
   checkAtPhoneWidth,
   chooseByTyping,
+  chooseHighlighted,
   definitionListText,
   screenshot,
   signInAs,
@@ -94,8 +95,7 @@ test('the tenant switcher moves to the second tenant by keyboard', async () => {
   const tenant = page().getByRole('combobox', { name: 'Tenant', exact: true });
   await typeToFilter(page(), tenant, 'Fabri', 'Fabrikam Inc');
   await screenshot(page(), '04-tenant-switcher-open');
-  await page().keyboard.press('ArrowDown');
-  await page().keyboard.press('Enter');
+  await chooseHighlighted(page(), 'Fabrikam Inc');
   await page().waitForURL('**/admin/t/fabrikam');
   await heading('Fabrikam Inc');
   await screenshot(page(), '05-dashboard-fabrikam');
