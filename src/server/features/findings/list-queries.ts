@@ -16,6 +16,7 @@ import {
 import { alias, QueryBuilder } from 'drizzle-orm/pg-core';
 import { type Bound, boundValue, builtOnce, type Instant, limitInText } from '../../db/built-once.ts';
 import { type Db, queryRows } from '../../db/client.ts';
+import { readFloat8 } from '../../db/float8.ts';
 import { newestFirst } from '../../db/order.ts';
 import { tenantMemberships } from '../tenancy/tables.ts';
 import { type FindingRow, findingsPage, hydrateFindings } from './item-queries.ts';
@@ -207,7 +208,7 @@ export async function tenantListRows(db: Db, input: GivenListInput): Promise<Ten
     const rows = await builtListRows(db, input, fetched);
     const [first] = rows;
     // An empty page carries no row to say it (its findings may all be accepted for now): it is not kept.
-    const nextAcceptanceEnd = first === undefined ? undefined : toEpochMs(first.next_acceptance_end_ms);
+    const nextAcceptanceEnd = first === undefined ? undefined : readFloat8(first.next_acceptance_end_ms);
     return { rows: rows.slice(0, input.limit), nextAcceptanceEnd };
   }
   const rows = await hydrateFindings(
@@ -218,9 +219,6 @@ export async function tenantListRows(db: Db, input: GivenListInput): Promise<Ten
   );
   return { rows: rows.slice(0, input.limit), nextAcceptanceEnd: undefined };
 }
-
-/** float8 arrives as a number, or as text (Infinity) on some drivers. */
-const toEpochMs = (value: number | string | null) => (value === null ? null : Number(value));
 
 function builtListRows(db: Db, input: GivenListInput, fetched: number) {
   const { sort, after } = input;

@@ -1,3 +1,4 @@
+import { readFloat8 } from '../../db/float8.ts';
 import type { ExceptionRow, FindingRow } from './item-queries.ts';
 import {
   accountabilityGap,
@@ -10,9 +11,6 @@ import type { ExceptionView, FindingItem } from './schemas.ts';
 
 const userRef = (id: number | null, name: string | null) =>
   id === null || name === null ? null : { id, display_name: name };
-
-/** float8 arrives as a number; Infinity may arrive as text on some drivers. */
-const toNumber = (value: number | string | null) => (value === null ? null : Number(value));
 
 function timing(row: ExceptionRow) {
   return {
@@ -46,7 +44,11 @@ export function toFindingItem(row: FindingRow, now: Date): FindingItem {
   const exception = row.x ? toExceptionView(row.x, now) : null;
   return {
     finding_id: row.id,
-    workflow_status: effectiveWorkflowStatus(row.workflow_status, toNumber(row.risk_accepted_until_ms), now),
+    workflow_status: effectiveWorkflowStatus(
+      row.workflow_status,
+      readFloat8(row.risk_accepted_until_ms),
+      now,
+    ),
     owner: userRef(row.owner_id, row.owner_name),
     assignee: userRef(row.assignee_id, row.assignee_name),
     responsibility_state: responsibilityState(responsibility),
