@@ -300,11 +300,8 @@ describe('the list generation', () => {
 });
 
 describe('pageChangesAt', () => {
-  const row = (x: Partial<FindingRow['x']> | null, acceptedUntil: number | null = null) =>
-    ({
-      risk_accepted_until_ms: acceptedUntil,
-      x: x && { review_due_at: '2027-01-01T00:00:00.000Z', expires_at: null, ...x },
-    }) as FindingRow;
+  const row = (x: Partial<FindingRow['x']> | null) =>
+    ({ x: x && { review_due_at: '2027-01-01T00:00:00.000Z', expires_at: null, ...x } }) as FindingRow;
   const now = Date.parse('2026-06-01T00:00:00.000Z');
 
   test('is the earliest moment ahead: an acceptance of the tenant, an expiry, a review date', () => {
@@ -316,11 +313,7 @@ describe('pageChangesAt', () => {
       'an acceptance already ended moves nothing',
     );
     assert.equal(
-      pageChangesAt(
-        [row({ expires_at: '2026-06-01T00:00:05.000Z' }), row(null, now + 9_000)],
-        now + 20_000,
-        now,
-      ),
+      pageChangesAt([row({ expires_at: '2026-06-01T00:00:05.000Z' })], now + 20_000, now),
       now + 5_000,
     );
     assert.equal(pageChangesAt([row({ review_due_at: '2026-06-01T00:00:02.000Z' })], null, now), now + 2_000);

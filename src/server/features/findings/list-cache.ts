@@ -73,16 +73,20 @@ export function keptListPages(db: Db): KeptListPages {
 
 /**
  * The first moment after `now` at which a page of these rows may read differently: the earliest acceptance of
- * the tenant to end (it moves findings into or out of the open list: `nextAcceptanceEnd`, epoch ms or null),
- * and each shown exception's expiry and review date. Infinity when nothing on the page moves with the clock.
+ * the tenant to end (it moves findings into or out of the open list: `nextAcceptanceEnd`, epoch ms or null; no
+ * row's own acceptance ends before it), and each shown exception's expiry and review date. Infinity when nothing
+ * on the page moves with the clock.
  */
-export function pageChangesAt(rows: FindingRow[], nextAcceptanceEnd: number | null, now: number): number {
+export function pageChangesAt(
+  rows: Pick<FindingRow, 'x'>[],
+  nextAcceptanceEnd: number | null,
+  now: number,
+): number {
   let until = nextAcceptanceEnd !== null && nextAcceptanceEnd > now ? nextAcceptanceEnd : Infinity;
-  const consider = (moment: number | null) => {
-    if (moment !== null && moment > now && moment < until) until = moment;
+  const consider = (moment: number) => {
+    if (moment > now && moment < until) until = moment;
   };
   for (const row of rows) {
-    consider(row.risk_accepted_until_ms === null ? null : Number(row.risk_accepted_until_ms));
     if (row.x === null) continue;
     consider(Date.parse(row.x.review_due_at));
     if (row.x.expires_at !== null) consider(Date.parse(row.x.expires_at));
