@@ -17,6 +17,7 @@ import { isWorkspaceMember } from '../features/people/queries.ts';
 import { secondFactorSatisfied } from '../features/second-factor/queries.ts';
 import { supportRequestIsOfTenant } from '../features/support-requests/queries.ts';
 import {
+  type EntitlementExtra,
   findActorWithEntitlement,
   findActorWithMembership,
   findTenantEntitlement,
@@ -156,12 +157,7 @@ async function findActorAndScopeAtOnce(
   if (!canNameTenant(externalId)) return undefined;
   const findingId = access.scope === 'finding' ? parseId(params.finding ?? '') : null;
   if (access.scope === 'finding' && findingId === null) return undefined;
-  const extra =
-    findingId !== null
-      ? { findingId }
-      : access.readsListGeneration
-        ? { listGeneration: true as const }
-        : null;
+  const extra = scopeExtraFor(access, findingId);
   const both = await requireActorWith(db, request, (credential, now) =>
     findActorWithEntitlement(db, credential, { externalId }, extra, now),
   );
@@ -169,11 +165,22 @@ async function findActorAndScopeAtOnce(
   const { actor, row } = both;
   if (!isEntitled(row) || row.workspaceMember === null || !row.findingFound) throw notFound();
   const found = entitled(base(actor), row);
-  const scoped =
-    findingId === null
-      ? { ...found, scope: { ...found.scope, listGeneration: row.listGeneration ?? undefined } }
-      : { ...found, scope: { ...found.scope, findingId } };
-  return { actor, found: { ...scoped, secondFactorSatisfied: row.secondFactorSatisfied } };
+  const scopeFields =
+    findingId === null ? { listGeneration: row.listGeneration ?? undefined } : { findingId };
+  return {
+    actor,
+    found: {
+      ...found,
+      scope: { ...found.scope, ...scopeFields },
+      secondFactorSatisfied: row.secondFactorSatisfied,
+    },
+  };
+}
+
+/** What the scope's statement reads besides the tenant: the path's finding, or the list generation. */
+function scopeExtraFor(access: AccessDeclaration, findingId: number | null): EntitlementExtra {
+  if (findingId !== null) return { findingId };
+  return access.readsListGeneration ? { listGeneration: true } : null;
 }
 
 async function findTenantScope(
