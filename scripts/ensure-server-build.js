@@ -57,7 +57,11 @@ function compile(esbuild, newestInput) {
   try {
     esbuild.buildSync({
       absWorkingDir: root,
-      entryPoints: { 'cli/main': join(sourceDir, 'cli', 'main.ts') },
+      entryPoints: {
+        'cli/main': join(sourceDir, 'cli', 'main.ts'),
+        // The embedded database's thread is a module of its own, found by path (db/embedded-thread.ts).
+        'db/embedded-thread-worker': join(sourceDir, 'db', 'embedded-thread-worker.ts'),
+      },
       outdir: staging,
       bundle: true,
       splitting: true,

@@ -3,7 +3,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
-import { createPostgresPool, type Database, wrapPglite, wrapPostgres } from '../../src/server/db/client.ts';
+import {
+  createPostgresPool,
+  type Database,
+  openEmbedded,
+  wrapPglite,
+  wrapPostgres,
+} from '../../src/server/db/client.ts';
 
 const migrationsDir = path.resolve(import.meta.dirname, '../../src/server/db/migrations');
 const cacheDir = path.resolve(import.meta.dirname, '../../node_modules/.cache/tenantpilot');
@@ -64,9 +70,10 @@ async function postgresTemplate(admin: pg.Client, serverUrl: string): Promise<st
 export async function createTestDatabase(): Promise<Database & { url: string | null }> {
   const serverUrl = process.env.TEST_DATABASE_URL;
   if (!serverUrl) {
-    const client = new PGlite({ loadDataDir: await pgliteTemplate() });
-    await client.waitReady;
-    return { ...wrapPglite(client), url: null };
+    return {
+      ...(await openEmbedded({ dataDir: undefined, loadDataDir: await pgliteTemplate() })),
+      url: null,
+    };
   }
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();

@@ -28,25 +28,9 @@ function preparedOn(pg: PGlite): Map<string, number[]> {
 }
 
 /**
- * PGlite runs a statement synchronously, and a statement's answer resolves at once, so the next statement
- * queued behind it would run in the same drain of the microtask queue, and the one after it: requests
- * arriving meanwhile would not even be read until every queued statement had run (200 submits at once
- * reached the server over a whole second). So statements give the event loop a turn to poll, once at most
- * every TURN_EVERY_MS of statements: a turn before each one cost the findings list ~9 % of its rate.
- */
-const TURN_EVERY_MS = 2;
-let lastTurnAt = 0;
-
-async function yieldToIo() {
-  if (performance.now() - lastTurnAt < TURN_EVERY_MS) return;
-  await new Promise<void>((resolve) => setImmediate(resolve));
-  lastTurnAt = performance.now();
-}
-
-/**
  * The embedded database, preparing each parameterised statement once and running it by name after that, as
  * the PostgreSQL pool does (prepared-statements.ts). On PGlite this matters more: every query runs on the
- * one thread the server has, and planning is most of a short statement's cost there (the access lookup:
+ * database's one thread (embedded-thread.ts), and planning is most of a short statement's cost there (the access lookup:
  * ~1.8 ms unprepared against ~0.6 ms prepared, measured in-process on the performance fixture), partly
  * because the WebAssembly build's file layer answers each relation-size lookup with an fstat.
  *
@@ -117,18 +101,10 @@ export function preparingPglite(pg: PGlite, names = new StatementNames(PREPARED_
     (fallback: Query, inTransaction: boolean): Query =>
     async (text, params = [], options) => {
       const name = names.nameFor(text, params.length);
-      if (!name) {
-        await yieldToIo();
-        return fallback(text, params, options);
-      }
+      if (!name) return fallback(text, params, options);
       // As PGlite's query: ready first, outside the locks its own start-up takes.
       await pg.waitReady;
-      // The turn is taken once the locks are held, so a turn runs at most TURN_EVERY_MS of statements however
-      // many wait: a turn taken before the locks would let every waiting statement run in the same one.
-      const run = async () => {
-        await yieldToIo();
-        return runNamed(name, text, params, options);
-      };
+      const run = () => runNamed(name, text, params, options);
       if (inTransaction) return pg._runExclusiveQuery(run);
       return pg._runExclusiveTransaction(() =>
         pg._runExclusiveQuery(async () => {

@@ -117,8 +117,8 @@ describe('on the database the suite runs on', () => {
   });
 
   test('statements one after another leave the event loop free between them (a timer runs mid-chain)', async () => {
-    // On PGlite a statement runs synchronously and answers at once: without a turn of the event loop between
-    // statements, a chain of them would hold off every timer and every request arriving until it ended.
+    // PGlite runs a statement synchronously: on the server's thread, a chain of them would hold off every
+    // timer and every request arriving until it ended. The embedded database runs on a thread of its own.
     const CHAIN = 100;
     let done = 0;
     let doneWhenTimerRan = -1;
