@@ -46,6 +46,8 @@ export interface ServingCli {
   output(): string;
   /** SIGTERM, and the exit code. */
   stop(): Promise<number | null>;
+  /** SIGKILL: nothing closed or flushed; resolves once the process is gone. */
+  kill(): Promise<void>;
 }
 
 /** `tenantpilot serve --port 0 …`, once it says where it listens (and has printed its notes). */
@@ -69,6 +71,10 @@ export async function serveCli(dataDir: string, args: string[] = []): Promise<Se
     async stop() {
       child.kill('SIGTERM');
       return exited;
+    },
+    async kill() {
+      child.kill('SIGKILL');
+      await exited;
     },
   };
 }

@@ -6,10 +6,6 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { and, eq, inArray } from 'drizzle-orm';
-import type { Db } from '../../src/server/db/client.ts';
-import { auditEvents } from '../../src/server/features/audit/tables.ts';
-import { supportRequests } from '../../src/server/features/support-requests/tables.ts';
 import type { Answer } from '../helpers/proxy-client.ts';
 import {
   type ScaleOutWorld,
@@ -17,7 +13,7 @@ import {
   startScaleOutWorld,
   waitFor,
 } from '../helpers/scale-out-world.ts';
-import { tenantSubmitUrl, validBody } from '../helpers/support-requests.ts';
+import { assertStoredWithAudit, tenantSubmitUrl, validBody } from '../helpers/support-requests.ts';
 
 const WRITERS = 16;
 /** Acknowledged writes before the kill, and again after it. */
@@ -85,30 +81,3 @@ describe('a server process killed mid-traffic, behind nginx', { skip: skipWithou
     );
   });
 });
-
-/** Every acknowledged submission is in the database as it was sent, with its audit event. */
-async function assertStoredWithAudit(db: Db, acknowledged: { id: number; summary: string }[]) {
-  const ids = acknowledged.map((write) => write.id);
-  const stored = await db
-    .select({ id: supportRequests.id, summary: supportRequests.summary })
-    .from(supportRequests)
-    .where(inArray(supportRequests.id, ids));
-  assert.deepEqual(
-    new Map(stored.map((row) => [row.id, row.summary])),
-    new Map(acknowledged.map((write) => [write.id, write.summary])),
-    'every acknowledged request is stored as sent',
-  );
-  const audited = await db
-    .selectDistinct({ subjectId: auditEvents.subjectId })
-    .from(auditEvents)
-    .where(
-      and(
-        eq(auditEvents.subjectType, 'support_request'),
-        inArray(
-          auditEvents.subjectId,
-          ids.map((id) => String(id)),
-        ),
-      ),
-    );
-  assert.equal(audited.length, ids.length, 'every acknowledged request has its audit event');
-}
