@@ -8,9 +8,8 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
-import { createPostgresPool, type Database, wrapPglite, wrapPostgres } from '../src/server/db/client.ts';
+import { createPostgresPool, type Database, openEmbedded, wrapPostgres } from '../src/server/db/client.ts';
 
 export interface BenchDatabase {
   database: Database;
@@ -90,9 +89,8 @@ export function freePort(): Promise<number> {
 
 export async function openBenchPglite(label: string): Promise<BenchDatabase> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `tp-bench-${label}-`));
-  const client = new PGlite(dir);
-  await client.waitReady;
-  const database = wrapPglite(client);
+  // As a command opens it (on its own thread, PostgreSQL's default settings).
+  const database = await openEmbedded({ dataDir: dir });
   const drop = async () => {
     await database.close();
     fs.rmSync(dir, { recursive: true, force: true });
