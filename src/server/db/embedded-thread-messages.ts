@@ -30,7 +30,7 @@ export type ThreadRequest =
   | { kind: 'close'; id: number };
 
 /** An error's name, message and every field of its own (a DatabaseError's code, constraint, detail…). */
-export type ThreadError = { name: string; message: string; stack?: string } & Record<string, unknown>;
+export type ThreadError = { name: string; message: string } & Record<string, unknown>;
 
 /** Id 0 answers the start: 'ready', or why the database did not open. */
 export type ThreadAnswer =

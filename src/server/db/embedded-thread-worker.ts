@@ -7,7 +7,7 @@ import { preparingPglite } from './prepared-pglite.ts';
 
 if (!parentPort) throw new Error('embedded-thread-worker.ts runs as a worker thread (embedded-thread.ts)');
 const port = parentPort;
-const open = workerData as ThreadOpenOptions;
+const opening = workerData as ThreadOpenOptions;
 
 const answer = (message: ThreadAnswer) => port.postMessage(message);
 
@@ -19,14 +19,12 @@ const answer = (message: ThreadAnswer) => port.postMessage(message);
 function failure(id: number, error: unknown): ThreadAnswer {
   if (!(error instanceof Error))
     return { id, error: { name: 'Error', message: String(error) }, failed: true };
-  const fields = Object.entries(error).filter(([, value]) => value === null || typeof value !== 'object');
+  const plain = Object.entries(error).filter(
+    ([, value]) => value === null || !['object', 'function', 'symbol'].includes(typeof value),
+  );
   return {
     id,
-    error: {
-      ...Object.fromEntries(fields.filter(([, value]) => typeof value !== 'function')),
-      name: error.name,
-      message: error.message,
-    },
+    error: { ...Object.fromEntries(plain), name: error.name, message: error.message },
     failed: true,
   };
 }
@@ -62,9 +60,9 @@ const ROLLED_BACK = Symbol('rolled back');
 
 async function main() {
   const pglite = new PGlite({
-    ...(open.dataDir ? { dataDir: open.dataDir } : {}),
-    ...(open.loadDataDir ? { loadDataDir: open.loadDataDir } : {}),
-    ...(open.startParams ? { startParams: [...PGlite.defaultStartParams, ...open.startParams] } : {}),
+    ...(opening.dataDir ? { dataDir: opening.dataDir } : {}),
+    ...(opening.loadDataDir ? { loadDataDir: opening.loadDataDir } : {}),
+    ...(opening.startParams ? { startParams: [...PGlite.defaultStartParams, ...opening.startParams] } : {}),
   });
   await pglite.waitReady;
   const client = preparingPglite(pglite);
@@ -120,8 +118,8 @@ async function main() {
         begin(request.id);
         return;
       case 'end': {
-        const open = transactions.get(request.transaction);
-        if (open) open.end(request.commit, request.id);
+        const held = transactions.get(request.transaction);
+        if (held) held.end(request.commit, request.id);
         else answer(failure(request.id, new Error('The transaction has already ended')));
         return;
       }

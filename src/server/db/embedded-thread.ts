@@ -37,8 +37,8 @@ export interface EmbeddedQueryRunner {
   query<T>(text: string, params?: unknown[], options?: QueryOptions): Promise<Results<T>>;
 }
 
-function rebuiltError({ name, message, stack: _workerStack, ...fields }: ThreadError): Error {
-  // The server thread's stack, which names the caller: the worker's would name only the worker's frames.
+/** With the server thread's stack, which names the caller: the worker's would name only its own frames. */
+function rebuiltError({ name, message, ...fields }: ThreadError): Error {
   const error = Object.assign(new Error(message), fields);
   error.name = name;
   return error;
