@@ -26,11 +26,7 @@ describe('a server on the embedded database, killed mid-traffic', {
   test('loses no acknowledged write', async (t) => {
     const seeding = await openDatabase({ kind: 'pglite', dataDir });
     await seeding.migrate();
-    const workspace = await make.createWorkspace(seeding.db);
-    const tenant = await make.createTenant(seeding.db, { workspaceId: workspace.id });
-    const user = await make.createUser(seeding.db);
-    await make.addTenantMember(seeding.db, { tenant, userId: user.id, role: 'operator' });
-    const bearer = await make.createApiToken(seeding.db, { userId: user.id });
+    const { tenant, bearer } = await make.createTenantOperator(seeding.db);
     await seeding.close(); // the embedded database is one process's at a time
 
     const server = await serveCli(dataDir);

@@ -187,3 +187,14 @@ export async function createApiToken(
   await db.insert(apiTokens).values({ userId, name, tokenHash: digestSecret(token) });
   return token;
 }
+
+/** A workspace with one tenant and an operator of it who calls the API with a bearer token. */
+export async function createTenantOperator(
+  db: Db,
+): Promise<{ tenant: Tenant; operator: User; bearer: string }> {
+  const workspace = await createWorkspace(db);
+  const tenant = await createTenant(db, { workspaceId: workspace.id });
+  const operator = await createUser(db);
+  await addTenantMember(db, { tenant, userId: operator.id, role: 'operator' });
+  return { tenant, operator, bearer: await createApiToken(db, { userId: operator.id }) };
+}

@@ -35,11 +35,7 @@ export interface ScaleOutWorld extends ProxyClient {
 export async function startScaleOutWorld(): Promise<ScaleOutWorld> {
   const database = await createTestDatabase();
   const desk = await startFakeDesk();
-  const workspace = await make.createWorkspace(database.db);
-  const tenant = await make.createTenant(database.db, { workspaceId: workspace.id });
-  const operator = await make.createUser(database.db);
-  await make.addTenantMember(database.db, { tenant, userId: operator.id, role: 'operator' });
-  const bearer = await make.createApiToken(database.db, { userId: operator.id });
+  const { tenant, operator, bearer } = await make.createTenantOperator(database.db);
   const env = {
     // Behind nginx, which replaces X-Forwarded-For with the address it sees (nginx.ts).
     TENANTPILOT_TRUST_PROXY: 'true',

@@ -9,7 +9,7 @@ import { createTestDatabase } from '../../../../test/helpers/db.ts';
 import * as make from '../../../../test/helpers/factories.ts';
 import { answer, type FakeDesk, startFakeDesk } from '../../../../test/helpers/fake-desk.ts';
 import { tenantSubmitUrl, validBody } from '../../../../test/helpers/support-requests.ts';
-import { type Database, openDatabase } from '../../db/client.ts';
+import { openDatabase } from '../../db/client.ts';
 import { OUTCOME_WRITE_RESERVE_MS } from './handoff-call.ts';
 import { interruptedSummary, WRITE_BACK_GRACE_MS } from './rules.ts';
 
@@ -20,20 +20,12 @@ before(async () => {
 });
 after(() => desk.close());
 
-async function seed(db: Database['db']) {
-  const workspace = await make.createWorkspace(db);
-  const tenant = await make.createTenant(db, { workspaceId: workspace.id });
-  const user = await make.createUser(db);
-  await make.addTenantMember(db, { tenant, userId: user.id, role: 'operator' });
-  return { tenant, bearer: await make.createApiToken(db, { userId: user.id }) };
-}
-
 describe('the default budget', () => {
   test('a hanging desk: the submit answers after ≈5 s with the SR kept; other requests answer meanwhile', async () => {
     const t = await startTestApp({ SUPPORT_DESK_PROVIDER: 'webhook', SUPPORT_DESK_URL: desk.url });
     try {
       assert.equal(t.config.desk?.timeoutMs, 5000);
-      const { tenant, bearer } = await seed(t.db);
+      const { tenant, bearer } = await make.createTenantOperator(t.db);
       const sent = performance.now();
       const submitting = request(
         t.app,
@@ -117,7 +109,7 @@ describe("the budget runs from the request's arrival", () => {
 
   /** A fresh tenant's `create_external_ticket` submit in `t` (the desk's record of calls emptied first). */
   async function submitExternal(t: TestApp) {
-    const { tenant, bearer } = await seed(t.db);
+    const { tenant, bearer } = await make.createTenantOperator(t.db);
     desk.requests.length = 0;
     const response = await request(
       t.app,
@@ -218,7 +210,7 @@ describe('a server killed mid-handoff', () => {
       ? await createTestDatabase()
       : await openDatabase({ kind: 'pglite', dataDir });
     if (!onPostgres) await database.migrate();
-    const { tenant, bearer } = await seed(database.db);
+    const { tenant, bearer } = await make.createTenantOperator(database.db);
     if (!onPostgres) await database.close(); // the embedded database is one process's at a time
     const env: NodeJS.ProcessEnv = {
       ...process.env,
