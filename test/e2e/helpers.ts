@@ -347,6 +347,14 @@ export async function assertAccessible(page: Page, label: string): Promise<void>
   assert.equal(blocking.length, 0, `accessibility violations on ${label}:\n${report}`);
 }
 
+/** Whether `locator` shows within `timeout` ms: for a step a person would repeat when nothing came of it. */
+function appearsWithin(locator: Locator, timeout: number): Promise<boolean> {
+  return locator.waitFor({ timeout }).then(
+    () => true,
+    () => false,
+  );
+}
+
 /**
  * Types into a searchable combobox by keyboard, as a person would (what it holds selected first), and waits
  * until its list holds only options with the typed text: the wanted option is already in the unfiltered
@@ -366,11 +374,7 @@ export async function typeToFilter(
     await combobox.focus();
     await page.keyboard.press('ControlOrMeta+a');
     await page.keyboard.type(typed);
-    const listed = await wanted.waitFor({ timeout: 5_000 }).then(
-      () => true,
-      () => false,
-    );
-    if (listed || attempt === 3) break;
+    if ((await appearsWithin(wanted, 5_000)) || attempt === 3) break;
   }
   await wanted.waitFor();
   await page.getByRole('option').filter({ hasNotText: typed }).first().waitFor({ state: 'detached' });
@@ -388,13 +392,7 @@ export async function chooseHighlighted(page: Page, option: string): Promise<voi
     .and(page.locator('[data-combobox-selected]'));
   for (let press = 0; press < 5; press++) {
     await page.keyboard.press('ArrowDown');
-    if (
-      await highlighted.waitFor({ timeout: 1000 }).then(
-        () => true,
-        () => false,
-      )
-    )
-      break;
+    if (await appearsWithin(highlighted, 1_000)) break;
   }
   await page.keyboard.press('Enter');
 }
