@@ -30,9 +30,9 @@ function preparedOn(pg: PGlite): Map<string, number[]> {
 /**
  * The embedded database, preparing each parameterised statement once and running it by name after that, as
  * the PostgreSQL pool does (prepared-statements.ts). On PGlite this matters more: every query runs on the
- * database's one thread (embedded-thread.ts), and planning is most of a short statement's cost there (the access lookup:
- * ~1.8 ms unprepared against ~0.6 ms prepared, measured in-process on the performance fixture), partly
- * because the WebAssembly build's file layer answers each relation-size lookup with an fstat.
+ * database's one thread (embedded-thread.ts), and planning is most of a short statement's cost there (the
+ * access lookup: ~1.8 ms unprepared against ~0.6 ms prepared, measured in-process on the performance
+ * fixture), partly because the WebAssembly build's file layer answers each relation-size lookup with an fstat.
  *
  * PGlite's own `query` sends Parse, Describe, Bind, Describe, Execute and Sync for an unnamed statement;
  * this sends Parse and Describe once per statement name, then Bind, Describe, Execute and Sync, under the
