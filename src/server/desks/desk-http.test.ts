@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import {
   AMPLE_BUDGET_MS,
   deskConfig,
@@ -34,6 +36,17 @@ describe('deskCall: the one bounded outbound call', () => {
     assert.equal(result.headers.get('x-thing'), 'yes');
     assert.deepEqual(result.json, { a: 1 });
     assert.equal(fake.requests.at(-1)?.path, '/x?y=1');
+  });
+
+  test('an answered call keeps nothing of its exchange alive until its budget would have run out', async () => {
+    fake.respondWith(answer.json(201, { reference: 'KEPT-1' }));
+    const answerRef = await get().then((answered) => {
+      assert.equal(answered.kind, 'answered');
+      return new WeakRef(answered);
+    });
+    // Well inside the call's budget (AMPLE_BUDGET_MS): a deadline timer still armed would keep the answer.
+    await collectGarbage();
+    assert.equal(answerRef.deref(), undefined, 'the answer is still reachable after the call returned');
   });
 
   test('an empty or non-JSON body has json undefined and keeps the text', async () => {
@@ -113,3 +126,13 @@ describe('failure summaries', () => {
     }
   });
 });
+
+/** A full collection, twice (a first one may only run finalizers), without --expose-gc on the runner. */
+async function collectGarbage(): Promise<void> {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  for (let round = 0; round < 2; round++) {
+    await new Promise((resolve) => setImmediate(resolve));
+    gc();
+  }
+}

@@ -42,15 +42,23 @@ const dnsCodes = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_NONAME', 'EAI_NODATA'])
 export async function deskCall(options: DeskCallOptions): Promise<DeskCallResult> {
   const url = parseDeskUrl(options.url);
   if (!url) return { kind: 'failed', failure: { kind: 'invalid-url' } };
-  const signal = AbortSignal.timeout(options.timeoutMs);
+  // Not AbortSignal.timeout: its timer cannot be cleared, and until it fires the signal's listeners keep
+  // the finished exchange reachable (fetch's state, the answer), some 2,000 calls' worth at 430 calls/s.
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
   // fetch honours the signal while connecting and reading; racing it as well makes the bound hold even
   // if some stage (a trickling body, a slow DNS lookup) did not observe the abort promptly.
   const deadline = new Promise<DeskCallResult>((resolve) => {
-    signal.addEventListener('abort', () => resolve({ kind: 'failed', failure: { kind: 'timeout' } }), {
-      once: true,
-    });
+    timer = setTimeout(() => {
+      controller.abort(new DOMException('The desk call took longer than its budget', 'TimeoutError'));
+      resolve({ kind: 'failed', failure: { kind: 'timeout' } });
+    }, options.timeoutMs);
   });
-  return Promise.race([exchange(url, options, signal), deadline]);
+  try {
+    return await Promise.race([exchange(url, options, controller.signal), deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Only http(s) URLs without user info: fetch refuses credentials in URLs, and they would be secrets. */
