@@ -1,5 +1,5 @@
 import { openDatabase } from '../../db/client.ts';
-import { keepServingHeapTight } from '../../serving-heap.ts';
+import { restartWithServingFlags, setServingFlags } from '../../serving-memory.ts';
 import { type Command, config, integerOption, UsageError } from '../command.ts';
 
 export const serve: Command = {
@@ -22,7 +22,10 @@ export const serve: Command = {
     const host = typeof values.host === 'string' ? values.host : undefined;
     if (host !== undefined && !host.trim()) throw new UsageError('--host must not be empty', 'serve');
     const settings = config();
-    if (settings.database.kind === 'pglite') keepServingHeapTight();
+    if (settings.database.kind === 'pglite') {
+      restartWithServingFlags();
+      setServingFlags();
+    }
     // The database opens while the HTTP stack loads: the embedded one's WebAssembly compiles off the main
     // thread meanwhile. (Loaded here, the HTTP stack is a cost no other command should pay.)
     const opening = openDatabase(settings.database, { serving: true });
