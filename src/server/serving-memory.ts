@@ -33,7 +33,7 @@ type Execve = (file: string, args: string[], env: NodeJS.ProcessEnv) => never;
 
 /**
  * For `serve` on the embedded database only (a command exits when done), before anything is opened: where
- * Node can replace the process with itself (`process.execve`, Node 22.15 and 24), does so once, with the
+ * Node can replace the process with itself (`process.execve`, Node 24), does so once, with the
  * flags V8 reads only at its start. Same process id, standard streams, working directory and environment,
  * so a supervisor sees no difference. Elsewhere (Node 20) returns, and `setServingFlags` does what it can.
  */
