@@ -26,6 +26,9 @@ const BASELINE_WASM_FLAG = '--liftoff-only';
  */
 const YOUNG_GENERATION_FLAG = '--max-semi-space-size=16';
 
+/** What `serve` restarts with, before the flags it was started with, where Node can restart itself. */
+export const SERVING_START_FLAGS = [HEAP_GROWTH_FLAG, BASELINE_WASM_FLAG, YOUNG_GENERATION_FLAG];
+
 /** Set in the environment of the process `serve` became, so that it does not start itself again. */
 const RESTARTED_MARK = 'TENANTPILOT_SERVING_FLAGS';
 
@@ -40,7 +43,7 @@ type Execve = (file: string, args: string[], env: NodeJS.ProcessEnv) => never;
 export function restartWithServingFlags(): void {
   const execve = (process as { execve?: Execve }).execve;
   if (!execve || process.env[RESTARTED_MARK] !== undefined) return;
-  const flags = [HEAP_GROWTH_FLAG, BASELINE_WASM_FLAG, YOUNG_GENERATION_FLAG];
+  const flags = SERVING_START_FLAGS;
   try {
     execve(process.execPath, [process.execPath, ...flags, ...process.execArgv, ...process.argv.slice(1)], {
       ...process.env,
