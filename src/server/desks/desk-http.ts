@@ -3,6 +3,8 @@
  * exchange (connect, TLS, headers, body) bounded by the budget, the body capped. Never throws.
  */
 
+import { settleWithin } from '../core/deadline.ts';
+
 export const MAX_ANSWER_BYTES = 1024 * 1024;
 
 export interface DeskCallOptions {
@@ -45,20 +47,12 @@ export async function deskCall(options: DeskCallOptions): Promise<DeskCallResult
   // Not AbortSignal.timeout: its timer cannot be cleared, and until it fires the signal's listeners keep
   // the finished exchange reachable (fetch's state, the answer), some 2,000 calls' worth at 430 calls/s.
   const controller = new AbortController();
-  let timer: NodeJS.Timeout | undefined;
-  // fetch honours the signal while connecting and reading; racing it as well makes the bound hold even
-  // if some stage (a trickling body, a slow DNS lookup) did not observe the abort promptly.
-  const deadline = new Promise<DeskCallResult>((resolve) => {
-    timer = setTimeout(() => {
-      controller.abort(new DOMException('The desk call took longer than its budget', 'TimeoutError'));
-      resolve({ kind: 'failed', failure: { kind: 'timeout' } });
-    }, options.timeoutMs);
+  // fetch honours the signal while connecting and reading; settling at the deadline as well makes the bound
+  // hold even if some stage (a trickling body, a slow DNS lookup) did not observe the abort promptly.
+  return settleWithin(exchange(url, options, controller.signal), options.timeoutMs, () => {
+    controller.abort(new DOMException('The desk call took longer than its budget', 'TimeoutError'));
+    return { kind: 'failed', failure: { kind: 'timeout' } };
   });
-  try {
-    return await Promise.race([exchange(url, options, controller.signal), deadline]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /** Only http(s) URLs without user info: fetch refuses credentials in URLs, and they would be secrets. */

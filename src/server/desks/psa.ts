@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { DeskConfig, DeskProvider } from '../config.ts';
+import { settleWithin } from '../core/deadline.ts';
 import { withinBudget } from './budget.ts';
 import type { DeskCheckResult, FindTicketResult, SupportDesk, TicketRequest, TicketResult } from './desk.ts';
 import { type DeskProfile, unexpectedAnswer } from './desk-request.ts';
@@ -115,13 +116,10 @@ function withinDeadline<T>(
   pending: Promise<FetchOutcome<T>>,
   deadline: Deadline,
 ): Promise<FetchOutcome<T> | { ok: false; timedOut: true }> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve({ ok: false, timedOut: true }), deadline.remaining());
-    pending.then((outcome) => {
-      clearTimeout(timer);
-      resolve(outcome);
-    });
-  });
+  return settleWithin<FetchOutcome<T> | { ok: false; timedOut: true }>(pending, deadline.remaining(), () => ({
+    ok: false,
+    timedOut: true,
+  }));
 }
 
 /** A cache key from settings that may include secrets: hashed, so no secret sits in a map key. */

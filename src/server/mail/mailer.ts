@@ -1,5 +1,6 @@
 import nodemailer from 'nodemailer';
 import type { SmtpConfig } from '../config.ts';
+import { settleWithin } from '../core/deadline.ts';
 
 /** A plain-text message to one person. */
 export interface MailMessage {
@@ -21,6 +22,8 @@ const STEP_TIMEOUT_MS = 5_000;
 /** The whole exchange, whatever the server does between steps. */
 const TOTAL_TIMEOUT_MS = 10_000;
 
+const TIMED_OUT_REASON = 'mail not sent (ETIMEDOUT)';
+
 /** Why sending failed, in words fit for a log: the server's code and a short reason, never the message. */
 function reasonOf(error: unknown): string {
   if (!(error instanceof Error)) return 'the mail server could not be reached';
@@ -39,30 +42,21 @@ export function createMailer(smtp: SmtpConfig | null): Mailer | null {
     socketTimeout: STEP_TIMEOUT_MS,
   });
   return {
-    async send(message) {
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () => reject(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })),
-          TOTAL_TIMEOUT_MS,
-        );
-      });
-      try {
-        await Promise.race([
-          transport.sendMail({
+    send(message) {
+      const sending = async (): Promise<MailResult> => {
+        try {
+          await transport.sendMail({
             from: smtp.from,
             to: message.to,
             subject: message.subject,
             text: message.text,
-          }),
-          timeout,
-        ]);
-        return { sent: true };
-      } catch (error) {
-        return { sent: false, reason: reasonOf(error) };
-      } finally {
-        clearTimeout(timer);
-      }
+          });
+          return { sent: true };
+        } catch (error) {
+          return { sent: false, reason: reasonOf(error) };
+        }
+      };
+      return settleWithin(sending(), TOTAL_TIMEOUT_MS, () => ({ sent: false, reason: TIMED_OUT_REASON }));
     },
   };
 }

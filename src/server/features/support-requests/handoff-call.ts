@@ -1,3 +1,4 @@
+import { settleWithin } from '../../core/deadline.ts';
 import { asDeadlineWork } from '../../db/embedded-maintenance.ts';
 import type { SupportDesk, TicketRequest, TicketResult } from '../../desks/desk.ts';
 import { ADAPTER_FAILED_SUMMARY, NO_DESK_CUSTOMER_SUMMARY, NO_DESK_SUMMARY } from './rules.ts';
@@ -84,21 +85,14 @@ export async function attemptHandoff(
         `called for ${reference}; nothing was sent. Hand off again, or link the ticket`,
     };
   }
-  let timer: NodeJS.Timeout | undefined;
-  const backstop = new Promise<AttemptResult>((resolve) => {
-    timer = setTimeout(
-      () => resolve({ kind: 'failed', summary: notConfirmed(budgetMs, reference) }),
-      left + BACKSTOP_MS,
-    );
-  });
   const call = callDesk(desk, ticket, options.search, budgetMs, left).catch(
     (): AttemptResult => ({ kind: 'failed', summary: ADAPTER_FAILED_SUMMARY }),
   );
-  try {
-    return await Promise.race([call, backstop]);
-  } finally {
-    clearTimeout(timer);
-  }
+  return settleWithin(
+    call,
+    left + BACKSTOP_MS,
+    (): AttemptResult => ({ kind: 'failed', summary: notConfirmed(budgetMs, reference) }),
+  );
 }
 
 async function callDesk(
